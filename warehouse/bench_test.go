@@ -1,0 +1,29 @@
+package warehouse
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkImportStays loads 200,000 stays that name 1,000 known guests; the
+// full-size comparison with DuckDB's COPY is the bench/ingest harness.
+func BenchmarkImportStays(b *testing.B) {
+	dir := b.TempDir()
+	t := &testing.T{}
+	guests, stays := writeBigStays(t, dir, 200_000)
+	info, _ := os.Stat(stays)
+	b.SetBytes(info.Size())
+	for i := 0; i < b.N; i++ {
+		w, err := Open(context.Background(), Config{Path: filepath.Join(dir, "b.duckdb"), Threads: 2, MemoryLimit: "2GB"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := w.Import(context.Background(), []string{guests, stays}, testOptions()); err != nil {
+			b.Fatal(err)
+		}
+		w.Close()
+		os.Remove(filepath.Join(dir, "b.duckdb"))
+	}
+}

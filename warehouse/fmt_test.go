@@ -1,0 +1,5 @@
+package warehouse
+
+import "fmt"
+
+func fmtAny(v any) string { return fmt.Sprint(v) }

@@ -1,0 +1,249 @@
+package warehouse
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"revisit/ingest"
+)
+
+// ImportOptions are the rules of one import run.
+type ImportOptions struct {
+	// RejectThreshold refuses a whole file whose share of rejected rows is
+	// above it (default 0.20). Set it to 1 to accept any share.
+	RejectThreshold float64
+	Ingest          ingest.Options
+	Limits          ingest.Limits
+	// MaxSharedEvidence ignores, as identity evidence, a mobile, ID hash or
+	// member number shared by more profiles than this (a switchboard, an
+	// assistant booking for a whole company). Default 20.
+	MaxSharedEvidence int
+	// Progress, when set, is told about each file as it starts and ends, and
+	// about long loads every ProgressEvery rows.
+	Progress func(Progress)
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// ProgressEvery is how often, in rows, a long load reports progress.
+const ProgressEvery = 500_000
+
+// Progress is one report of an import run.
+type Progress struct {
+	Path  string
+	Kind  string
+	Phase string // "start", "rows", "done"
+	Rows  int64
+	Done  *FileResult // set when Phase is "done"
+}
+
+// File statuses in a FileResult.
+const (
+	StatusLoaded  = "loaded"
+	StatusSkipped = "skipped"
+	StatusFailed  = "failed"
+)
+
+// FileResult is what happened to one file.
+type FileResult struct {
+	Path     string `json:"path"`
+	Kind     string `json:"kind"`
+	Status   string `json:"status"`
+	Rows     int64  `json:"rows"`
+	Loaded   int64  `json:"loaded"`
+	Rejected int64  `json:"rejected"`
+	Warnings int64  `json:"warnings"`
+	Message  string `json:"message"`
+	ImportID int64  `json:"import_id,omitempty"`
+	SHA256   string `json:"sha256,omitempty"`
+}
+
+// dataExtensions are the file endings picked up from a folder. A file named
+// explicitly is tried whatever its ending.
+var dataExtensions = map[string]bool{".csv": true, ".tsv": true, ".txt": true, ".xlsx": true, ".xls": true, ".xlsm": true}
+
+// ExpandPaths turns files and folders into the list of files to import.
+// Folders are walked; hidden files and files of other endings are left out.
+func ExpandPaths(paths []string) ([]string, error) {
+	var files []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("import: %w", err)
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			name := d.Name()
+			if strings.HasPrefix(name, ".") && path != p {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.IsDir() && dataExtensions[strings.ToLower(filepath.Ext(name))] {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("import: walk %s: %w", p, err)
+		}
+	}
+	return files, nil
+}
+
+// plannedFile is a file whose bytes were hashed and whose header was read.
+type plannedFile struct {
+	path    string
+	name    string
+	size    int64
+	sha     string
+	cols    ingest.Columns
+	format  string
+	enc     string
+	failure *ingest.FileError // the file is refused before loading
+}
+
+// Import loads the given files and folders in dependency order (roster,
+// guests, stays, feedback; within a kind by file name), each file in one
+// transaction. It returns one result per file; err is only for problems that
+// stop the whole run (a cancelled context, a broken warehouse).
+func (w *Warehouse) Import(ctx context.Context, paths []string, opt ImportOptions) ([]FileResult, error) {
+	opt = opt.withDefaults()
+	files, err := ExpandPaths(paths)
+	if err != nil {
+		return nil, err
+	}
+	plan := make([]plannedFile, 0, len(files))
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		plan = append(plan, planFile(f, opt.Limits))
+	}
+	sort.SliceStable(plan, func(i, j int) bool {
+		a, b := plan[i], plan[j]
+		if ra, rb := a.cols.Kind.Rank(), b.cols.Kind.Rank(); ra != rb {
+			return ra < rb
+		}
+		if a.name != b.name {
+			return a.name < b.name
+		}
+		return a.path < b.path
+	})
+
+	w.writeMu.Lock()
+	defer w.writeMu.Unlock()
+	var idx *guestIndex
+	results := make([]FileResult, 0, len(plan))
+	for _, pf := range plan {
+		if err := ctx.Err(); err != nil {
+			return results, err
+		}
+		opt.report(Progress{Path: pf.path, Kind: string(pf.cols.Kind), Phase: "start"})
+		if idx == nil && (pf.cols.Kind == ingest.KindStays || pf.cols.Kind == ingest.KindFeedback) {
+			if idx, err = w.loadGuestIndex(ctx); err != nil {
+				return results, err
+			}
+		}
+		res, err := w.importFile(ctx, pf, idx, opt)
+		if err != nil {
+			return results, err
+		}
+		if res.Status == StatusLoaded && (pf.cols.Kind == ingest.KindGuests || pf.cols.Kind == ingest.KindRoster) {
+			idx = nil // profiles or butlers changed: rebuild before the next stays file
+		}
+		results = append(results, res)
+		opt.report(Progress{Path: pf.path, Kind: res.Kind, Phase: "done", Rows: res.Rows, Done: &results[len(results)-1]})
+	}
+	return results, nil
+}
+
+func (o ImportOptions) withDefaults() ImportOptions {
+	if o.RejectThreshold <= 0 {
+		o.RejectThreshold = 0.20
+	}
+	if o.Limits == (ingest.Limits{}) {
+		o.Limits = ingest.DefaultLimits()
+	}
+	if o.MaxSharedEvidence <= 0 {
+		o.MaxSharedEvidence = 20
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Ingest.Loc == nil {
+		o.Ingest.Loc = time.UTC
+	}
+	return o
+}
+
+func (o ImportOptions) report(p Progress) {
+	if o.Progress != nil {
+		o.Progress(p)
+	}
+}
+
+// planFile hashes a file and reads its header to learn its kind. Problems
+// become the file's failure, to be recorded when its turn comes.
+func planFile(path string, lim ingest.Limits) plannedFile {
+	pf := plannedFile{path: path, name: filepath.Base(path)}
+	sha, size, err := hashFile(path)
+	if err != nil {
+		pf.failure = &ingest.FileError{Code: ingest.RFileUnreadable, Msg: "cannot read the file: " + err.Error()}
+		return pf
+	}
+	pf.sha, pf.size = sha, size
+	r, err := ingest.Open(path, lim)
+	if err != nil {
+		pf.failure = asFileError(err)
+		return pf
+	}
+	defer r.Close()
+	pf.format, pf.enc = r.Format(), r.Encoding()
+	cols, err := ingest.DetectKind(r.Header())
+	pf.cols = cols
+	if err != nil {
+		pf.failure = asFileError(err)
+	}
+	return pf
+}
+
+func hashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// asFileError keeps a FileError as it is and wraps anything else.
+func asFileError(err error) *ingest.FileError {
+	var fe *ingest.FileError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return &ingest.FileError{Code: ingest.RFileUnreadable, Msg: err.Error()}
+}

@@ -1,0 +1,153 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Config says how to open the warehouse.
+type Config struct {
+	Path        string // the DuckDB file; created when missing
+	Threads     int    // DuckDB worker threads (default: the machine's cores)
+	MemoryLimit string // DuckDB memory_limit, e.g. "4GB" (default "4GB")
+	TimeZone    string // the hotel's IANA zone; local dates and days are computed in it
+}
+
+// Warehouse is an open DuckDB file. It is safe for concurrent use: reads run
+// in parallel, writes one at a time.
+type Warehouse struct {
+	db        *sql.DB
+	connector *duckdb.Connector
+	path      string
+	tz        string
+	writeMu   sync.Mutex // one writer at a time in this process
+}
+
+// ErrInUse is returned by Open when another process holds the file.
+var ErrInUse = errors.New("the warehouse is in use by another process")
+
+// InUseError says which process holds the warehouse file.
+type InUseError struct {
+	Path string
+	PID  int // 0 when DuckDB did not say
+}
+
+func (e *InUseError) Error() string {
+	if e.PID > 0 {
+		return fmt.Sprintf("the warehouse is in use by PID %d (%s): stop that process, or go through it", e.PID, e.Path)
+	}
+	return fmt.Sprintf("the warehouse is in use by another process (%s)", e.Path)
+}
+
+// Is makes errors.Is(err, ErrInUse) true.
+func (e *InUseError) Is(target error) bool { return target == ErrInUse }
+
+var lockPID = regexp.MustCompile(`PID (\d+)`)
+
+// Open opens (or creates) the warehouse at cfg.Path and brings its schema up
+// to date. It refuses a file whose schema is newer than this program knows.
+func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
+	if cfg.Path == "" {
+		return nil, errors.New("warehouse: open: no path given")
+	}
+	if cfg.Threads <= 0 {
+		cfg.Threads = runtime.NumCPU()
+	}
+	if cfg.MemoryLimit == "" {
+		cfg.MemoryLimit = "4GB"
+	}
+	if cfg.TimeZone == "" {
+		cfg.TimeZone = "Asia/Shanghai"
+	}
+	if !validZone.MatchString(cfg.TimeZone) {
+		return nil, fmt.Errorf("warehouse: open: time zone %q is not an IANA zone name", cfg.TimeZone)
+	}
+	q := url.Values{}
+	q.Set("threads", strconv.Itoa(cfg.Threads))
+	q.Set("memory_limit", cfg.MemoryLimit)
+	q.Set("autoinstall_known_extensions", "false")
+	q.Set("autoload_known_extensions", "false")
+	dsn := cfg.Path + "?" + q.Encode()
+	setZone := "SET TimeZone = '" + cfg.TimeZone + "'"
+	connector, err := duckdb.NewConnector(dsn, func(ex driver.ExecerContext) error {
+		_, err := ex.ExecContext(context.Background(), setZone, nil)
+		return err
+	})
+	if err != nil {
+		return nil, openError(cfg.Path, err)
+	}
+	db := sql.OpenDB(connector)
+	db.SetMaxOpenConns(2*cfg.Threads + 2)
+	db.SetMaxIdleConns(2)
+	w := &Warehouse{db: db, connector: connector, path: cfg.Path, tz: cfg.TimeZone}
+	if err := db.PingContext(ctx); err != nil {
+		w.closeQuietly()
+		return nil, openError(cfg.Path, err)
+	}
+	if err := w.migrate(ctx); err != nil {
+		w.closeQuietly()
+		return nil, err
+	}
+	return w, nil
+}
+
+var validZone = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+\-/]*$`)
+
+// openError turns DuckDB's lock message into an InUseError.
+func openError(path string, err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, "Could not set lock") || strings.Contains(msg, "Conflicting lock") {
+		e := &InUseError{Path: path}
+		if m := lockPID.FindStringSubmatch(msg); m != nil {
+			e.PID, _ = strconv.Atoi(m[1])
+		}
+		return e
+	}
+	return fmt.Errorf("warehouse: open %s: %w", path, err)
+}
+
+// Path is the file the warehouse lives in.
+func (w *Warehouse) Path() string { return w.path }
+
+// DB gives read access for queries of other packages' tests and tools.
+// Writes must go through the warehouse's own methods.
+func (w *Warehouse) DB() *sql.DB { return w.db }
+
+// Close checkpoints and closes the file, leaving no write-ahead log behind.
+func (w *Warehouse) Close() error {
+	w.writeMu.Lock()
+	defer w.writeMu.Unlock()
+	_, cerr := w.db.ExecContext(context.Background(), "CHECKPOINT")
+	err := errors.Join(cerr, w.db.Close(), w.connector.Close())
+	if err != nil {
+		return fmt.Errorf("warehouse: close: %w", err)
+	}
+	return nil
+}
+
+func (w *Warehouse) closeQuietly() {
+	_ = w.db.Close()
+	_ = w.connector.Close()
+}
+
+// walPath is where DuckDB keeps uncheckpointed writes.
+func walPath(path string) string { return path + ".wal" }
+
+// HasWAL reports whether a write-ahead log is left beside path: after a
+// clean Close there is none.
+func HasWAL(path string) bool {
+	_, err := os.Stat(walPath(path))
+	return err == nil
+}

@@ -1,0 +1,62 @@
+package warehouse
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestOpenMigratesOnceAndClosesWithoutWAL(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	for range 2 {
+		w, err := Open(ctx, Config{Path: path, Threads: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := queryInt(t, w, "SELECT count(*) FROM schema_migrations"); n != int64(SchemaVersion()) {
+			t.Errorf("migrations recorded: %d, want %d", n, SchemaVersion())
+		}
+		var zone string
+		w.DB().QueryRowContext(ctx, "SELECT current_setting('TimeZone')").Scan(&zone)
+		if zone != "Asia/Shanghai" {
+			t.Errorf("time zone %q", zone)
+		}
+		var ext string
+		w.DB().QueryRowContext(ctx, "SELECT current_setting('autoinstall_known_extensions')::VARCHAR").Scan(&ext)
+		if ext != "false" {
+			t.Errorf("autoinstall_known_extensions = %q", ext)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if HasWAL(path) {
+			t.Fatal("a WAL is left after Close")
+		}
+	}
+}
+
+func TestOpenRefusesASchemaNewerThanItKnows(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	w, err := Open(ctx, Config{Path: path, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.DB().ExecContext(ctx, "INSERT INTO schema_migrations VALUES (999, '0999_future.sql', now())"); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	_, err = Open(ctx, Config{Path: path, Threads: 1})
+	if err == nil || !strings.Contains(err.Error(), "newer than this program") {
+		t.Fatalf("open of a newer schema: %v", err)
+	}
+}
+
+func TestOpenRejectsABadTimeZone(t *testing.T) {
+	_, err := Open(context.Background(), Config{Path: filepath.Join(t.TempDir(), "w.duckdb"), TimeZone: "Asia/Shanghai'; DROP TABLE x; --"})
+	if err == nil {
+		t.Fatal("a time zone with SQL in it was accepted")
+	}
+}

@@ -1,0 +1,167 @@
+package warehouse
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The helper process: re-run of this test binary, told by the environment
+// what to do with which warehouse.
+func TestHelperProcess(t *testing.T) {
+	what := os.Getenv("WAREHOUSE_HELPER")
+	if what == "" {
+		t.Skip("runs only as a child process of other tests")
+	}
+	ctx := context.Background()
+	w, err := Open(ctx, Config{Path: os.Getenv("WAREHOUSE_DB"), Threads: 2, MemoryLimit: "1GB"})
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(3)
+	}
+	switch what {
+	case "hold":
+		fmt.Println("ready")
+		bufio.NewReader(os.Stdin).ReadString('\n') // until the parent closes stdin
+	case "import":
+		opt := testOptions()
+		opt.Progress = func(p Progress) { fmt.Printf("%s %d\n", p.Phase, p.Rows) }
+		_, err := w.Import(ctx, strings.Split(os.Getenv("WAREHOUSE_FILES"), ","), opt)
+		if err != nil {
+			fmt.Println("import:", err)
+			os.Exit(4)
+		}
+	}
+	w.Close()
+	os.Exit(0)
+}
+
+func helper(t *testing.T, what, db string, extraEnv ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
+	cmd.Env = append(os.Environ(), "WAREHOUSE_HELPER="+what, "WAREHOUSE_DB="+db)
+	cmd.Env = append(cmd.Env, extraEnv...)
+	cmd.Stderr = os.Stderr
+	return cmd
+}
+
+func TestSecondProcessIsToldWhoHoldsTheWarehouse(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "held.duckdb")
+	child := helper(t, "hold", db)
+	stdin, _ := child.StdinPipe()
+	stdout, _ := child.StdoutPipe()
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer child.Wait()
+	defer stdin.Close()
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	if strings.TrimSpace(line) != "ready" {
+		t.Fatalf("child said %q", line)
+	}
+	_, err := Open(context.Background(), Config{Path: db, Threads: 1})
+	var inUse *InUseError
+	if !errors.As(err, &inUse) || !errors.Is(err, ErrInUse) {
+		t.Fatalf("open of a held warehouse: %v; want an InUseError", err)
+	}
+	want := fmt.Sprintf("the warehouse is in use by PID %d", child.Process.Pid)
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("message %q does not say %q", err, want)
+	}
+}
+
+// writeBigStays writes guests and n stays that all name them.
+func writeBigStays(t *testing.T, dir string, n int) (guests, stays string) {
+	gf, err := os.Create(filepath.Join(dir, "guests.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bw := bufio.NewWriter(gf)
+	bw.WriteString("guest_id,name,mobile\n")
+	for i := range 1000 {
+		fmt.Fprintf(bw, "G%04d,Guest %d,+86139%08d\n", i, i, i)
+	}
+	bw.Flush()
+	gf.Close()
+	sf, err := os.Create(filepath.Join(dir, "stays.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bw = bufio.NewWriterSize(sf, 1<<20)
+	bw.WriteString("stay_id,guest_id,outlet,arrival,departure,spend,room\n")
+	base := time.Date(2024, 1, 1, 14, 0, 0, 0, shanghai)
+	for i := range n {
+		a := base.Add(time.Duration(i%500000) * time.Minute)
+		fmt.Fprintf(bw, "S%07d,G%04d,客房,%s,%s,%d.00,%d\n", i, i%1000,
+			a.Format("2006-01-02 15:04:05"), a.Add(22*time.Hour).Format("2006-01-02 15:04:05"), 300+i%900, 1000+i%300)
+	}
+	bw.Flush()
+	sf.Close()
+	return gf.Name(), sf.Name()
+}
+
+func TestKill9MidLoadLeavesNothingAndTheRerunLoadsOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a million rows")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "crash.duckdb")
+	guests, stays := writeBigStays(t, dir, 1_000_000)
+
+	// Guests first, cleanly; then kill the stays load half way.
+	if out, err := helper(t, "import", db, "WAREHOUSE_FILES="+guests).Output(); err != nil {
+		t.Fatalf("guests: %v\n%s", err, out)
+	}
+	child := helper(t, "import", db, "WAREHOUSE_FILES="+stays)
+	stdout, _ := child.StdoutPipe()
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	killed := false
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "rows ") { // 500,000 rows appended, transaction open
+			child.Process.Signal(syscall.SIGKILL)
+			killed = true
+			break
+		}
+	}
+	child.Wait()
+	if !killed {
+		t.Fatal("the load finished before it could be killed")
+	}
+
+	w, err := Open(context.Background(), Config{Path: db, Threads: 2, MemoryLimit: "1GB"})
+	if err != nil {
+		t.Fatalf("reopen after kill -9: %v", err)
+	}
+	if n := queryInt(t, w, "SELECT count(*) FROM stays"); n != 0 {
+		t.Errorf("%d stays survived a killed load", n)
+	}
+	if n := queryInt(t, w, "SELECT count(*) FROM imports WHERE kind = 'stays'"); n != 0 {
+		t.Errorf("%d stays imports recorded by a killed load", n)
+	}
+	res, err := w.Import(context.Background(), []string{stays, stays}, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Status != StatusLoaded || res[0].Loaded != 1_000_000 || res[1].Status != StatusSkipped {
+		t.Errorf("re-run: %+v", res)
+	}
+	if n := queryInt(t, w, "SELECT count(*) FROM stays"); n != 1_000_000 {
+		t.Errorf("stays after re-run: %d", n)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if HasWAL(db) {
+		t.Error("Close left a write-ahead log behind")
+	}
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"revisit/ingest"
+	"revisit/warehouse"
+)
+
+// config is everything a command may need, from flags with REVISIT_*
+// environment variables as their defaults.
+type config struct {
+	DB              string
+	TZ              string
+	IDKeyFile       string
+	RejectThreshold float64
+	Threads         int
+	MemoryLimit     string
+	Property        string
+}
+
+// warehouseFlags adds the flags of commands that open the warehouse.
+func warehouseFlags(fs *flag.FlagSet, e *env, c *config) {
+	fs.StringVar(&c.DB, "db", envOr(e, "REVISIT_DB", "revisit.duckdb"), "the warehouse file (env REVISIT_DB)")
+	fs.StringVar(&c.TZ, "tz", envOr(e, "REVISIT_TZ", "Asia/Shanghai"), "the hotel's time zone, an IANA name (env REVISIT_TZ)")
+	fs.IntVar(&c.Threads, "threads", envInt(e, "REVISIT_THREADS", 0), "DuckDB threads; 0 means one per core (env REVISIT_THREADS)")
+	fs.StringVar(&c.MemoryLimit, "memory-limit", envOr(e, "REVISIT_MEMORY_LIMIT", "4GB"), "DuckDB memory limit (env REVISIT_MEMORY_LIMIT)")
+}
+
+// ingestFlags adds the flags of commands that load files.
+func ingestFlags(fs *flag.FlagSet, e *env, c *config) {
+	fs.StringVar(&c.IDKeyFile, "id-key-file", envOr(e, "REVISIT_ID_KEY_FILE", ""),
+		"file holding the secret key that hashes ID numbers; default: the warehouse path + \".key\", created on first use (env REVISIT_ID_KEY_FILE)")
+	fs.Float64Var(&c.RejectThreshold, "reject-threshold", envFloat(e, "REVISIT_REJECT_THRESHOLD", 0.20),
+		"refuse a whole file when more than this share of its rows is rejected (env REVISIT_REJECT_THRESHOLD)")
+	fs.StringVar(&c.Property, "property", envOr(e, "REVISIT_PROPERTY", "default"), "property of stays whose export names none (env REVISIT_PROPERTY)")
+}
+
+func envOr(e *env, key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(e *env, key string, def int) int {
+	if n, err := strconv.Atoi(e.getenv(key)); err == nil {
+		return n
+	}
+	return def
+}
+
+func envFloat(e *env, key string, def float64) float64 {
+	if f, err := strconv.ParseFloat(e.getenv(key), 64); err == nil {
+		return f
+	}
+	return def
+}
+
+// newFlagSet makes a FlagSet whose help names the command and what it does.
+func newFlagSet(e *env, name, synopsis, about string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: revisit %s\n\n%s\n\nFlags:\n", synopsis, about)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, turning a bad command line into exit status 2.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return exitError{code: exitUsage}
+	}
+	return nil
+}
+
+func (c *config) location() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.TZ)
+	if err != nil {
+		return nil, exitError{code: exitUsage, msg: fmt.Sprintf("time zone %q: %v", c.TZ, err)}
+	}
+	return loc, nil
+}
+
+func (c *config) warehouseConfig() warehouse.Config {
+	return warehouse.Config{Path: c.DB, Threads: c.Threads, MemoryLimit: c.MemoryLimit, TimeZone: c.TZ}
+}
+
+// idHasher loads the ID-number key, creating a random one on first use. The
+// key must outlive the warehouse: without it new ID numbers no longer match
+// old hashes.
+func (c *config) idHasher() (ingest.IDHasher, error) {
+	path := c.IDKeyFile
+	if path == "" {
+		path = c.DB + ".key"
+	}
+	key, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		buf := make([]byte, 32)
+		if _, err := io.ReadFull(rand.Reader, buf); err != nil {
+			return ingest.IDHasher{}, fmt.Errorf("make ID key: %w", err)
+		}
+		key = []byte(hex.EncodeToString(buf) + "\n")
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return ingest.IDHasher{}, fmt.Errorf("make ID key: %w", err)
+		}
+		if err := os.WriteFile(path, key, 0o600); err != nil {
+			return ingest.IDHasher{}, fmt.Errorf("make ID key: %w", err)
+		}
+	} else if err != nil {
+		return ingest.IDHasher{}, fmt.Errorf("read ID key %s: %w", path, err)
+	}
+	k := strings.TrimSpace(string(key))
+	if len(k) < 16 {
+		return ingest.IDHasher{}, fmt.Errorf("ID key %s is shorter than 16 characters", path)
+	}
+	return ingest.NewIDHasher([]byte(k)), nil
+}

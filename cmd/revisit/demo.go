@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"revisit/synth"
+	"revisit/warehouse"
+)
+
+func runDemo(ctx context.Context, e *env, args []string) error {
+	var s synthFlags
+	var dir string
+	fs := newFlagSet(e, "demo", "demo [--dir DIR] [--guests N]",
+		`Generates a hotel into DIR/exports, ingests it into DIR/revisit.duckdb and
+shows what was loaded and rejected. Each run starts afresh: the demo's own
+exports folder and warehouse in DIR are replaced.`)
+	fs.StringVar(&dir, "dir", "revisit-demo", "folder for the demo's files and warehouse")
+	addSynthFlags(fs, e, &s, 3000)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := s.synthConfig(filepath.Join(dir, "exports"))
+	if err != nil {
+		return err
+	}
+	db := filepath.Join(dir, "revisit.duckdb")
+	for _, p := range []string{cfg.OutDir, db, db + ".wal", db + ".key"} {
+		if err := os.RemoveAll(p); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
+		return err
+	}
+	sum, err := synth.Generate(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "generated %d export files in %s (%d people, %d stays, %d forms)\n\n",
+		len(sum.Files), cfg.OutDir, sum.People, sum.Stays, sum.Feedback)
+	c := config{DB: db, TZ: s.tz, RejectThreshold: 0.20, MemoryLimit: "2GB", Property: "丽都国际酒店"}
+	results, err := ingestPaths(ctx, e, &c, []string{cfg.OutDir})
+	if err != nil {
+		return err
+	}
+	total := summarise(results)
+	fmt.Fprintf(e.stdout, "ingested %d files: %d rows loaded, %d rejected, %d warnings\n\n", len(results), total.Loaded, total.Rejected, total.Warnings)
+	w, err := warehouse.Open(ctx, c.warehouseConfig())
+	if err != nil {
+		return err
+	}
+	st, err := w.Stats(ctx)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	printStats(e.stdout, st)
+	fmt.Fprintf(e.stdout, "\nThe warehouse is %s; try: revisit stats --db %s\n", c.DB, c.DB)
+	return nil
+}

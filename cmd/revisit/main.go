@@ -1,0 +1,98 @@
+// Command revisit is Revisit's command line: ingest hotel exports into the
+// warehouse, inspect it, and generate a realistic synthetic hotel.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // the hotel's zone must resolve on machines without tzdata
+)
+
+// exitUsage is the exit status for a command line that could not be parsed.
+const exitUsage = 2
+
+// command is one subcommand: its name, a line of help, and how to run it.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *env, args []string) error
+}
+
+var commands = []command{
+	{"demo", "generate a hotel, ingest it, and show what was loaded", runDemo},
+	{"ingest", "load export files or folders into the warehouse", runIngest},
+	{"stats", "show what is in the warehouse", runStats},
+	{"generate", "write a realistic synthetic hotel's export files", runGenerate},
+}
+
+// env is what a command talks to: its streams and its environment.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches to a subcommand and turns its error into an exit status.
+func run(ctx context.Context, e *env, args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(e.stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return 0
+	}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, e, args[1:])
+		var ex exitError
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.As(err, &ex):
+			if ex.msg != "" {
+				fmt.Fprintln(e.stderr, "revisit "+c.name+": "+ex.msg)
+			}
+			return ex.code
+		}
+		fmt.Fprintln(e.stderr, "revisit "+c.name+": "+err.Error())
+		return 1
+	}
+	fmt.Fprintf(e.stderr, "revisit: unknown command %q\n\n", args[0])
+	usage(e.stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Revisit: a hotel's guest-retention pipeline.")
+	fmt.Fprintln(w, "\nUsage: revisit COMMAND [flags] [args]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'revisit COMMAND --help' for a command's flags.")
+	fmt.Fprintln(w, "Flags default to REVISIT_* environment variables (REVISIT_DB, REVISIT_TZ, …).")
+}
+
+// exitError ends a command with a given status; msg may be empty when the
+// command has already said what went wrong.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }

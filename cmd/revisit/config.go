@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -131,4 +132,12 @@ func (c *config) idHasher() (ingest.IDHasher, error) {
 		return ingest.IDHasher{}, fmt.Errorf("ID key %s is shorter than 16 characters", path)
 	}
 	return ingest.NewIDHasher([]byte(k)), nil
+}
+
+// openWarehouse checks the zone and opens the warehouse the flags name.
+func (c *config) openWarehouse(ctx context.Context) (*warehouse.Warehouse, error) {
+	if _, err := c.location(); err != nil {
+		return nil, err
+	}
+	return warehouse.Open(ctx, c.warehouseConfig())
 }

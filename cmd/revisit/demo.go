@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 
 	"revisit/synth"
-	"revisit/warehouse"
 )
 
 func runDemo(ctx context.Context, e *env, args []string) error {
@@ -48,7 +47,7 @@ exports folder and warehouse in DIR are replaced.`)
 	}
 	total := summarise(results)
 	fmt.Fprintf(e.stdout, "ingested %d files: %d rows loaded, %d rejected, %d warnings\n\n", len(results), total.Loaded, total.Rejected, total.Warnings)
-	w, err := warehouse.Open(ctx, c.warehouseConfig())
+	w, err := c.openWarehouse(ctx)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func ingestPaths(ctx context.Context, e *env, c *config, paths []string) ([]ware
 	if err != nil {
 		return nil, err
 	}
-	w, err := warehouse.Open(ctx, c.warehouseConfig())
+	w, err := c.openWarehouse(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,8 @@ var commands = []command{
 	{"demo", "generate a hotel, ingest it, and show what was loaded", runDemo},
 	{"ingest", "load export files or folders into the warehouse", runIngest},
 	{"stats", "show what is in the warehouse", runStats},
+	{"imports", "list the files imported and what became of them", runImports},
+	{"rejects", "list rejected rows with their reasons, for fixing the source", runRejects},
 	{"generate", "write a realistic synthetic hotel's export files", runGenerate},
 }
 

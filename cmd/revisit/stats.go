@@ -21,7 +21,7 @@ feedback forms, butlers, files imported, and rejected rows by reason.`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	w, err := warehouse.Open(ctx, c.warehouseConfig())
+	w, err := c.openWarehouse(ctx)
 	if err != nil {
 		return err
 	}

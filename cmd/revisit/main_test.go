@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"revisit/synth"
+)
+
+// runCLI runs the command line in-process with a clean environment and
+// returns its exit status, stdout and stderr.
+func runCLI(t *testing.T, environ map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{stdout: &out, stderr: &errOut, getenv: func(k string) string { return environ[k] }}
+	code := run(context.Background(), e, args)
+	return code, out.String(), errOut.String()
+}
+
+// generateHotel writes a small messy hotel and returns its folder and truth.
+func generateHotel(t *testing.T, guests string) (string, synth.Summary) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "exports")
+	code, _, stderr := runCLI(t, nil, "generate", "--out", dir, "--guests", guests, "--end", "2026-11-26", "--seed", "7")
+	if code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, stderr)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, synth.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum synth.Summary
+	if err := json.Unmarshal(raw, &sum); err != nil {
+		t.Fatal(err)
+	}
+	return dir, sum
+}
+
+func TestIngestLoadsExactlyWhatTheGeneratorWrote(t *testing.T) {
+	dir, truth := generateHotel(t, "1500")
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	code, stdout, stderr := runCLI(t, map[string]string{"REVISIT_DB": db}, "ingest", "--json", dir)
+	if code != 0 {
+		t.Fatalf("ingest: exit %d\n%s", code, stderr)
+	}
+	var sum struct {
+		Files []struct {
+			Path, Kind, Status, Message string
+			Rows, Loaded, Rejected      int64
+		} `json:"files"`
+		Loaded, Rejected int64
+	}
+	if err := json.Unmarshal([]byte(stdout), &sum); err != nil {
+		t.Fatalf("ingest --json: %v\n%s", err, stdout)
+	}
+	if len(sum.Files) != len(truth.Files) {
+		t.Errorf("%d files reported, the generator wrote %d", len(sum.Files), len(truth.Files))
+	}
+	for _, f := range sum.Files {
+		if f.Status != "loaded" || f.Rows != f.Loaded+f.Rejected {
+			t.Errorf("%s: %s %q rows %d loaded %d rejected %d", f.Path, f.Status, f.Message, f.Rows, f.Loaded, f.Rejected)
+		}
+	}
+	if lines := strings.Count(stderr, "\n"); lines != len(truth.Files) {
+		t.Errorf("%d progress lines on stderr for %d files", lines, len(truth.Files))
+	}
+
+	code, stdout, _ = runCLI(t, nil, "stats", "--db", db, "--json")
+	if code != 0 {
+		t.Fatalf("stats: exit %d", code)
+	}
+	var st struct {
+		Profiles, Guests, Stays, Feedback, Butlers, Imports int
+		Rejects, Warnings                                   map[string]int
+	}
+	if err := json.Unmarshal([]byte(stdout), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Profiles != truth.Profiles || st.Guests != truth.People || st.Stays != truth.Stays ||
+		st.Feedback != truth.Feedback || st.Butlers != 26 || st.Imports != len(truth.Files) {
+		t.Errorf("warehouse holds %+v; the generator wrote %d profiles of %d people, %d stays, %d forms in %d files",
+			st, truth.Profiles, truth.People, truth.Stays, truth.Feedback, len(truth.Files))
+	}
+	if !maps.Equal(st.Rejects, truth.BadRows) {
+		t.Errorf("rejects by reason %v, injected %v", st.Rejects, truth.BadRows)
+	}
+	if !maps.Equal(st.Warnings, truth.Warnings) {
+		t.Errorf("warnings by reason %v, injected %v", st.Warnings, truth.Warnings)
+	}
+
+	// The same folder again: every file skipped, nothing doubled.
+	code, stdout, _ = runCLI(t, map[string]string{"REVISIT_DB": db}, "ingest", "--json", dir)
+	if code != 0 || strings.Contains(stdout, `"status": "loaded"`) || strings.Count(stdout, `"status": "skipped"`) != len(truth.Files) {
+		t.Errorf("re-run: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestExitStatusSaysWhetherEveryFileLoaded(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "guests.csv")
+	bad := filepath.Join(dir, "weather.csv")
+	os.WriteFile(good, []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644)
+	os.WriteFile(bad, []byte("日期,温度\n2026-11-26,12\n"), 0o644)
+	db := filepath.Join(dir, "w.duckdb")
+	if code, _, stderr := runCLI(t, nil, "ingest", "--db", db, good); code != 0 {
+		t.Errorf("a good file: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr := runCLI(t, nil, "ingest", "--db", db, bad)
+	if code != 1 || !strings.Contains(stderr, "FILE_UNKNOWN_KIND") || !strings.Contains(stderr, "日期, 温度") {
+		t.Errorf("an unknown file: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestBadCommandLinesExitTwoWithHelp(t *testing.T) {
+	cases := [][]string{
+		{},
+		{"frobnicate"},
+		{"ingest"},
+		{"ingest", "--no-such-flag", "x"},
+		{"ingest", "--reject-threshold", "1.5", "x"},
+		{"generate"},
+		{"generate", "--out", t.TempDir(), "--guests", "0"},
+		{"generate", "--out", t.TempDir(), "--end", "26/11/2026"},
+		{"stats", "--tz", "Mars/Olympus"},
+	}
+	for _, args := range cases {
+		code, _, _ := runCLI(t, nil, args...)
+		if code != exitUsage {
+			t.Errorf("revisit %q: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+func TestEveryCommandExplainsItself(t *testing.T) {
+	for _, c := range commands {
+		code, _, stderr := runCLI(t, nil, c.name, "--help")
+		if code != 0 || !strings.Contains(stderr, "Usage: revisit "+c.name) || !strings.Contains(stderr, "-") {
+			t.Errorf("%s --help: exit %d\n%s", c.name, code, stderr)
+		}
+	}
+	code, stdout, _ := runCLI(t, nil, "help")
+	for _, c := range commands {
+		if !strings.Contains(stdout, c.name) {
+			t.Errorf("help does not list %s", c.name)
+		}
+	}
+	if code != 0 {
+		t.Errorf("help: exit %d", code)
+	}
+}
+
+func TestIDKeyIsCreatedOnceAndKeptPrivate(t *testing.T) {
+	dir := t.TempDir()
+	c := config{DB: filepath.Join(dir, "w.duckdb")}
+	h1, err := c.idHasher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(c.DB + ".key")
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v, mode %v", err, info.Mode())
+	}
+	h2, _ := c.idHasher()
+	if h1.Hash("110105194912310021") != h2.Hash("110105194912310021") {
+		t.Error("the second run hashes ID numbers differently: identities would no longer match")
+	}
+}
+
+func TestRejectsAreListedForTheFrontDeskSafeForExcel(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.duckdb")
+	os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间\n"+
+		"S1,G1,2026-11-20 15:00,2026-11-21 11:00\nS2,\"=HYPERLINK(\"\"x\"\")\",2026-11-20 15:00,2026-11-21 11:00\n"), 0o644)
+	runCLI(t, nil, "ingest", "--db", db, "--reject-threshold", "1", dir)
+	code, stdout, stderr := runCLI(t, nil, "rejects", "--db", db, "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "stays.csv,3,guest_id,UNKNOWN_GUEST,reject") || !strings.Contains(stdout, `"'=HYPERLINK(""x"")"`) {
+		t.Errorf("rejects csv:\n%s", stdout)
+	}
+	code, stdout, _ = runCLI(t, nil, "imports", "--db", db)
+	if code != 0 || !strings.Contains(stdout, "stays.csv") || !strings.Contains(stdout, "1 loaded, 1 rejected") {
+		t.Errorf("imports: exit %d\n%s", code, stdout)
+	}
+}

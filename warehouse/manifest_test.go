@@ -1,0 +1,33 @@
+package warehouse
+
+import (
+	"context"
+	"testing"
+)
+
+func TestManifestAndRejectsCanBeListed(t *testing.T) {
+	w := openTemp(t)
+	_, files := hotelFiles(t)
+	opt := testOptions()
+	opt.RejectThreshold = 1
+	importAll(t, w, opt, files["guests.csv"], files["stays.csv"])
+	ctx := context.Background()
+	imps, err := w.Imports(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imps) != 2 || imps[0].Kind != "stays" || imps[0].Rows != 10 || imps[0].Rejected != 6 || imps[0].Status != StatusLoaded {
+		t.Fatalf("imports %+v", imps)
+	}
+	rej, err := w.Rejects(ctx, RejectFilter{ImportID: imps[0].ID, Severity: "reject"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rej) != 6 || rej[0].File != "stays.csv" || rej[0].Line != 4 || rej[0].Reason != "MISSING_KEY" {
+		t.Errorf("rejects %+v", rej)
+	}
+	only, _ := w.Rejects(ctx, RejectFilter{Reason: "BAD_AMOUNT"})
+	if len(only) != 1 || only[0].Column != "spend" || only[0].Value != "abc" {
+		t.Errorf("BAD_AMOUNT rejects %+v", only)
+	}
+}

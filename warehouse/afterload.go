@@ -25,7 +25,9 @@ const rosterLeadsByName = `UPDATE butlers b SET lead_id = l.staff_id
 // feedbackByStay attaches forms that name a stay to that stay's guest; the
 // stay is the most specific reference a form can make, so it wins.
 const feedbackByStay = `UPDATE feedback f SET profile_id = s.profile_id, property = s.property, matched_by = 'stay_id'
-	FROM (SELECT stay_id, min(property) AS property, min(profile_id) AS profile_id FROM stays GROUP BY stay_id) s
+	FROM (SELECT stay_id, min(property) AS property, min(profile_id) AS profile_id FROM stays
+		WHERE stay_id IN (SELECT stay_id FROM feedback WHERE import_id = $1 AND stay_id IS NOT NULL)
+		GROUP BY stay_id) s
 	WHERE f.import_id = $1 AND f.stay_id = s.stay_id`
 
 // feedbackByRoomDate attaches forms that name only a room and a date to the

@@ -10,8 +10,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"revisit/ingest"
@@ -66,6 +68,26 @@ type FileResult struct {
 	Message  string `json:"message"`
 	ImportID int64  `json:"import_id,omitempty"`
 	SHA256   string `json:"sha256,omitempty"`
+	// Timings says where a load's time went, in milliseconds per phase:
+	// plan (hash and header), index (known guests), read (decode, validate,
+	// append), check (duplicates, references, counts), resolve (supersede
+	// older rows, re-resolve guests), commit.
+	Timings map[string]int64 `json:"timings_ms,omitempty"`
+}
+
+// stopwatch records the phases of one file's load.
+type stopwatch struct {
+	last time.Time
+	laps map[string]int64
+}
+
+func newStopwatch() *stopwatch { return &stopwatch{last: time.Now(), laps: map[string]int64{}} }
+
+// lap ends the phase called name.
+func (s *stopwatch) lap(name string) {
+	now := time.Now()
+	s.laps[name] += now.Sub(s.last).Milliseconds()
+	s.last = now
 }
 
 // dataExtensions are the file endings picked up from a folder. A file named
@@ -118,6 +140,7 @@ type plannedFile struct {
 	format  string
 	enc     string
 	failure *ingest.FileError // the file is refused before loading
+	planMS  int64
 }
 
 // Import loads the given files and folders in dependency order (roster,
@@ -130,12 +153,28 @@ func (w *Warehouse) Import(ctx context.Context, paths []string, opt ImportOption
 	if err != nil {
 		return nil, err
 	}
-	plan := make([]plannedFile, 0, len(files))
-	for _, f := range files {
+	plan := make([]plannedFile, len(files))
+	for i, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		plan = append(plan, planFile(f, opt.Limits))
+		plan[i] = sniffFile(f, opt.Limits)
+	}
+
+	w.writeMu.Lock()
+	defer w.writeMu.Unlock()
+	// Hash every file while, when this run brings no new profiles or
+	// butlers, the guest index loads: both take seconds on a large hotel.
+	var idx *guestIndex
+	var idxErr error
+	var wg sync.WaitGroup
+	if needsIndexOnly(plan) {
+		wg.Go(func() { idx, idxErr = w.loadGuestIndex(ctx) })
+	}
+	hashFiles(plan)
+	wg.Wait()
+	if idxErr != nil {
+		return nil, idxErr
 	}
 	sort.SliceStable(plan, func(i, j int) bool {
 		a, b := plan[i], plan[j]
@@ -148,21 +187,21 @@ func (w *Warehouse) Import(ctx context.Context, paths []string, opt ImportOption
 		return a.path < b.path
 	})
 
-	w.writeMu.Lock()
-	defer w.writeMu.Unlock()
-	var idx *guestIndex
 	results := make([]FileResult, 0, len(plan))
 	for _, pf := range plan {
 		if err := ctx.Err(); err != nil {
 			return results, err
 		}
 		opt.report(Progress{Path: pf.path, Kind: string(pf.cols.Kind), Phase: "start"})
-		if idx == nil && (pf.cols.Kind == ingest.KindStays || pf.cols.Kind == ingest.KindFeedback) {
+		sw := newStopwatch()
+		sw.laps["plan"] = pf.planMS
+		if idx == nil && pf.failure == nil && (pf.cols.Kind == ingest.KindStays || pf.cols.Kind == ingest.KindFeedback) {
 			if idx, err = w.loadGuestIndex(ctx); err != nil {
 				return results, err
 			}
+			sw.lap("index")
 		}
-		res, err := w.importFile(ctx, pf, idx, opt)
+		res, err := w.importFile(ctx, pf, idx, opt, sw)
 		if err != nil {
 			return results, err
 		}
@@ -200,16 +239,12 @@ func (o ImportOptions) report(p Progress) {
 	}
 }
 
-// planFile hashes a file and reads its header to learn its kind. Problems
-// become the file's failure, to be recorded when its turn comes.
-func planFile(path string, lim ingest.Limits) plannedFile {
-	pf := plannedFile{path: path, name: filepath.Base(path)}
-	sha, size, err := hashFile(path)
-	if err != nil {
-		pf.failure = &ingest.FileError{Code: ingest.RFileUnreadable, Msg: "cannot read the file: " + err.Error()}
-		return pf
-	}
-	pf.sha, pf.size = sha, size
+// sniffFile reads a file's header to learn its kind. Problems become the
+// file's failure, to be recorded when its turn comes.
+func sniffFile(path string, lim ingest.Limits) (pf plannedFile) {
+	start := time.Now()
+	pf = plannedFile{path: path, name: filepath.Base(path)}
+	defer func() { pf.planMS += time.Since(start).Milliseconds() }()
 	r, err := ingest.Open(path, lim)
 	if err != nil {
 		pf.failure = asFileError(err)
@@ -223,6 +258,43 @@ func planFile(path string, lim ingest.Limits) plannedFile {
 		pf.failure = asFileError(err)
 	}
 	return pf
+}
+
+// hashFiles computes every file's sha256 and size, a few files at a time.
+func hashFiles(plan []plannedFile) {
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for i := range plan {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			pf := &plan[i]
+			start := time.Now()
+			sha, size, err := hashFile(pf.path)
+			pf.planMS += time.Since(start).Milliseconds()
+			if err != nil {
+				pf.failure = &ingest.FileError{Code: ingest.RFileUnreadable, Msg: "cannot read the file: " + err.Error()}
+				return
+			}
+			pf.sha, pf.size = sha, size
+		})
+	}
+	wg.Wait()
+}
+
+// needsIndexOnly says whether the run loads stays or feedback but no
+// profiles or butlers, so the guest index can be built before loading.
+func needsIndexOnly(plan []plannedFile) bool {
+	uses := false
+	for _, pf := range plan {
+		switch pf.cols.Kind {
+		case ingest.KindGuests, ingest.KindRoster:
+			return false
+		case ingest.KindStays, ingest.KindFeedback:
+			uses = uses || pf.failure == nil
+		}
+	}
+	return uses
 }
 
 func hashFile(path string) (string, int64, error) {

@@ -21,9 +21,9 @@ var keyOf = map[string]string{
 }
 
 // importFile loads one planned file in one transaction, or records why not.
-func (w *Warehouse) importFile(ctx context.Context, pf plannedFile, ix *guestIndex, opt ImportOptions) (FileResult, error) {
+func (w *Warehouse) importFile(ctx context.Context, pf plannedFile, ix *guestIndex, opt ImportOptions, sw *stopwatch) (FileResult, error) {
 	started := opt.Now()
-	res := FileResult{Path: pf.path, Kind: string(pf.cols.Kind), SHA256: pf.sha}
+	res := FileResult{Path: pf.path, Kind: string(pf.cols.Kind), SHA256: pf.sha, Timings: sw.laps}
 	if pf.failure != nil {
 		return w.recordFailure(ctx, pf, res, pf.failure.Code+": "+pf.failure.Msg, 0, started, opt)
 	}
@@ -61,6 +61,7 @@ func (w *Warehouse) importFile(ctx context.Context, pf plannedFile, ix *guestInd
 
 	st, err := w.loadKind(ctx, conn, pf, importID, ix, opt)
 	readDone := opt.Now()
+	sw.lap("read")
 	if err != nil {
 		var fe *ingest.FileError
 		if errors.As(err, &fe) && ctx.Err() == nil {
@@ -70,7 +71,7 @@ func (w *Warehouse) importFile(ctx context.Context, pf plannedFile, ix *guestInd
 		}
 		return res, fmt.Errorf("warehouse: import %s: %w", pf.name, err)
 	}
-	if err := w.afterLoad(ctx, conn, pf.cols.Kind, importID); err != nil {
+	if err := w.afterLoad(ctx, conn, pf.cols.Kind, importID, st.maybeDup); err != nil {
 		return res, fmt.Errorf("warehouse: import %s: %w", pf.name, err)
 	}
 	res.Rows = st.read
@@ -82,6 +83,7 @@ func (w *Warehouse) importFile(ctx context.Context, pf plannedFile, ix *guestInd
 			pf.name, res.Rows, res.Loaded, res.Rejected)
 	}
 
+	sw.lap("check")
 	res.Status = StatusLoaded
 	if share := rejectShare(res); share > opt.RejectThreshold {
 		res.Status = StatusFailed
@@ -97,6 +99,7 @@ func (w *Warehouse) importFile(ctx context.Context, pf plannedFile, ix *guestInd
 			return res, fmt.Errorf("warehouse: import %s: %w", pf.name, err)
 		}
 	}
+	sw.lap("resolve")
 	finished := opt.Now()
 	if _, err := conn.ExecContext(ctx, updateImport, res.Status, res.Rows, res.Loaded, res.Rejected, res.Warnings,
 		res.Message, finished, readDone.Sub(started).Milliseconds(), finished.Sub(readDone).Milliseconds(), importID); err != nil {
@@ -106,6 +109,7 @@ func (w *Warehouse) importFile(ctx context.Context, pf plannedFile, ix *guestInd
 		return res, fmt.Errorf("warehouse: import %s: commit: %w", pf.name, err)
 	}
 	committed = true
+	sw.lap("commit")
 	return res, nil
 }
 
@@ -192,13 +196,13 @@ func (w *Warehouse) recordFailure(ctx context.Context, pf plannedFile, res FileR
 func (w *Warehouse) loadKind(ctx context.Context, conn *sql.Conn, pf plannedFile, importID int64, ix *guestIndex, opt ImportOptions) (loadStats, error) {
 	switch pf.cols.Kind {
 	case ingest.KindRoster:
-		return streamRows(ctx, conn, pf, importID, rosterLoader, opt)
+		return streamRows(ctx, conn, w.path, pf, importID, rosterLoader, opt)
 	case ingest.KindGuests:
-		return streamRows(ctx, conn, pf, importID, profileLoader, opt)
+		return streamRows(ctx, conn, w.path, pf, importID, profileLoader, opt)
 	case ingest.KindStays:
-		return streamRows(ctx, conn, pf, importID, stayLoader(ix), opt)
+		return streamRows(ctx, conn, w.path, pf, importID, stayLoader(ix), opt)
 	case ingest.KindFeedback:
-		return streamRows(ctx, conn, pf, importID, feedbackLoader(ix), opt)
+		return streamRows(ctx, conn, w.path, pf, importID, feedbackLoader(ix), opt)
 	}
 	return loadStats{}, fmt.Errorf("no loader for kind %q", pf.cols.Kind)
 }
@@ -217,15 +221,23 @@ func countOutcome(ctx context.Context, conn *sql.Conn, k ingest.Kind, importID i
 
 // afterLoad finishes what needs the whole file in the table: duplicates
 // within the file, forms that name a stay or a room, roster leads by name.
-func (w *Warehouse) afterLoad(ctx context.Context, conn *sql.Conn, k ingest.Kind, importID int64) error {
+func (w *Warehouse) afterLoad(ctx context.Context, conn *sql.Conn, k ingest.Kind, importID int64, maybeDup bool) error {
 	var stmts []string
+	if maybeDup {
+		switch k {
+		case ingest.KindRoster:
+			stmts = dedupeInFile("butlers", keyOf["butlers"], "staff_id")
+		case ingest.KindStays:
+			stmts = dedupeInFile("stays", keyOf["stays"], "stay_id")
+		case ingest.KindFeedback:
+			stmts = dedupeInFile("feedback", keyOf["feedback"], "form_id")
+		}
+	}
 	switch k {
 	case ingest.KindRoster:
-		stmts = append(dedupeInFile("butlers", "staff_id", "staff_id"), rosterLeadsByName)
-	case ingest.KindStays:
-		stmts = dedupeInFile("stays", keyOf["stays"], "stay_id")
+		stmts = append(stmts, rosterLeadsByName)
 	case ingest.KindFeedback:
-		stmts = append(dedupeInFile("feedback", keyOf["feedback"], "form_id"), feedbackByStay, feedbackByRoomDate)
+		stmts = append(stmts, feedbackByStay, feedbackByRoomDate)
 		stmts = append(stmts, feedbackUnresolved...)
 	}
 	for _, s := range stmts {

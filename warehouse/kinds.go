@@ -1,8 +1,6 @@
 package warehouse
 
 import (
-	duckdb "github.com/duckdb/duckdb-go/v2"
-
 	"revisit/ingest"
 )
 
@@ -22,23 +20,49 @@ type feedbackRec struct {
 	matchedBy string
 }
 
+// Each writeRow below writes the columns of its table in the order of the
+// migration that created it.
+
 var rosterLoader = kindLoader[ingest.ButlerRow]{
 	table:    "butlers",
 	validate: (*ingest.Validator).Butler,
-	appendRow: func(a *duckdb.Appender, importID int64, r *ingest.ButlerRow) error {
-		return a.AppendRow(r.StaffID, r.Name, r.Team, nullStr(r.Lead), nullStr(r.Role), nullStr(r.Phone), importID, int32(r.Line))
+	key:      func(r *ingest.ButlerRow) string { return r.StaffID },
+	writeRow: func(c *csvRow, importID int64, r *ingest.ButlerRow) {
+		c.str(r.StaffID)
+		c.str(r.Name)
+		c.str(r.Team)
+		c.str(r.Lead)
+		c.str(r.Role)
+		c.str(r.Phone)
+		c.int(importID)
+		c.int(int64(r.Line))
 	},
 }
 
 var profileLoader = kindLoader[ingest.ProfileRow]{
 	table:    "profiles",
 	validate: (*ingest.Validator).Profile,
-	appendRow: func(a *duckdb.Appender, importID int64, r *ingest.ProfileRow) error {
-		return a.AppendRow(importID, int32(r.Line), r.ProfileID, nullStr(r.Name), nullStr(r.Title),
-			nullStr(r.Mobile), r.Mobile != "" && r.MobileIsMobile, nullStr(r.IDHash), nullStr(r.IDLast4),
-			nullStr(r.MemberNo), nullStr(r.VIPLevel), nullStr(r.WeChat), nullStr(r.Email), nullStr(r.Gender),
-			nullDate(r.Birthday), nullStr(r.Preferences), nullBool(r.Marketing), r.DoNotCall,
-			nullTime(r.CreatedAt), nullStr(r.DedicatedButler))
+	writeRow: func(c *csvRow, importID int64, r *ingest.ProfileRow) {
+		c.int(importID)
+		c.int(int64(r.Line))
+		c.str(r.ProfileID)
+		c.str(r.Name)
+		c.str(r.Title)
+		c.str(r.Mobile)
+		c.bool(r.Mobile != "" && r.MobileIsMobile)
+		c.str(r.IDHash)
+		c.str(r.IDLast4)
+		c.str(r.MemberNo)
+		c.str(r.VIPLevel)
+		c.str(r.WeChat)
+		c.str(r.Email)
+		c.str(r.Gender)
+		c.date(r.Birthday)
+		c.str(r.Preferences)
+		c.boolPtr(r.Marketing)
+		c.bool(r.DoNotCall)
+		c.timePtr(r.CreatedAt)
+		c.str(r.DedicatedButler)
 	},
 }
 
@@ -59,10 +83,25 @@ func stayLoader(ix *guestIndex) kindLoader[stayRec] {
 			r.butlerID, issues = ix.butler(r.Line, r.Butler, issues)
 			return issues, true
 		},
-		appendRow: func(a *duckdb.Appender, importID int64, r *stayRec) error {
-			return a.AppendRow(r.Property, r.StayID, r.profileID, r.matchedBy, nullStr(r.Outlet), r.OutletKind,
-				r.Arrival, r.Departure, nullInt64(r.SpendCents), nullStr(r.Room), nullInt32(r.PartySize),
-				nullStr(r.butlerID), nullStr(r.Channel), importID, int32(r.Line))
+		// The property is left out of the key hash to spare a string per row:
+		// a stay id repeated across properties only costs the exact check.
+		key: func(r *stayRec) string { return r.StayID },
+		writeRow: func(c *csvRow, importID int64, r *stayRec) {
+			c.str(r.Property)
+			c.str(r.StayID)
+			c.str(r.profileID)
+			c.str(r.matchedBy)
+			c.str(r.Outlet)
+			c.str(r.OutletKind)
+			c.timestamp(r.Arrival)
+			c.timestamp(r.Departure)
+			c.int64Ptr(r.SpendCents)
+			c.str(r.Room)
+			c.intPtr(r.PartySize)
+			c.str(r.butlerID)
+			c.str(r.Channel)
+			c.int(importID)
+			c.int(int64(r.Line))
 		},
 	}
 }
@@ -82,12 +121,30 @@ func feedbackLoader(ix *guestIndex) kindLoader[feedbackRec] {
 			}
 			return issues, true
 		},
-		appendRow: func(a *duckdb.Appender, importID int64, r *feedbackRec) error {
-			return a.AppendRow(r.FormID, nullStr(r.StayID), nil, nullStr(r.GuestID), nullStr(r.Mobile),
-				nullStr(r.Room), nullDate(r.VisitDate), nullStr(r.profileID), nullStr(r.matchedBy), nullTime(r.SubmittedAt),
-				int8(r.Overall), nullInt8(r.ScoreRoom), nullInt8(r.ScoreFood), nullInt8(r.ScoreService),
-				nullInt8(r.ScoreClean), nullInt8(r.ScoreValue), nullInt8(r.NPS), nullStr(r.Comment),
-				r.Complaint, nullStr(r.ComplaintText), importID, int32(r.Line))
+		key: func(r *feedbackRec) string { return r.FormID },
+		writeRow: func(c *csvRow, importID int64, r *feedbackRec) {
+			c.str(r.FormID)
+			c.str(r.StayID)
+			c.null() // property: from the stay, after the load
+			c.str(r.GuestID)
+			c.str(r.Mobile)
+			c.str(r.Room)
+			c.date(r.VisitDate)
+			c.str(r.profileID)
+			c.str(r.matchedBy)
+			c.timePtr(r.SubmittedAt)
+			c.int(int64(r.Overall))
+			c.intPtr(r.ScoreRoom)
+			c.intPtr(r.ScoreFood)
+			c.intPtr(r.ScoreService)
+			c.intPtr(r.ScoreClean)
+			c.intPtr(r.ScoreValue)
+			c.intPtr(r.NPS)
+			c.str(r.Comment)
+			c.bool(r.Complaint)
+			c.str(r.ComplaintText)
+			c.int(importID)
+			c.int(int64(r.Line))
 		},
 	}
 }

@@ -100,6 +100,7 @@ func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 		w.closeQuietly()
 		return nil, err
 	}
+	removeStaleStaging(cfg.Path)
 	return w, nil
 }
 

@@ -1,0 +1,159 @@
+package warehouse
+
+import (
+	"strconv"
+	"time"
+)
+
+// csvRow builds one line of the staging CSV that DuckDB's own reader loads.
+// Empty unquoted fields are NULL; timestamps carry their offset, so nothing
+// depends on a zone setting; strings are quoted only when they must be.
+type csvRow struct {
+	buf []byte
+	n   int // fields written on this line
+}
+
+func (c *csvRow) sep() {
+	if c.n > 0 {
+		c.buf = append(c.buf, ',')
+	}
+	c.n++
+}
+
+// str writes s; "" is NULL.
+func (c *csvRow) str(s string) {
+	c.sep()
+	if s == "" {
+		return
+	}
+	if !needsQuotes(s) {
+		c.buf = append(c.buf, s...)
+		return
+	}
+	c.buf = append(c.buf, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			c.buf = append(c.buf, '"')
+		}
+		c.buf = append(c.buf, s[i])
+	}
+	c.buf = append(c.buf, '"')
+}
+
+func (c *csvRow) null() { c.sep() }
+
+func (c *csvRow) int(n int64) {
+	c.sep()
+	c.buf = strconv.AppendInt(c.buf, n, 10)
+}
+
+func (c *csvRow) intPtr(n *int) {
+	if n == nil {
+		c.null()
+		return
+	}
+	c.int(int64(*n))
+}
+
+func (c *csvRow) int64Ptr(n *int64) {
+	if n == nil {
+		c.null()
+		return
+	}
+	c.int(*n)
+}
+
+func (c *csvRow) bool(b bool) {
+	c.sep()
+	c.buf = strconv.AppendBool(c.buf, b)
+}
+
+func (c *csvRow) boolPtr(b *bool) {
+	if b == nil {
+		c.null()
+		return
+	}
+	c.bool(*b)
+}
+
+// timestamp writes an instant with its offset, to the microsecond, as
+// 2006-01-02 15:04:05.000000+08:00. Written by hand: time's own formatter
+// re-parses its layout on every call, and this runs twice per stay.
+func (c *csvRow) timestamp(t time.Time) {
+	c.sep()
+	y, mo, d := t.Date()
+	h, mi, sec := t.Clock()
+	_, off := t.Zone()
+	b := c.buf
+	b = appendDigits(b, y, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(mo), 2)
+	b = append(b, '-')
+	b = appendDigits(b, d, 2)
+	b = append(b, ' ')
+	b = appendDigits(b, h, 2)
+	b = append(b, ':')
+	b = appendDigits(b, mi, 2)
+	b = append(b, ':')
+	b = appendDigits(b, sec, 2)
+	if us := t.Nanosecond() / 1000; us != 0 {
+		b = append(b, '.')
+		b = appendDigits(b, us, 6)
+	}
+	sign := byte('+')
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	b = append(b, sign)
+	b = appendDigits(b, off/3600, 2)
+	b = append(b, ':')
+	b = appendDigits(b, off%3600/60, 2)
+	c.buf = b
+}
+
+// appendDigits appends n zero-padded to width digits (n ≥ 0).
+func appendDigits(b []byte, n, width int) []byte {
+	var tmp [20]byte
+	i := len(tmp)
+	for n > 0 || i > len(tmp)-width {
+		i--
+		tmp[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return append(b, tmp[i:]...)
+}
+
+// needsQuotes reports whether s holds a comma, quote or line break.
+func needsQuotes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',', '"', '\r', '\n':
+			return true
+		}
+	}
+	return false
+}
+
+func (c *csvRow) timePtr(t *time.Time) {
+	if t == nil {
+		c.null()
+		return
+	}
+	c.timestamp(*t)
+}
+
+// date writes the calendar day t falls on in its own location (the hotel's).
+func (c *csvRow) date(t *time.Time) {
+	if t == nil {
+		c.null()
+		return
+	}
+	c.sep()
+	c.buf = t.AppendFormat(c.buf, "2006-01-02")
+}
+
+// end finishes the line.
+func (c *csvRow) end() {
+	c.buf = append(c.buf, '\n')
+	c.n = 0
+}

@@ -1,0 +1,39 @@
+package warehouse
+
+import (
+	"testing"
+	"time"
+)
+
+func TestCSVRowWritesWhatDuckDBReadsBack(t *testing.T) {
+	kolkata := mustZone("Asia/Kolkata")
+	ny := mustZone("America/New_York")
+	cases := []struct {
+		name  string
+		write func(c *csvRow)
+		want  string
+	}{
+		{"plain and null", func(c *csvRow) { c.str("丽都"); c.str(""); c.int(-42) }, "丽都,,-42\n"},
+		{"quotes", func(c *csvRow) { c.str(`say "hi", ok`); c.str("two\nlines") }, "\"say \"\"hi\"\", ok\",\"two\nlines\"\n"},
+		{"shanghai", func(c *csvRow) { c.timestamp(time.Date(2026, 11, 20, 15, 4, 5, 0, shanghai)) }, "2026-11-20 15:04:05+08:00\n"},
+		{"microseconds", func(c *csvRow) { c.timestamp(time.Date(2026, 1, 2, 3, 4, 5, 123456789, shanghai)) }, "2026-01-02 03:04:05.123456+08:00\n"},
+		{"half-hour offset", func(c *csvRow) { c.timestamp(time.Date(2026, 1, 2, 3, 4, 5, 0, kolkata)) }, "2026-01-02 03:04:05+05:30\n"},
+		{"negative offset", func(c *csvRow) { c.timestamp(time.Date(2026, 1, 2, 3, 4, 5, 0, ny)) }, "2026-01-02 03:04:05-05:00\n"},
+		{"date and bools", func(c *csvRow) {
+			d := time.Date(1949, 12, 31, 0, 0, 0, 0, shanghai)
+			c.date(&d)
+			c.bool(true)
+			c.boolPtr(nil)
+		}, "1949-12-31,true,\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var c csvRow
+			tc.write(&c)
+			c.end()
+			if got := string(c.buf); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -145,6 +145,9 @@ func TestKill9MidLoadLeavesNothingAndTheRerunLoadsOnce(t *testing.T) {
 	if n := queryInt(t, w, "SELECT count(*) FROM stays"); n != 0 {
 		t.Errorf("%d stays survived a killed load", n)
 	}
+	if left, _ := filepath.Glob(filepath.Join(dir, stagePrefix(db)+"*")); len(left) != 0 {
+		t.Errorf("the killed load's staging files are still there after reopening: %v", left)
+	}
 	if n := queryInt(t, w, "SELECT count(*) FROM imports WHERE kind = 'stays'"); n != 0 {
 		t.Errorf("%d stays imports recorded by a killed load", n)
 	}

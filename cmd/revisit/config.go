@@ -134,10 +134,19 @@ func (c *config) idHasher() (ingest.IDHasher, error) {
 	return ingest.NewIDHasher([]byte(k)), nil
 }
 
-// openWarehouse checks the zone and opens the warehouse the flags name.
-func (c *config) openWarehouse(ctx context.Context) (*warehouse.Warehouse, error) {
+// withWarehouse opens the warehouse the flags name, runs fn on it and closes
+// it, so that no command can leave a write-ahead log behind.
+func (c *config) withWarehouse(ctx context.Context, fn func(*warehouse.Warehouse) error) error {
 	if _, err := c.location(); err != nil {
-		return nil, err
+		return err
 	}
-	return warehouse.Open(ctx, c.warehouseConfig())
+	w, err := warehouse.Open(ctx, c.warehouseConfig())
+	if err != nil {
+		return err
+	}
+	err = fn(w)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"revisit/synth"
+	"revisit/warehouse"
 )
 
 func runDemo(ctx context.Context, e *env, args []string) error {
@@ -47,15 +48,11 @@ exports folder and warehouse in DIR are replaced.`)
 	}
 	total := summarise(results)
 	fmt.Fprintf(e.stdout, "ingested %d files: %d rows loaded, %d rejected, %d warnings\n\n", len(results), total.Loaded, total.Rejected, total.Warnings)
-	w, err := c.openWarehouse(ctx)
-	if err != nil {
+	var st warehouse.Stats
+	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+		st, err = w.Stats(ctx)
 		return err
-	}
-	st, err := w.Stats(ctx)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	}); err != nil {
 		return err
 	}
 	printStats(e.stdout, st)

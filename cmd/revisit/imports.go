@@ -25,15 +25,11 @@ and rejected, and why a refused file was refused.`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	w, err := c.openWarehouse(ctx)
-	if err != nil {
+	var list []warehouse.ImportRecord
+	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+		list, err = w.Imports(ctx, limit)
 		return err
-	}
-	list, err := w.Imports(ctx, limit)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	}); err != nil {
 		return err
 	}
 	if asJSON {
@@ -70,15 +66,11 @@ the offending value (masked), so the front desk can fix the source export.
 	if format != "text" && format != "csv" && format != "json" {
 		return exitError{code: exitUsage, msg: "--format must be text, csv or json"}
 	}
-	w, err := c.openWarehouse(ctx)
-	if err != nil {
+	var list []warehouse.RejectRecord
+	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+		list, err = w.Rejects(ctx, f)
 		return err
-	}
-	list, err := w.Rejects(ctx, f)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	}); err != nil {
 		return err
 	}
 	switch format {

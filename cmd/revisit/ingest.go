@@ -75,17 +75,14 @@ func ingestPaths(ctx context.Context, e *env, c *config, paths []string) ([]ware
 	if err != nil {
 		return nil, err
 	}
-	w, err := c.openWarehouse(ctx)
-	if err != nil {
-		return nil, err
-	}
 	opt := warehouse.ImportOptions{RejectThreshold: c.RejectThreshold}
 	opt.Ingest.Loc, opt.Ingest.Hasher, opt.Ingest.DefaultProperty = loc, hasher, c.Property
 	opt.Progress = progressPrinter(e.stderr)
-	results, err := w.Import(ctx, paths, opt)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
+	var results []warehouse.FileResult
+	err = c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+		results, err = w.Import(ctx, paths, opt)
+		return err
+	})
 	return results, err
 }
 

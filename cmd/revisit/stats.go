@@ -21,15 +21,11 @@ feedback forms, butlers, files imported, and rejected rows by reason.`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	w, err := c.openWarehouse(ctx)
-	if err != nil {
+	var s warehouse.Stats
+	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+		s, err = w.Stats(ctx)
 		return err
-	}
-	s, err := w.Stats(ctx)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	}); err != nil {
 		return err
 	}
 	if asJSON {

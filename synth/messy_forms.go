@@ -3,7 +3,6 @@ package synth
 import (
 	"context"
 	"math/rand/v2"
-	"sort"
 	"strconv"
 )
 
@@ -15,19 +14,7 @@ var (
 // writeForms exports feedback by submission day in the same overlapping
 // periods as the stays.
 func (m *messyRun) writeForms(ctx context.Context) error {
-	ps := m.g.win.periods(m.perKindBudget())
-	dialects := assignDialects(m.fileRand(), len(ps), historyDialects)
-	for i, p := range ps {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		from := sort.Search(len(m.bySub), func(k int) bool { return m.forms[m.bySub[k]].submitted >= p.first.at(0, 0) })
-		to := sort.Search(len(m.bySub), func(k int) bool { return m.forms[m.bySub[k]].submitted >= (p.last+1).at(0, 0) })
-		if err := m.writeFormFile(p, i == 0, dialects[i], m.bySub[from:to]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return m.writePeriods(ctx, m.bySub, func(i int32) minute { return m.forms[i].submitted }, m.writeFormFile)
 }
 
 func (m *messyRun) writeFormFile(p period, isFirst bool, d dialect, rows []int32) error {

@@ -20,15 +20,22 @@ func (m *messyRun) perKindBudget() int {
 
 // writeStays exports stays by departure day in overlapping periods.
 func (m *messyRun) writeStays(ctx context.Context) error {
+	return m.writePeriods(ctx, m.byDep, func(i int32) minute { return m.stays[i].departure }, m.writeStayFile)
+}
+
+// writePeriods writes one file per overlapping period of the kind's budget,
+// each with the rows (in order, sorted by when) that fall in it.
+func (m *messyRun) writePeriods(ctx context.Context, order []int32, when func(int32) minute,
+	write func(p period, isFirst bool, d dialect, rows []int32) error) error {
 	ps := m.g.win.periods(m.perKindBudget())
 	dialects := assignDialects(m.fileRand(), len(ps), historyDialects)
 	for i, p := range ps {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		from := sort.Search(len(m.byDep), func(k int) bool { return m.stays[m.byDep[k]].departure >= p.first.at(0, 0) })
-		to := sort.Search(len(m.byDep), func(k int) bool { return m.stays[m.byDep[k]].departure >= (p.last+1).at(0, 0) })
-		if err := m.writeStayFile(p, i == 0, dialects[i], m.byDep[from:to]); err != nil {
+		from := sort.Search(len(order), func(k int) bool { return when(order[k]) >= p.first.at(0, 0) })
+		to := sort.Search(len(order), func(k int) bool { return when(order[k]) >= (p.last+1).at(0, 0) })
+		if err := write(p, i == 0, dialects[i], order[from:to]); err != nil {
 			return err
 		}
 	}

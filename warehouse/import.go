@@ -69,8 +69,9 @@ type FileResult struct {
 	ImportID int64  `json:"import_id,omitempty"`
 	SHA256   string `json:"sha256,omitempty"`
 	// Timings says where a load's time went, in milliseconds per phase:
-	// plan (hash and header), index (known guests), read (decode, validate,
-	// append), check (duplicates, references, counts), resolve (supersede
+	// plan (hash and header), index (known guests), read (decode, validate
+	// and stage, with inserts alongside), insert (inserts left once all was
+	// staged), check (duplicates, references, counts), resolve (supersede
 	// older rows, re-resolve guests), commit.
 	Timings map[string]int64 `json:"timings_ms,omitempty"`
 }
@@ -84,10 +85,12 @@ type stopwatch struct {
 func newStopwatch() *stopwatch { return &stopwatch{last: time.Now(), laps: map[string]int64{}} }
 
 // lap ends the phase called name.
-func (s *stopwatch) lap(name string) {
-	now := time.Now()
-	s.laps[name] += now.Sub(s.last).Milliseconds()
-	s.last = now
+func (s *stopwatch) lap(name string) { s.lapAt(name, time.Now()) }
+
+// lapAt ends the phase called name at the time it ended.
+func (s *stopwatch) lapAt(name string, at time.Time) {
+	s.laps[name] += at.Sub(s.last).Milliseconds()
+	s.last = at
 }
 
 // dataExtensions are the file endings picked up from a folder. A file named

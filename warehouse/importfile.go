@@ -61,7 +61,12 @@ func (w *Warehouse) importFile(ctx context.Context, pf plannedFile, ix *guestInd
 
 	st, err := w.loadKind(ctx, conn, pf, importID, ix, opt)
 	readDone := opt.Now()
-	sw.lap("read")
+	if !st.staging.IsZero() {
+		sw.lapAt("read", st.staging) // decode, validate and stage, with inserts alongside
+		sw.lap("insert")             // the inserts still running once all was staged
+	} else {
+		sw.lap("read")
+	}
 	if err != nil {
 		var fe *ingest.FileError
 		if errors.As(err, &fe) && ctx.Err() == nil {

@@ -59,7 +59,8 @@ type kindLoader[T any] struct {
 type loadStats struct {
 	read     int64 // source rows: each became a staged row or a rejection
 	staged   int64
-	maybeDup bool // two rows may share a key: check in SQL
+	maybeDup bool      // two rows may share a key: check in SQL
+	staging  time.Time // when the last row was staged; inserts may still run
 }
 
 // rawBatch is a run of undecoded rows, with the rows the reader could not
@@ -150,6 +151,7 @@ func streamRows[T any](ctx context.Context, conn *sql.Conn, whPath string, pf pl
 	}
 	go func() {
 		wg.Wait()
+		st.staging = time.Now()
 		close(ready)
 	}()
 	for part := range ready {

@@ -1,6 +1,7 @@
 package warehouse
 
 import (
+	"math"
 	"strconv"
 	"time"
 )
@@ -156,4 +157,19 @@ func (c *csvRow) date(t *time.Time) {
 func (c *csvRow) end() {
 	c.buf = append(c.buf, '\n')
 	c.n = 0
+}
+
+// float writes f in the shortest form that reads back exactly.
+func (c *csvRow) float(f float64) {
+	c.sep()
+	c.buf = strconv.AppendFloat(c.buf, f, 'g', -1, 64)
+}
+
+// floatPtr writes f, or NULL when it is nil or not a finite number.
+func (c *csvRow) floatPtr(f *float64) {
+	if f == nil || math.IsNaN(*f) || math.IsInf(*f, 0) {
+		c.null()
+		return
+	}
+	c.float(*f)
 }

@@ -1,0 +1,227 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// GuestMetric is one row of guest_metrics: a guest as of a date.
+type GuestMetric struct {
+	GuestID            string
+	Visits             int
+	FirstVisit         time.Time // civil dates (midnight UTC)
+	LastVisit          time.Time
+	RecencyDays        int
+	AgeDays            int
+	DaysSinceLast      int
+	MedianIntervalDays *float64
+	MeanIntervalDays   *float64
+	ExpectedNext       *time.Time
+	DaysOverdue        *int
+	Anniversary        bool
+	TotalSpendCents    int64
+	MeanSpendCents     int64
+	FavouriteOutlet    string
+	MainButler         string
+	RScore, FScore     int
+	MScore             int
+	Segment            string
+	PAlive             *float64
+	ExpectedVisits90   *float64
+	ExpectedVisits365  *float64
+	ExpectedSpendCents *float64
+	Value365Cents      *float64
+}
+
+// ModelFit is one fitted model of a run; Params is JSON.
+type ModelFit struct {
+	Name          string
+	Params        string
+	LogLikelihood *float64
+	Converged     bool
+	Message       string
+}
+
+// BacktestResult is one model's holdout test of a run.
+type BacktestResult struct {
+	Model          string
+	HoldoutDays    int
+	Guests         int64
+	MAE            *float64
+	Correlation    *float64
+	PredictedTotal float64
+	ActualTotal    float64
+	TopDecileLift  *float64
+	Selected       bool
+}
+
+// Target is one guest on a revisit list.
+type Target struct {
+	GuestID         string
+	Kind            string // due | winback
+	Priority        float64
+	DueDate         *time.Time
+	ButlerID        string
+	FavouriteOutlet string
+	Preferences     string
+	ReasonZH        string
+	ReasonEN        string
+}
+
+// AnalysisRun is everything one analysis computed for one as-of date.
+type AnalysisRun struct {
+	AsOf          time.Time // the hotel-local day, as a civil date
+	ComputedAt    time.Time
+	Guests        int64
+	Visits        int64
+	SelectedModel string
+	Message       string
+	TimingsJSON   string
+	Metrics       []GuestMetric
+	Fits          []ModelFit
+	Backtests     []BacktestResult
+	Targets       []Target
+}
+
+var analysisTables = []string{"analysis_runs", "model_fits", "backtests", "guest_metrics", "targets"}
+
+// SaveAnalysis stores a run in one transaction, replacing an earlier run of
+// the same date: re-running a night gives the same tables.
+func (w *Warehouse) SaveAnalysis(ctx context.Context, run *AnalysisRun) error {
+	w.writeMu.Lock()
+	defer w.writeMu.Unlock()
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("warehouse: save analysis: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return fmt.Errorf("warehouse: save analysis: %w", err)
+	}
+	if err := w.saveAnalysis(ctx, conn, run); err != nil {
+		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
+		return fmt.Errorf("warehouse: save analysis: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("warehouse: save analysis: commit: %w", err)
+	}
+	return nil
+}
+
+func (w *Warehouse) saveAnalysis(ctx context.Context, conn *sql.Conn, run *AnalysisRun) error {
+	asOf := run.AsOf.Format(time.DateOnly)
+	for _, t := range analysisTables {
+		if _, err := conn.ExecContext(ctx, "DELETE FROM "+t+" WHERE as_of = CAST(? AS DATE)", asOf); err != nil {
+			return err
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO analysis_runs VALUES (CAST(? AS DATE), ?, ?, ?, ?, ?, ?)`,
+		asOf, run.ComputedAt, run.Guests, run.Visits, run.SelectedModel, run.Message, run.TimingsJSON); err != nil {
+		return err
+	}
+	for _, f := range run.Fits {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO model_fits VALUES (CAST(? AS DATE), ?, ?, ?, ?, ?)`,
+			asOf, f.Name, f.Params, f.LogLikelihood, f.Converged, f.Message); err != nil {
+			return err
+		}
+	}
+	for _, b := range run.Backtests {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO backtests VALUES (CAST(? AS DATE), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			asOf, b.Model, b.HoldoutDays, b.Guests, b.MAE, b.Correlation, b.PredictedTotal, b.ActualTotal, b.TopDecileLift, b.Selected); err != nil {
+			return err
+		}
+	}
+	day := func(c *csvRow, t time.Time) { c.sep(); c.buf = t.AppendFormat(c.buf, time.DateOnly) }
+	err := w.stageAndInsert(ctx, conn, "guest_metrics", len(run.Metrics), func(c *csvRow, i int) {
+		m := &run.Metrics[i]
+		day(c, run.AsOf)
+		c.str(m.GuestID)
+		c.int(int64(m.Visits))
+		day(c, m.FirstVisit)
+		day(c, m.LastVisit)
+		c.int(int64(m.RecencyDays))
+		c.int(int64(m.AgeDays))
+		c.int(int64(m.DaysSinceLast))
+		c.floatPtr(m.MedianIntervalDays)
+		c.floatPtr(m.MeanIntervalDays)
+		if m.ExpectedNext != nil {
+			day(c, *m.ExpectedNext)
+		} else {
+			c.null()
+		}
+		c.intPtr(m.DaysOverdue)
+		c.bool(m.Anniversary)
+		c.int(m.TotalSpendCents)
+		c.int(m.MeanSpendCents)
+		c.str(m.FavouriteOutlet)
+		c.str(m.MainButler)
+		c.int(int64(m.RScore))
+		c.int(int64(m.FScore))
+		c.int(int64(m.MScore))
+		c.str(m.Segment)
+		c.floatPtr(m.PAlive)
+		c.floatPtr(m.ExpectedVisits90)
+		c.floatPtr(m.ExpectedVisits365)
+		c.floatPtr(m.ExpectedSpendCents)
+		c.floatPtr(m.Value365Cents)
+	})
+	if err != nil {
+		return err
+	}
+	return w.stageAndInsert(ctx, conn, "targets", len(run.Targets), func(c *csvRow, i int) {
+		t := &run.Targets[i]
+		day(c, run.AsOf)
+		c.str(t.GuestID)
+		c.str(t.Kind)
+		c.float(t.Priority)
+		if t.DueDate != nil {
+			day(c, *t.DueDate)
+		} else {
+			c.null()
+		}
+		c.str(t.ButlerID)
+		c.str(t.FavouriteOutlet)
+		c.str(t.Preferences)
+		c.str(t.ReasonZH)
+		c.str(t.ReasonEN)
+	})
+}
+
+// stageAndInsert writes n rows through write into a staging file and has
+// DuckDB insert them into table on conn.
+func (w *Warehouse) stageAndInsert(ctx context.Context, conn *sql.Conn, table string, n int, write func(c *csvRow, i int)) error {
+	if n == 0 {
+		return nil
+	}
+	dir, err := os.MkdirTemp(filepath.Dir(w.path), stagePrefix(w.path))
+	if err != nil {
+		return fmt.Errorf("staging folder: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	f, err := createStageFile(filepath.Join(dir, table+".csv"))
+	if err != nil {
+		return err
+	}
+	defer f.f.Close()
+	var c csvRow
+	for i := range n {
+		c.buf = c.buf[:0]
+		write(&c, i)
+		c.end()
+		if err := f.write(c.buf); err != nil {
+			return fmt.Errorf("staging file: %w", err)
+		}
+	}
+	if err := f.close(); err != nil {
+		return err
+	}
+	cols, err := csvColumns(ctx, conn, table)
+	if err != nil {
+		return err
+	}
+	return insertStaged(ctx, conn, table, cols, f.part)
+}

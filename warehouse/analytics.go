@@ -1,0 +1,152 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// GuestSummary is what the warehouse knows of one guest's visits as of the
+// end of a hotel-local day: the input of every per-guest metric and model.
+type GuestSummary struct {
+	GuestID           string
+	Visits            int
+	FirstArrival      time.Time // hotel-local calendar days, as midnight UTC
+	LastArrival       time.Time
+	LastDeparture     time.Time
+	MedianGapDays     *float64 // next arrival − previous departure; nil with one visit
+	MeanGapDays       *float64
+	TotalSpendCents   int64
+	RepeatSpendCents  int64 // spend of all visits but the first (Gamma-Gamma's input)
+	FavouriteOutlet   string
+	MainButler        string
+	Anniversary       bool // one visit a year, always within two weeks of the same date
+	RScore, FScore    int
+	MScore            int
+	VIPLevel          string
+	Preferences       string
+	MarketingConsent  bool
+	DoNotContact      bool
+	RecentComplaint   bool // a complaint in the exclusion window
+	RecentlyContacted bool // marketing contacted the guest in the exclusion window
+}
+
+// summaryQuery computes every guest's summary in one pass over the visits
+// (the guest_visits macro of migration 0002). $1 is the end of the as-of
+// day, $2 the start of the exclusion window for contacts and complaints.
+const summaryQuery = `
+WITH v AS (SELECT * FROM guest_visits(CAST($1 AS TIMESTAMPTZ))),
+gaps AS (
+    SELECT guest_id, arrival_day - lag(departure_day) OVER (PARTITION BY guest_id ORDER BY visit_no) AS gap FROM v
+),
+gap_stats AS (
+    SELECT guest_id, median(gap) AS median_gap, avg(gap) AS mean_gap FROM gaps WHERE gap IS NOT NULL GROUP BY guest_id
+),
+per_guest AS (
+    SELECT guest_id, count(*) AS visits,
+           min(arrival_day) AS first_arrival, max(arrival_day) AS last_arrival, max(departure_day) AS last_departure,
+           sum(spend_cents) AS total_spend, sum(spend_cents) - arg_min(spend_cents, visit_no) AS repeat_spend,
+           mode(main_outlet) AS favourite_outlet, mode(main_butler) AS main_butler,
+           count(*) >= 2 AND count(DISTINCT year(arrival_day)) = count(*)
+             AND max(dayofyear(arrival_day)) - min(dayofyear(arrival_day)) <= 14 AS anniversary
+    FROM v GROUP BY guest_id
+),
+latest AS (
+    SELECT gp.guest_id,
+           arg_max(p.vip_level, p.import_id * 1000000000 + p.line) FILTER (WHERE p.vip_level IS NOT NULL) AS vip_level,
+           arg_max(p.preferences, p.import_id * 1000000000 + p.line) FILTER (WHERE p.preferences IS NOT NULL) AS preferences,
+           arg_max(p.marketing_consent, p.import_id * 1000000000 + p.line) FILTER (WHERE p.marketing_consent IS NOT NULL) AS consent,
+           bool_or(p.do_not_call) AS do_not_contact
+    FROM profiles p JOIN guest_profiles gp USING (profile_id) GROUP BY gp.guest_id
+),
+complaints AS (
+    SELECT DISTINCT gp.guest_id FROM feedback f JOIN guest_profiles gp USING (profile_id)
+    WHERE f.complaint AND f.submitted_at > CAST($2 AS TIMESTAMPTZ) AND f.submitted_at <= CAST($1 AS TIMESTAMPTZ)
+),
+contacted AS (
+    SELECT DISTINCT guest_id FROM marketing_contacts
+    WHERE contacted_at > CAST($2 AS TIMESTAMPTZ) AND contacted_at <= CAST($1 AS TIMESTAMPTZ)
+),
+scored AS (
+    SELECT g.*, s.median_gap, s.mean_gap,
+           least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY g.last_departure)))::INTEGER AS r_score,
+           least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY g.visits)))::INTEGER AS f_score,
+           least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY g.total_spend)))::INTEGER AS m_score
+    FROM per_guest g LEFT JOIN gap_stats s USING (guest_id)
+)
+SELECT s.guest_id, s.visits, s.first_arrival, s.last_arrival, s.last_departure, s.median_gap, s.mean_gap,
+       s.total_spend, s.repeat_spend, coalesce(s.favourite_outlet, ''), coalesce(s.main_butler, ''), s.anniversary,
+       s.r_score, s.f_score, s.m_score,
+       coalesce(l.vip_level, ''), coalesce(l.preferences, ''), coalesce(l.consent, false), coalesce(l.do_not_contact, false),
+       c.guest_id IS NOT NULL, k.guest_id IS NOT NULL
+FROM scored s
+LEFT JOIN latest l USING (guest_id)
+LEFT JOIN complaints c USING (guest_id)
+LEFT JOIN contacted k USING (guest_id)
+ORDER BY s.guest_id`
+
+// EndOfDay is the end of the hotel-local day d: the next day's midnight. The
+// queries take what ended at or before it, so a stay ending at midnight
+// belongs to d.
+func EndOfDay(d time.Time, loc *time.Location) time.Time {
+	y, m, day := d.In(loc).Date()
+	return time.Date(y, m, day+1, 0, 0, 0, 0, loc)
+}
+
+// GuestSummaries streams every guest's summary as of asOfEnd, in guest id
+// order. Contacts and complaints after windowStart keep a guest off lists.
+func (w *Warehouse) GuestSummaries(ctx context.Context, asOfEnd, windowStart time.Time, fn func(*GuestSummary) error) error {
+	rows, err := w.db.QueryContext(ctx, summaryQuery, asOfEnd, windowStart)
+	if err != nil {
+		return fmt.Errorf("warehouse: guest summaries: %w", err)
+	}
+	defer rows.Close()
+	var s GuestSummary
+	for rows.Next() {
+		var median, mean sql.NullFloat64
+		if err := rows.Scan(&s.GuestID, &s.Visits, &s.FirstArrival, &s.LastArrival, &s.LastDeparture, &median, &mean,
+			&s.TotalSpendCents, &s.RepeatSpendCents, &s.FavouriteOutlet, &s.MainButler, &s.Anniversary,
+			&s.RScore, &s.FScore, &s.MScore, &s.VIPLevel, &s.Preferences, &s.MarketingConsent, &s.DoNotContact,
+			&s.RecentComplaint, &s.RecentlyContacted); err != nil {
+			return fmt.Errorf("warehouse: guest summaries: %w", err)
+		}
+		s.MedianGapDays, s.MeanGapDays = nullFloat(median), nullFloat(mean)
+		if err := fn(&s); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("warehouse: guest summaries: %w", err)
+	}
+	return nil
+}
+
+func nullFloat(f sql.NullFloat64) *float64 {
+	if !f.Valid {
+		return nil
+	}
+	v := f.Float64
+	return &v
+}
+
+// VisitCounts returns, per guest, how many visits arrived after from and
+// ended by to: the actual side of a backtest.
+func (w *Warehouse) VisitCounts(ctx context.Context, from, to time.Time) (map[string]int, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT guest_id, count(*) FROM guest_visits(CAST($1 AS TIMESTAMPTZ))
+		WHERE arrival > CAST($2 AS TIMESTAMPTZ) GROUP BY guest_id`, to, from)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: visit counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("warehouse: visit counts: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

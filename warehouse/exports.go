@@ -1,0 +1,153 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrNoAnalysis is returned when no analysis exists for the date asked.
+var ErrNoAnalysis = errors.New("no analysis for that date: run 'revisit analyze' first")
+
+// Contact is what people need to reach a guest: the latest known name, form
+// of address, member level and mobile across the guest's profiles.
+type Contact struct {
+	Name, Title, VIPLevel, Mobile string
+}
+
+// contactsCTE picks each guest's latest non-empty contact details.
+const contactsCTE = `contacts AS (
+    SELECT gp.guest_id,
+           arg_max(p.name, p.import_id * 1000000000 + p.line) FILTER (WHERE p.name IS NOT NULL) AS name,
+           arg_max(p.title, p.import_id * 1000000000 + p.line) FILTER (WHERE p.title IS NOT NULL) AS title,
+           arg_max(p.vip_level, p.import_id * 1000000000 + p.line) FILTER (WHERE p.vip_level IS NOT NULL) AS vip_level,
+           arg_max(p.mobile, p.import_id * 1000000000 + p.line) FILTER (WHERE p.mobile IS NOT NULL) AS mobile
+    FROM profiles p JOIN guest_profiles gp USING (profile_id) GROUP BY gp.guest_id)`
+
+// LatestAnalysis is the newest as-of date analysed.
+func (w *Warehouse) LatestAnalysis(ctx context.Context) (time.Time, error) {
+	var d sql.NullTime
+	if err := w.db.QueryRowContext(ctx, "SELECT max(as_of) FROM analysis_runs").Scan(&d); err != nil {
+		return time.Time{}, fmt.Errorf("warehouse: latest analysis: %w", err)
+	}
+	if !d.Valid {
+		return time.Time{}, ErrNoAnalysis
+	}
+	return d.Time, nil
+}
+
+func (w *Warehouse) hasAnalysis(ctx context.Context, asOf time.Time) error {
+	var n int
+	if err := w.db.QueryRowContext(ctx, "SELECT count(*) FROM analysis_runs WHERE as_of = CAST(? AS DATE)",
+		asOf.Format(time.DateOnly)).Scan(&n); err != nil {
+		return fmt.Errorf("warehouse: analysis runs: %w", err)
+	}
+	if n == 0 {
+		return ErrNoAnalysis
+	}
+	return nil
+}
+
+// GuestRow is one guest of the guests export.
+type GuestRow struct {
+	GuestMetric
+	Contact
+}
+
+// GuestRows streams every guest's metrics of asOf with their contact
+// details, in guest id order.
+func (w *Warehouse) GuestRows(ctx context.Context, asOf time.Time, fn func(*GuestRow) error) error {
+	if err := w.hasAnalysis(ctx, asOf); err != nil {
+		return err
+	}
+	rows, err := w.db.QueryContext(ctx, `WITH `+contactsCTE+`
+		SELECT m.guest_id, m.visits, m.first_visit, m.last_visit, m.recency_days, m.age_days, m.days_since_last,
+		       m.median_interval_days, m.mean_interval_days, m.expected_next, m.days_overdue, m.anniversary,
+		       m.total_spend_cents, m.mean_spend_cents, coalesce(m.favourite_outlet, ''), coalesce(m.main_butler, ''),
+		       m.r_score, m.f_score, m.m_score, m.segment, m.p_alive, m.expected_visits_90d, m.expected_visits_365d,
+		       m.expected_spend_cents, m.value_365d_cents,
+		       coalesce(c.name, ''), coalesce(c.title, ''), coalesce(c.vip_level, ''), coalesce(c.mobile, '')
+		FROM guest_metrics m LEFT JOIN contacts c USING (guest_id)
+		WHERE m.as_of = CAST(? AS DATE) ORDER BY m.guest_id`, asOf.Format(time.DateOnly))
+	if err != nil {
+		return fmt.Errorf("warehouse: guest rows: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g GuestRow
+		var median, mean, pAlive, e90, e365, spend, value sql.NullFloat64
+		var next sql.NullTime
+		var overdue sql.NullInt64
+		if err := rows.Scan(&g.GuestID, &g.Visits, &g.FirstVisit, &g.LastVisit, &g.RecencyDays, &g.AgeDays, &g.DaysSinceLast,
+			&median, &mean, &next, &overdue, &g.Anniversary, &g.TotalSpendCents, &g.MeanSpendCents,
+			&g.FavouriteOutlet, &g.MainButler, &g.RScore, &g.FScore, &g.MScore, &g.Segment,
+			&pAlive, &e90, &e365, &spend, &value, &g.Name, &g.Title, &g.VIPLevel, &g.Mobile); err != nil {
+			return fmt.Errorf("warehouse: guest rows: %w", err)
+		}
+		g.MedianIntervalDays, g.MeanIntervalDays = nullFloat(median), nullFloat(mean)
+		g.PAlive, g.ExpectedVisits90, g.ExpectedVisits365 = nullFloat(pAlive), nullFloat(e90), nullFloat(e365)
+		g.ExpectedSpendCents, g.Value365Cents = nullFloat(spend), nullFloat(value)
+		if next.Valid {
+			g.ExpectedNext = &next.Time
+		}
+		if overdue.Valid {
+			d := int(overdue.Int64)
+			g.DaysOverdue = &d
+		}
+		if err := fn(&g); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// TargetRow is one guest of a revisit list, with what the caller needs to
+// invite them.
+type TargetRow struct {
+	Target
+	Contact
+	Visits        int
+	DaysSinceLast int
+	PAlive        *float64
+	Segment       string
+}
+
+// TargetRows streams the targets of asOf, due first, then by priority.
+func (w *Warehouse) TargetRows(ctx context.Context, asOf time.Time, fn func(*TargetRow) error) error {
+	if err := w.hasAnalysis(ctx, asOf); err != nil {
+		return err
+	}
+	rows, err := w.db.QueryContext(ctx, `WITH `+contactsCTE+`
+		SELECT t.guest_id, t.kind, t.priority, t.due_date, coalesce(t.butler_id, ''), coalesce(t.favourite_outlet, ''),
+		       coalesce(t.preferences, ''), t.reason_zh, t.reason_en,
+		       coalesce(c.name, ''), coalesce(c.title, ''), coalesce(c.vip_level, ''), coalesce(c.mobile, ''),
+		       m.visits, m.days_since_last, m.p_alive, m.segment
+		FROM targets t JOIN guest_metrics m ON m.as_of = t.as_of AND m.guest_id = t.guest_id
+		LEFT JOIN contacts c ON c.guest_id = t.guest_id
+		WHERE t.as_of = CAST(? AS DATE)
+		ORDER BY t.kind = 'winback', t.priority DESC, t.guest_id`, asOf.Format(time.DateOnly))
+	if err != nil {
+		return fmt.Errorf("warehouse: target rows: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t TargetRow
+		var due sql.NullTime
+		var pAlive sql.NullFloat64
+		if err := rows.Scan(&t.GuestID, &t.Kind, &t.Priority, &due, &t.ButlerID, &t.FavouriteOutlet, &t.Preferences,
+			&t.ReasonZH, &t.ReasonEN, &t.Name, &t.Title, &t.VIPLevel, &t.Mobile, &t.Visits, &t.DaysSinceLast,
+			&pAlive, &t.Segment); err != nil {
+			return fmt.Errorf("warehouse: target rows: %w", err)
+		}
+		if due.Valid {
+			t.DueDate = &due.Time
+		}
+		t.PAlive = nullFloat(pAlive)
+		if err := fn(&t); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -47,10 +47,27 @@ per_guest AS (
     SELECT guest_id, count(*) AS visits,
            min(arrival_day) AS first_arrival, max(arrival_day) AS last_arrival, max(departure_day) AS last_departure,
            sum(spend_cents) AS total_spend, sum(spend_cents) - arg_min(spend_cents, visit_no) AS repeat_spend,
-           mode(main_outlet) AS favourite_outlet, mode(main_butler) AS main_butler,
            count(*) >= 2 AND count(DISTINCT year(arrival_day)) = count(*)
              AND max(dayofyear(arrival_day)) - min(dayofyear(arrival_day)) <= 14 AS anniversary
     FROM v GROUP BY guest_id
+),
+outlets AS (
+    SELECT guest_id, main_outlet, count(*) AS n, sum(spend_cents) AS spend FROM v GROUP BY ALL
+),
+favourite AS (
+    -- the outlet of most visits; ties go to the bigger spend, then the name
+    SELECT guest_id, first(main_outlet ORDER BY n DESC, spend DESC, main_outlet) AS favourite_outlet
+    FROM outlets GROUP BY guest_id
+),
+served AS (
+    SELECT gp.guest_id, st.butler_id, count(*) AS n, max(st.departure) AS latest
+    FROM stays st JOIN guest_profiles gp USING (profile_id)
+    WHERE st.departure <= CAST($1 AS TIMESTAMPTZ) AND st.butler_id IS NOT NULL GROUP BY ALL
+),
+main_butler AS (
+    -- the butler who served the guest most; ties go to the most recent
+    SELECT guest_id, first(butler_id ORDER BY n DESC, latest DESC, butler_id) AS main_butler
+    FROM served GROUP BY guest_id
 ),
 latest AS (
     SELECT gp.guest_id,
@@ -76,11 +93,13 @@ scored AS (
     FROM per_guest g LEFT JOIN gap_stats s USING (guest_id)
 )
 SELECT s.guest_id, s.visits, s.first_arrival, s.last_arrival, s.last_departure, s.median_gap, s.mean_gap,
-       s.total_spend, s.repeat_spend, coalesce(s.favourite_outlet, ''), coalesce(s.main_butler, ''), s.anniversary,
+       s.total_spend, s.repeat_spend, coalesce(f.favourite_outlet, ''), coalesce(b.main_butler, ''), s.anniversary,
        s.r_score, s.f_score, s.m_score,
        coalesce(l.vip_level, ''), coalesce(l.preferences, ''), coalesce(l.consent, false), coalesce(l.do_not_contact, false),
        c.guest_id IS NOT NULL, k.guest_id IS NOT NULL
 FROM scored s
+LEFT JOIN favourite f USING (guest_id)
+LEFT JOIN main_butler b USING (guest_id)
 LEFT JOIN latest l USING (guest_id)
 LEFT JOIN complaints c USING (guest_id)
 LEFT JOIN contacted k USING (guest_id)

@@ -42,7 +42,7 @@ func TestVisitsMergeStaysOfOneOccasion(t *testing.T) {
 	got := queryStrings(t, w, `SELECT guest_id, visit_no, arrival_day, departure_day, spend_cents, stays, main_outlet
 		FROM guest_visits(CAST(? AS TIMESTAMPTZ)) ORDER BY guest_id, visit_no`, EndOfDay(day("2026-06-01"), shanghai))
 	want := []string{
-		"G1|1|2026-03-01 08:00|2026-03-03 08:00|150000|3|dining",
+		"G1|1|2026-03-01 08:00|2026-03-03 08:00|150000|3|room", // the room stay is its biggest spend
 		"G1|2|2026-04-10 08:00|2026-04-13 08:00|140000|2|room",
 		"G1|3|2026-04-14 08:00|2026-04-14 08:00|25000|1|dining",
 		"G2|1|2026-05-01 08:00|2026-05-02 08:00|18000|2|dining",

@@ -9,7 +9,7 @@
 -- TimeZone setting is the hotel's.
 CREATE MACRO guest_visits(as_of_end) AS TABLE
 WITH s AS (
-    SELECT gp.guest_id, st.arrival, st.departure, st.spend_cents, st.outlet_kind, st.butler_id,
+    SELECT gp.guest_id, st.arrival, st.departure, st.spend_cents, st.outlet_kind,
            CAST(st.arrival AS DATE) AS arrival_day, CAST(st.departure AS DATE) AS departure_day
     FROM stays st JOIN guest_profiles gp USING (profile_id)
     WHERE st.departure <= as_of_end
@@ -26,7 +26,9 @@ SELECT guest_id, visit_no,
        min(arrival) AS arrival, max(departure) AS departure,
        CAST(min(arrival) AS DATE) AS arrival_day, CAST(max(departure) AS DATE) AS departure_day,
        coalesce(sum(spend_cents), 0) AS spend_cents, count(*) AS stays,
-       mode(outlet_kind) AS main_outlet, mode(butler_id) AS main_butler
+       -- the visit's main outlet is its biggest spend (ties broken by name, so
+       -- a re-run gives the same answer)
+       first(outlet_kind ORDER BY spend_cents DESC NULLS LAST, outlet_kind) AS main_outlet
 FROM numbered GROUP BY guest_id, visit_no;
 
 -- Guests marketing has contacted, so that no one is pestered twice a month.

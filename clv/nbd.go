@@ -1,0 +1,154 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+)
+
+// nbd is the mathematics BG/NBD and MBG/NBD share. While active, a customer
+// buys at rate λ ~ Gamma(r, α); each purchase is a chance to drop out, taken
+// with probability p ~ Beta(a, b). BG/NBD counts the x repeat purchases as
+// those chances; MBG/NBD also the first purchase, so a customer who is still
+// active has survived x + shift chances, shift being 0 or 1. Every formula of
+// both models follows from that one difference:
+//
+//	L(x, t_x, T) = B(a, b+k)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+T)^{r+x})
+//	             + [k > 0] B(a+1, b+k−1)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+t_x)^{r+x}),
+//
+// k = x + shift: the first term for a customer active at T, the second for
+// one who dropped out right after their last purchase at t_x.
+type nbd struct {
+	r, alpha, a, b float64
+	shift          float64
+}
+
+// valid reports whether all four parameters are finite and positive.
+func (m nbd) valid() bool {
+	for _, v := range [...]float64{m.r, m.alpha, m.a, m.b} {
+		if !(v > 0) || math.IsInf(v, 1) {
+			return false
+		}
+	}
+	return true
+}
+
+// validate returns an error wrapping ErrInvalidData unless m is valid.
+func (m nbd) validate() error {
+	if !m.valid() {
+		return fmt.Errorf("%w: parameters r %g, α %g, a %g, b %g must be finite and positive",
+			ErrInvalidData, m.r, m.alpha, m.a, m.b)
+	}
+	return nil
+}
+
+// logLikelihood returns the weighted log-likelihood of ws, or −Inf if m or
+// any row is invalid or a term leaves the float64 range. It is the reference
+// the table-driven fitting objective is tested against.
+func (m nbd) logLikelihood(ws []Weighted) float64 {
+	if !m.valid() {
+		return math.Inf(-1)
+	}
+	var ll float64
+	for _, w := range ws {
+		if !(w.W >= 0) || math.IsInf(w.W, 1) || w.Validate() != nil {
+			return math.Inf(-1)
+		}
+		if w.W == 0 {
+			continue
+		}
+		ll += w.W * m.customerLogLikelihood(w.Customer)
+	}
+	if !finite(ll) {
+		return math.Inf(-1)
+	}
+	return ll
+}
+
+// customerLogLikelihood is ln L(x, t_x, T) for a valid customer.
+func (m nbd) customerLogLikelihood(c Customer) float64 {
+	k := c.X + m.shift
+	rx := m.r + c.X
+	base := lgamma(rx) - lgamma(m.r) + m.r*math.Log(m.alpha) +
+		lgamma(m.a+m.b) + lgamma(m.b+k) - lgamma(m.b) - lgamma(m.a+m.b+k)
+	ll := base - rx*math.Log(m.alpha+c.T)
+	if k > 0 {
+		sp, _ := softplus(m.logOddsDropped(c))
+		ll += sp
+	}
+	return ll
+}
+
+// logOddsDropped is ln of P(dropped out at t_x)/P(active at T) given the
+// history: ln(a/(b+k−1)) + (r+x)·ln((α+T)/(α+t_x)), for k = x+shift > 0.
+func (m nbd) logOddsDropped(c Customer) float64 {
+	k := c.X + m.shift
+	return math.Log(m.a/(m.b+k-1)) + (m.r+c.X)*math.Log1p((c.T-c.TX)/(m.alpha+c.TX))
+}
+
+// pAlive is P(active at T | x, t_x, T), or NaN for an invalid model or customer.
+func (m nbd) pAlive(c Customer) float64 {
+	if !m.valid() || c.Validate() != nil {
+		return math.NaN()
+	}
+	if c.X+m.shift == 0 {
+		return 1
+	}
+	_, p := softplus(-m.logOddsDropped(c))
+	return p
+}
+
+// expected is E[purchases in (T, T+t] | x, t_x, T]: P(active) times the
+// expectation for an active customer, whose posterior is λ ~ Gamma(r+x, α+T),
+// p ~ Beta(a, b+k).
+func (m nbd) expected(c Customer, t float64) float64 {
+	pa := m.pAlive(c)
+	if math.IsNaN(pa) || !(t >= 0) || math.IsInf(t, 1) {
+		return math.NaN()
+	}
+	if pa == 0 || t == 0 {
+		return 0
+	}
+	return pa * expectedIfAlive(m.a, m.b+c.X+m.shift, m.r+c.X, m.alpha+c.T, t)
+}
+
+// expectedNew is E[X(t)]: expected repeat purchases in (0, t] of a customer
+// who made their first purchase at 0.
+func (m nbd) expectedNew(t float64) float64 {
+	return m.expected(Customer{}, t)
+}
+
+// expectedCurve sets out[i] to expected(c, ts[i]) for horizons ts, sharing
+// P(alive) and the series coefficients between them: the lifetime value of
+// a customer needs a few dozen horizons, and this makes them several times
+// cheaper than one by one. ts must not be longer than out.
+func (m nbd) expectedCurve(c Customer, ts, out []float64) {
+	pa := m.pAlive(c)
+	a, beta, shape, scale := m.a, m.b+c.X+m.shift, m.r+c.X, m.alpha+c.T
+	tMax := 0.0
+	for _, t := range ts {
+		tMax = math.Max(tMax, t)
+	}
+	var buf [160]float64
+	var coef []float64
+	ok := false
+	if !math.IsNaN(pa) && pa > 0 && finite(tMax) {
+		coef, ok = eulerCoefficients(buf[:0], a, beta, shape, tMax/(scale+tMax))
+	}
+	for i, t := range ts {
+		switch {
+		case math.IsNaN(pa) || !(t >= 0) || math.IsInf(t, 1):
+			out[i] = math.NaN()
+		case pa == 0 || t == 0:
+			out[i] = 0
+		default:
+			v, fine := 0.0, false
+			if ok {
+				v, fine = eulerValue(coef, a, beta, shape, scale, t)
+			}
+			if !fine {
+				v = expectedIfAlive(a, beta, shape, scale, t)
+			}
+			out[i] = pa * v
+		}
+	}
+}

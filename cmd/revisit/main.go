@@ -30,6 +30,8 @@ var commands = []command{
 	{"stats", "show what is in the warehouse", runStats},
 	{"imports", "list the files imported and what became of them", runImports},
 	{"rejects", "list rejected rows with their reasons, for fixing the source", runRejects},
+	{"analyze", "compute guest metrics, lifetime models, the backtest and revisit targets", runAnalyze},
+	{"export", "write an analysed day's guests or revisit targets as CSV, XLSX or JSON", runExport},
 	{"generate", "write a realistic synthetic hotel's export files", runGenerate},
 }
 

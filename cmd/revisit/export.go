@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"revisit/reports"
+	"revisit/reports/export"
+	"revisit/warehouse"
+)
+
+func runExport(ctx context.Context, e *env, args []string) error {
+	var c config
+	var asOf, format, out string
+	var unmasked bool
+	fs := newFlagSet(e, "export", "export guests|targets [--db PATH] [--as-of D] --format csv|xlsx|json [--out FILE]",
+		`Writes an analysed day's guests or revisit targets (run 'revisit analyze'
+first). CSV and JSON use stable snake_case English column names for
+programs; XLSX is for people: bilingual headers, frozen header row,
+filters, formats, a summary sheet and a sheet explaining every column.
+Mobiles are masked (138****5678) unless --unmasked; every text cell of CSV
+and XLSX is safe from formula injection.`)
+	warehouseFlags(fs, e, &c)
+	fs.StringVar(&asOf, "as-of", "", "the analysed day, YYYY-MM-DD (default: the latest analysed)")
+	fs.StringVar(&format, "format", "", "csv, xlsx or json (required)")
+	fs.StringVar(&out, "out", "", "file to write (default: stdout for csv and json; a dated name for xlsx)")
+	fs.BoolVar(&unmasked, "unmasked", false, "write full mobile numbers (for staff entitled to them)")
+	if len(args) == 0 || (args[0] != reports.ExportGuests && args[0] != reports.ExportTargets) {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return parseFlags(fs, args)
+		}
+		fs.Usage()
+		return exitError{code: exitUsage, msg: "name the export: guests or targets"}
+	}
+	report := args[0]
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	write := map[string]func(context.Context, io.Writer, export.Table, export.Rows) (int, error){
+		"csv": export.WriteCSV, "xlsx": export.WriteXLSX, "json": export.WriteJSON,
+	}[format]
+	if write == nil {
+		return exitError{code: exitUsage, msg: "--format must be csv, xlsx or json"}
+	}
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	var day time.Time
+	if asOf != "" {
+		if day, err = time.ParseInLocation(time.DateOnly, asOf, loc); err != nil {
+			return exitError{code: exitUsage, msg: "--as-of must be a date like 2026-11-26"}
+		}
+		day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+		if day.IsZero() {
+			if day, err = w.LatestAnalysis(ctx); err != nil {
+				return err
+			}
+		}
+		table, rows, err := reports.ExportTable(ctx, w, report, day, unmasked)
+		if err != nil {
+			return err
+		}
+		dst := e.stdout
+		if out == "" && format == "xlsx" {
+			out = exportFileName(report, day)
+		}
+		if out != "" {
+			f, err := os.Create(out)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			dst = f
+		}
+		n, err := write(ctx, dst, table, rows)
+		if err != nil {
+			if out != "" {
+				os.Remove(out)
+			}
+			if errors.Is(err, warehouse.ErrNoAnalysis) {
+				return fmt.Errorf("%s: %w", day.Format(time.DateOnly), err)
+			}
+			return err
+		}
+		if out != "" {
+			fmt.Fprintf(e.stderr, "wrote %d rows to %s\n", n, out)
+		}
+		return nil
+	})
+}
+
+// exportFileName is the dated name people see, e.g. 回访名单_2026-11-26.xlsx.
+func exportFileName(report string, day time.Time) string {
+	name := map[string]string{reports.ExportGuests: "客户_", reports.ExportTargets: "回访名单_"}[report]
+	return name + day.Format(time.DateOnly) + ".xlsx"
+}

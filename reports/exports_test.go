@@ -1,0 +1,81 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"revisit/reports/export"
+)
+
+func TestTargetsXLSXIsSafeMaskedAndTyped(t *testing.T) {
+	w := openTemp(t)
+	dir := t.TempDir()
+	stays := []string{"单号,客户编号,消费场所,到店时间,离店时间,消费金额"}
+	stays = append(stays, regularStays("G1")...)
+	load(t, w,
+		writeCSV(t, dir, "guests.csv", "客户编号,姓名,手机,营销许可,喜好", `G1,"=HYPERLINK(""http://x"",""y"")",13812345678,是,@SUM(A1)`),
+		writeCSV(t, dir, "stays.csv", stays...))
+	if _, err := Analyze(context.Background(), w, Options{AsOf: civil("2026-11-26"), Loc: shanghai}); err != nil {
+		t.Fatal(err)
+	}
+	table, rows, err := ExportTable(context.Background(), w, ExportTargets, civil("2026-11-26"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	n, err := export.WriteXLSX(context.Background(), &buf, table, rows)
+	if err != nil || n != 1 {
+		t.Fatalf("wrote %d rows: %v", n, err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := table.Name
+	cell := func(col string) (string, excelize.CellType) {
+		ref := ""
+		for i, c := range table.Columns {
+			if c.Key == col {
+				ref, _ = excelize.CoordinatesToCellName(i+1, 2)
+			}
+		}
+		v, _ := f.GetCellValue(sheet, ref)
+		typ, _ := f.GetCellType(sheet, ref)
+		return v, typ
+	}
+	if v, _ := cell("name"); v != `'=HYPERLINK("http://x","y")` {
+		t.Errorf("name cell %q: a formula-looking name must arrive quoted", v)
+	}
+	if v, _ := cell("preferences"); v != "'@SUM(A1)" {
+		t.Errorf("preferences cell %q", v)
+	}
+	if v, _ := cell("mobile"); v != "138****5678" {
+		t.Errorf("mobile cell %q: marketing sees masked numbers", v)
+	}
+	if _, typ := cell("priority"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Errorf("priority is stored as text")
+	}
+	if v, _ := cell("due_date"); !strings.HasPrefix(v, "2026-1") {
+		t.Errorf("due date cell %q", v)
+	}
+	if v, _ := cell("reason_zh"); !strings.Contains(v, "上次离店 20 天") || !strings.Contains(v, "共 5 次") {
+		t.Errorf("reason %q", v)
+	}
+	head, _ := f.GetCellValue(sheet, "A1")
+	if !strings.Contains(head, "类别") || !strings.Contains(head, "List") {
+		t.Errorf("header %q is not bilingual", head)
+	}
+	for _, s := range f.GetSheetList() {
+		if rows, _ := f.GetRows(s); len(rows) == 0 {
+			t.Errorf("sheet %s is empty", s)
+		}
+	}
+	if len(f.GetSheetList()) != 3 {
+		t.Errorf("sheets %v: want data, summary and about", f.GetSheetList())
+	}
+}

@@ -1,0 +1,77 @@
+package reports
+
+import (
+	"math"
+	"time"
+
+	"revisit/warehouse"
+)
+
+// guestMetric computes one guest's row of guest_metrics. model is nil when
+// no lifetime model could be fitted.
+func guestMetric(s *warehouse.GuestSummary, c customer, model *repeatFit, spend *spendFit, opt Options) warehouse.GuestMetric {
+	m := warehouse.GuestMetric{
+		GuestID:            s.GuestID,
+		Visits:             s.Visits,
+		FirstVisit:         s.FirstArrival,
+		LastVisit:          s.LastDeparture,
+		RecencyDays:        int(c.tx),
+		AgeDays:            int(c.t),
+		DaysSinceLast:      int(days(opt.AsOf.Sub(s.LastDeparture))),
+		MedianIntervalDays: s.MedianGapDays,
+		MeanIntervalDays:   s.MeanGapDays,
+		Anniversary:        s.Anniversary,
+		TotalSpendCents:    s.TotalSpendCents,
+		MeanSpendCents:     s.TotalSpendCents / int64(max(1, s.Visits)),
+		FavouriteOutlet:    s.FavouriteOutlet,
+		MainButler:         s.MainButler,
+		RScore:             s.RScore,
+		FScore:             s.FScore,
+		MScore:             s.MScore,
+		Segment:            segmentOf(s.RScore, s.FScore).code,
+	}
+	if next := expectedNext(s, opt.AsOf); next != nil {
+		m.ExpectedNext = next
+		overdue := int(days(opt.AsOf.Sub(*next)))
+		m.DaysOverdue = &overdue
+	}
+	if model != nil {
+		m.PAlive = finite(model.pAlive(c))
+		m.ExpectedVisits90 = finite(model.expected(c, 90))
+		m.ExpectedVisits365 = finite(model.expected(c, 365))
+	}
+	perVisit := float64(m.MeanSpendCents)
+	if spend != nil && spend.err == nil {
+		x := float64(s.Visits - 1)
+		mean := 0.0
+		if x > 0 {
+			mean = float64(s.RepeatSpendCents) / x
+		}
+		perVisit = spend.expectedSpend(x, mean)
+	}
+	m.ExpectedSpendCents = finite(perVisit)
+	if m.ExpectedVisits365 != nil && m.ExpectedSpendCents != nil {
+		// Visits spread over the year, discounted at mid-year.
+		v := *m.ExpectedVisits365 * perVisit / math.Sqrt(1+opt.AnnualDiscount)
+		m.Value365Cents = finite(v)
+	}
+	return m
+}
+
+// expectedNext is when the guest's own rhythm says they come back: the same
+// date next year for anniversary guests, else the last departure plus their
+// typical (median) interval. Guests with one visit have no rhythm yet.
+func expectedNext(s *warehouse.GuestSummary, asOf time.Time) *time.Time {
+	if s.Anniversary {
+		next := s.LastArrival
+		for !next.After(asOf) {
+			next = next.AddDate(1, 0, 0)
+		}
+		return &next
+	}
+	if s.MedianGapDays == nil {
+		return nil
+	}
+	next := s.LastDeparture.AddDate(0, 0, int(math.Round(*s.MedianGapDays)))
+	return &next
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"time"
 
 	"revisit/reports"
@@ -82,24 +83,29 @@ Re-running a date replaces its results.`)
 	if asJSON {
 		return writeJSON(e, res)
 	}
-	fmt.Fprintf(e.stdout, "as of %s: %d guests, %d visits\n", res.AsOf, res.Guests, res.Visits)
+	printAnalysis(e.stdout, res)
+	return nil
+}
+
+// printAnalysis writes an analysis for people.
+func printAnalysis(w io.Writer, res *reports.Result) {
+	fmt.Fprintf(w, "as of %s: %d guests, %d visits\n", res.AsOf, res.Guests, res.Visits)
 	for _, m := range res.Models {
-		fmt.Fprintf(e.stdout, "  %s\n", describeModel(m))
+		fmt.Fprintf(w, "  %s\n", describeModel(m))
 	}
-	fmt.Fprintf(e.stdout, "selected model: %s (%s)\n", res.SelectedModel, res.Backtest.Reason)
+	fmt.Fprintf(w, "selected model: %s (%s)\n", res.SelectedModel, res.Backtest.Reason)
 	for _, m := range res.Backtest.Models {
 		if m.Error != "" {
-			fmt.Fprintf(e.stdout, "  backtest %-7s failed: %s\n", m.Model, m.Error)
+			fmt.Fprintf(w, "  backtest %-7s failed: %s\n", m.Model, m.Error)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "  backtest %-7s %d days held out: MAE %.3f, correlation %.2f, predicted %.0f vs actual %.0f visits, top decile finds %.0f%% of returners\n",
+		fmt.Fprintf(w, "  backtest %-7s %d days held out: MAE %.3f, correlation %.2f, predicted %.0f vs actual %.0f visits, top decile finds %.0f%% of returners\n",
 			m.Model, res.Backtest.HoldoutDays, m.MAE, m.Correlation, m.PredictedTotal, m.ActualTotal, 100*m.TopDecileLift)
 	}
-	fmt.Fprintf(e.stdout, "targets: %d due, %d win-back\n", res.Targets.Due, res.Targets.Winback)
+	fmt.Fprintf(w, "targets: %d due, %d win-back\n", res.Targets.Due, res.Targets.Winback)
 	if res.Message != "" {
-		fmt.Fprintln(e.stdout, res.Message)
+		fmt.Fprintln(w, res.Message)
 	}
-	return nil
 }
 
 // describeModel prints a fitted model's parameters on one line.

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"time"
 
+	"revisit/reports"
 	"revisit/synth"
 	"revisit/warehouse"
 )
@@ -56,6 +60,46 @@ exports folder and warehouse in DIR are replaced.`)
 		return err
 	}
 	printStats(e.stdout, st)
-	fmt.Fprintf(e.stdout, "\nThe warehouse is %s; try: revisit stats --db %s\n", c.DB, c.DB)
-	return nil
+	fmt.Fprintln(e.stdout)
+
+	loc, _ := c.location()
+	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+		res, err := reports.Analyze(ctx, w, reports.Options{AsOf: cfg.End, Loc: loc})
+		if err != nil {
+			return err
+		}
+		printAnalysis(e.stdout, res)
+		if err := printTopTargets(ctx, e.stdout, w, cfg.End, 3); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "\nThe warehouse is %s. Try:\n  revisit export targets --db %s --format xlsx\n  revisit stats --db %s\n", c.DB, c.DB, c.DB)
+		return nil
+	})
+}
+
+// errEnough stops a row stream once enough was read.
+var errEnough = errors.New("enough")
+
+// printTopTargets prints the first n targets of each list with their reasons.
+func printTopTargets(ctx context.Context, out io.Writer, w *warehouse.Warehouse, asOf time.Time, n int) error {
+	shown := map[string]int{}
+	day := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
+	err := w.TargetRows(ctx, day, func(t *warehouse.TargetRow) error {
+		if shown[t.Kind] >= n {
+			if shown["due"] >= n && shown["winback"] >= n {
+				return errEnough
+			}
+			return nil
+		}
+		if shown[t.Kind] == 0 {
+			fmt.Fprintf(out, "\ntop %s targets:\n", t.Kind)
+		}
+		shown[t.Kind]++
+		fmt.Fprintf(out, "  %s %s%s → %s\n    %s\n    %s\n", t.GuestID, t.Name, t.Title, t.ButlerID, t.ReasonZH, t.ReasonEN)
+		return nil
+	})
+	if errors.Is(err, errEnough) {
+		return nil
+	}
+	return err
 }

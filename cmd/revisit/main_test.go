@@ -191,3 +191,69 @@ func TestRejectsAreListedForTheFrontDeskSafeForExcel(t *testing.T) {
 		t.Errorf("imports: exit %d\n%s", code, stdout)
 	}
 }
+
+func TestAnalyzeAndExportContracts(t *testing.T) {
+	dir, _ := generateHotel(t, "800")
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	env := map[string]string{"REVISIT_DB": db}
+	if code, _, stderr := runCLI(t, env, "ingest", dir); code != 0 {
+		t.Fatalf("ingest: %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, env, "export", "targets", "--format", "csv"); code == 0 || !strings.Contains(stderr, "revisit analyze") {
+		t.Errorf("export before any analysis: exit %d, %q: want a clear error", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, env, "analyze", "--as-of", "2026-11-26", "--json")
+	if code != 0 {
+		t.Fatalf("analyze: %d %s", code, stderr)
+	}
+	var res map[string]any
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"as_of", "guests", "visits", "models", "selected_model", "backtest", "targets"} {
+		if _, ok := res[k]; !ok {
+			t.Errorf("analyze --json lacks %q", k)
+		}
+	}
+	models := res["models"].([]any)
+	want := [][]string{{"bgnbd", "r", "alpha", "a", "b", "log_likelihood", "time_unit"},
+		{"mbgnbd", "r", "alpha", "a", "b", "log_likelihood", "time_unit"}, {"gamma_gamma", "p", "q", "gamma"}}
+	for i, w := range want {
+		m := models[i].(map[string]any)
+		if m["name"] != w[0] {
+			t.Errorf("model %d is %v, want %s", i, m["name"], w[0])
+		}
+		for _, k := range w[1:] {
+			if _, ok := m[k]; !ok {
+				t.Errorf("model %s lacks %q", w[0], k)
+			}
+		}
+	}
+	if tg := res["targets"].(map[string]any); tg["due"] == nil || tg["winback"] == nil {
+		t.Errorf("targets %v", tg)
+	}
+
+	code, stdout, _ = runCLI(t, env, "export", "guests", "--format", "json")
+	if code != 0 {
+		t.Fatalf("export guests: %d", code)
+	}
+	var guests []map[string]any
+	if err := json.Unmarshal([]byte(stdout), &guests); err != nil || len(guests) == 0 {
+		t.Fatalf("export guests --format json: %v (%d rows)", err, len(guests))
+	}
+	for _, k := range []string{"guest_id", "visits", "repeat_visits", "recency_days", "age_days", "p_alive", "expected_visits_365d", "segment"} {
+		if _, ok := guests[0][k]; !ok {
+			t.Errorf("guests export lacks %q", k)
+		}
+	}
+	if m, _ := guests[0]["mobile"].(string); m != "" && !strings.Contains(m, "****") {
+		t.Errorf("guests export shows a full mobile %q", m)
+	}
+	out := filepath.Join(t.TempDir(), "t.xlsx")
+	if code, _, stderr := runCLI(t, env, "export", "targets", "--format", "xlsx", "--out", out); code != 0 {
+		t.Fatalf("export targets xlsx: %d %s", code, stderr)
+	}
+	if info, err := os.Stat(out); err != nil || info.Size() < 5000 {
+		t.Errorf("xlsx export: %v", err)
+	}
+}

@@ -136,8 +136,9 @@ func Analyze(ctx context.Context, wh *warehouse.Warehouse, opt Options) (*Result
 		customers[i] = customerOf(&guests[i], opt.AsOf)
 	}
 	fits := map[string]*repeatFit{}
+	grouped := groupCustomers(customers)
 	for _, name := range []string{modelBGNBD, modelMBGNBD} {
-		fits[name] = fitRepeat(name, customers)
+		fits[name] = fitRepeat(name, grouped)
 		res.Models = append(res.Models, fits[name].report())
 	}
 	spend := fitSpend(guests)

@@ -18,46 +18,23 @@ const (
 // repeatFit is a fitted BG/NBD or MBG/NBD model (time unit: days), or the
 // reason it could not be fitted.
 type repeatFit struct {
+	fitted
 	name     string
-	params   map[string]float64
-	ll       float64
 	pAlive   func(c customer) float64
 	expected func(c customer, days float64) float64
-	err      error
 }
 
-func (c customer) clv() clv.Customer { return clv.Customer{X: c.x, TX: c.tx, T: c.t} }
-
-// fitRepeat fits the named repeat model on grouped (x, tx, T) triples.
-func fitRepeat(name string, cs []customer) *repeatFit {
-	in := make([]clv.Customer, len(cs))
-	for i, c := range cs {
-		in[i] = c.clv()
-	}
-	ws := clv.Group(in)
-	f := &repeatFit{name: name}
-	switch name {
-	case modelBGNBD:
-		m, r, err := clv.FitBGNBD(ws, clv.FitOptions{})
-		f.err, f.ll = err, r.LogLikelihood
-		f.params = map[string]float64{"r": m.R, "alpha": m.Alpha, "a": m.A, "b": m.B}
-		f.pAlive = func(c customer) float64 { return m.PAlive(c.clv()) }
-		f.expected = func(c customer, t float64) float64 { return m.ExpectedTransactions(c.clv(), t) }
-	case modelMBGNBD:
-		m, r, err := clv.FitMBGNBD(ws, clv.FitOptions{})
-		f.err, f.ll = err, r.LogLikelihood
-		f.params = map[string]float64{"r": m.R, "alpha": m.Alpha, "a": m.A, "b": m.B}
-		f.pAlive = func(c customer) float64 { return m.PAlive(c.clv()) }
-		f.expected = func(c customer, t float64) float64 { return m.ExpectedTransactions(c.clv(), t) }
-	default:
-		f.err = fmt.Errorf("unknown model %q", name)
-	}
-	return f
+// fitted is what every fit has: its parameters and likelihood, or why it
+// failed.
+type fitted struct {
+	params map[string]float64
+	ll     float64
+	err    error
 }
 
-// report is the model's entry in analyze --json's "models".
-func (f *repeatFit) report() map[string]any {
-	out := map[string]any{"name": f.name, "time_unit": "day"}
+// reportWith adds the fit's parameters and likelihood, or its error, to the
+// model's entry of analyze --json's "models".
+func (f fitted) reportWith(out map[string]any) map[string]any {
 	if f.err != nil {
 		out["error"] = f.err.Error()
 		return out
@@ -69,16 +46,71 @@ func (f *repeatFit) report() map[string]any {
 	return out
 }
 
-func (f *repeatFit) modelFit() warehouse.ModelFit {
-	return modelFitOf(f.name, f.report(), f.ll, f.err)
+// modelFit is the fit's row of model_fits.
+func (f fitted) modelFit(name string, report map[string]any) warehouse.ModelFit {
+	params, _ := jsonString(report)
+	mf := warehouse.ModelFit{Name: name, Params: params, Converged: f.err == nil, Message: "ok"}
+	if f.err != nil {
+		mf.Message = f.err.Error()
+	} else {
+		mf.LogLikelihood = finite(f.ll)
+	}
+	return mf
 }
+
+func (c customer) clv() clv.Customer { return clv.Customer{X: c.x, TX: c.tx, T: c.t} }
+
+// groupCustomers turns guests into the grouped triples the models fit on.
+func groupCustomers(cs []customer) []clv.Weighted {
+	in := make([]clv.Customer, len(cs))
+	for i, c := range cs {
+		in[i] = c.clv()
+	}
+	return clv.Group(in)
+}
+
+// fitRepeat fits the named repeat model on grouped (x, tx, T) triples.
+func fitRepeat(name string, ws []clv.Weighted) *repeatFit {
+	var (
+		m      clv.TransactionModel
+		r      clv.FitResult
+		err    error
+		params [4]float64
+	)
+	switch name {
+	case modelBGNBD:
+		var bg clv.BGNBD
+		bg, r, err = clv.FitBGNBD(ws, clv.FitOptions{})
+		m, params = bg, [4]float64{bg.R, bg.Alpha, bg.A, bg.B}
+	case modelMBGNBD:
+		var mbg clv.MBGNBD
+		mbg, r, err = clv.FitMBGNBD(ws, clv.FitOptions{})
+		m, params = mbg, [4]float64{mbg.R, mbg.Alpha, mbg.A, mbg.B}
+	default:
+		return &repeatFit{name: name, fitted: fitted{err: fmt.Errorf("unknown model %q", name)}}
+	}
+	return &repeatFit{
+		name: name,
+		fitted: fitted{
+			params: map[string]float64{"r": params[0], "alpha": params[1], "a": params[2], "b": params[3]},
+			ll:     r.LogLikelihood, err: err,
+		},
+		pAlive:   func(c customer) float64 { return m.PAlive(c.clv()) },
+		expected: func(c customer, t float64) float64 { return m.ExpectedTransactions(c.clv(), t) },
+	}
+}
+
+// report is the model's entry in analyze --json's "models".
+func (f *repeatFit) report() map[string]any {
+	return f.reportWith(map[string]any{"name": f.name, "time_unit": "day"})
+}
+
+func (f *repeatFit) modelFit() warehouse.ModelFit { return f.fitted.modelFit(f.name, f.report()) }
 
 // spendFit is a fitted Gamma-Gamma spend model (money in fen).
 type spendFit struct {
-	params        map[string]float64
-	ll            float64
+	fitted
 	expectedSpend func(x, meanSpend float64) float64
-	err           error
 }
 
 // fitSpend fits Gamma-Gamma on the repeat guests' mean repeat-visit spend.
@@ -93,37 +125,13 @@ func fitSpend(guests []warehouse.GuestSummary) *spendFit {
 	}
 	g, r, err := clv.FitGammaGamma(xs, means, clv.FitOptions{})
 	return &spendFit{
-		params:        map[string]float64{"p": g.P, "q": g.Q, "gamma": g.Gamma},
-		ll:            r.LogLikelihood,
+		fitted:        fitted{params: map[string]float64{"p": g.P, "q": g.Q, "gamma": g.Gamma}, ll: r.LogLikelihood, err: err},
 		expectedSpend: g.ExpectedSpend,
-		err:           err,
 	}
 }
 
 func (f *spendFit) report() map[string]any {
-	out := map[string]any{"name": modelGG, "currency": "fen"}
-	if f.err != nil {
-		out["error"] = f.err.Error()
-		return out
-	}
-	for k, v := range f.params {
-		out[k] = v
-	}
-	out["log_likelihood"] = f.ll
-	return out
+	return f.reportWith(map[string]any{"name": modelGG, "currency": "fen"})
 }
 
-func (f *spendFit) modelFit() warehouse.ModelFit {
-	return modelFitOf(modelGG, f.report(), f.ll, f.err)
-}
-
-func modelFitOf(name string, report map[string]any, ll float64, err error) warehouse.ModelFit {
-	params, _ := jsonString(report)
-	mf := warehouse.ModelFit{Name: name, Params: params, Converged: err == nil, Message: "ok"}
-	if err != nil {
-		mf.Message = err.Error()
-	} else {
-		mf.LogLikelihood = finite(ll)
-	}
-	return mf
-}
+func (f *spendFit) modelFit() warehouse.ModelFit { return f.fitted.modelFit(modelGG, f.report()) }

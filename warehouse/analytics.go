@@ -149,23 +149,44 @@ func nullFloat(f sql.NullFloat64) *float64 {
 	return &v
 }
 
-// VisitCounts returns, per guest, how many visits arrived after from and
-// ended by to: the actual side of a backtest.
-func (w *Warehouse) VisitCounts(ctx context.Context, from, to time.Time) (map[string]int, error) {
-	rows, err := w.db.QueryContext(ctx, `SELECT guest_id, count(*) FROM guest_visits(CAST($1 AS TIMESTAMPTZ))
-		WHERE arrival > CAST($2 AS TIMESTAMPTZ) GROUP BY guest_id`, to, from)
+// BacktestGuest is one guest of a backtest: their visits up to the
+// calibration end, and how many visits they began in the holdout after it.
+type BacktestGuest struct {
+	GuestID       string
+	Visits        int
+	FirstArrival  time.Time // civil days, midnight UTC
+	LastArrival   time.Time
+	HoldoutVisits int
+}
+
+// BacktestGuests splits every guest's visits as of end into those ended by
+// calEnd (the calibration) and those begun after it (the holdout), from one
+// pass over the visits. A visit that straddles calEnd is in neither: its
+// stays before the cut merged with ones after it.
+func (w *Warehouse) BacktestGuests(ctx context.Context, calEnd, end time.Time, fn func(*BacktestGuest) error) error {
+	rows, err := w.db.QueryContext(ctx, `SELECT guest_id,
+			count(*) FILTER (WHERE departure <= CAST($2 AS TIMESTAMPTZ)),
+			min(arrival_day) FILTER (WHERE departure <= CAST($2 AS TIMESTAMPTZ)),
+			max(arrival_day) FILTER (WHERE departure <= CAST($2 AS TIMESTAMPTZ)),
+			count(*) FILTER (WHERE arrival > CAST($2 AS TIMESTAMPTZ))
+		FROM guest_visits(CAST($1 AS TIMESTAMPTZ)) GROUP BY guest_id
+		HAVING count(*) FILTER (WHERE departure <= CAST($2 AS TIMESTAMPTZ)) > 0
+		ORDER BY guest_id`, end, calEnd)
 	if err != nil {
-		return nil, fmt.Errorf("warehouse: visit counts: %w", err)
+		return fmt.Errorf("warehouse: backtest guests: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]int{}
+	var g BacktestGuest
 	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, fmt.Errorf("warehouse: visit counts: %w", err)
+		if err := rows.Scan(&g.GuestID, &g.Visits, &g.FirstArrival, &g.LastArrival, &g.HoldoutVisits); err != nil {
+			return fmt.Errorf("warehouse: backtest guests: %w", err)
 		}
-		out[id] = n
+		if err := fn(&g); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("warehouse: backtest guests: %w", err)
+	}
+	return nil
 }

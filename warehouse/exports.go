@@ -151,3 +151,15 @@ func (w *Warehouse) TargetRows(ctx context.Context, asOf time.Time, fn func(*Tar
 	}
 	return rows.Err()
 }
+
+// RecordContact notes that marketing contacted a guest, which keeps them off
+// revisit lists for the contact window.
+func (w *Warehouse) RecordContact(ctx context.Context, guestID string, at time.Time, channel, campaign string) error {
+	w.writeMu.Lock()
+	defer w.writeMu.Unlock()
+	if _, err := w.db.ExecContext(ctx, "INSERT INTO marketing_contacts VALUES (?, ?, ?, ?)",
+		guestID, at, nullStr(channel), nullStr(campaign)); err != nil {
+		return fmt.Errorf("warehouse: record contact: %w", err)
+	}
+	return nil
+}

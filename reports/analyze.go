@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"strings"
 
 	"encoding/json"
 	"fmt"
@@ -235,8 +236,10 @@ func backtest(ctx context.Context, wh *warehouse.Warehouse, opt Options) (Backte
 	horizon := float64(opt.HoldoutDays)
 	choice, err := clv.ChooseModel(customers, act, horizon, clv.FitOptions{})
 	if err != nil {
+		rep.Reason = "the backtest could fit neither model on the calibration period"
+		msg := strings.ReplaceAll(err.Error(), "\n", "; ")
 		for _, name := range []string{modelBGNBD, modelMBGNBD} {
-			rep.Models = append(rep.Models, ModelScore{Model: name, Error: err.Error()})
+			rep.Models = append(rep.Models, ModelScore{Model: name, Error: msg})
 		}
 		return rep, nil
 	}

@@ -38,7 +38,8 @@ func (w *Warehouse) LatestAnalysis(ctx context.Context) (time.Time, error) {
 	return d.Time, nil
 }
 
-func (w *Warehouse) hasAnalysis(ctx context.Context, asOf time.Time) error {
+// HasAnalysis returns ErrNoAnalysis when asOf was never analysed.
+func (w *Warehouse) HasAnalysis(ctx context.Context, asOf time.Time) error {
 	var n int
 	if err := w.db.QueryRowContext(ctx, "SELECT count(*) FROM analysis_runs WHERE as_of = CAST(? AS DATE)",
 		asOf.Format(time.DateOnly)).Scan(&n); err != nil {
@@ -59,7 +60,7 @@ type GuestRow struct {
 // GuestRows streams every guest's metrics of asOf with their contact
 // details, in guest id order.
 func (w *Warehouse) GuestRows(ctx context.Context, asOf time.Time, fn func(*GuestRow) error) error {
-	if err := w.hasAnalysis(ctx, asOf); err != nil {
+	if err := w.HasAnalysis(ctx, asOf); err != nil {
 		return err
 	}
 	rows, err := w.db.QueryContext(ctx, `WITH `+contactsCTE+`
@@ -116,7 +117,7 @@ type TargetRow struct {
 
 // TargetRows streams the targets of asOf, due first, then by priority.
 func (w *Warehouse) TargetRows(ctx context.Context, asOf time.Time, fn func(*TargetRow) error) error {
-	if err := w.hasAnalysis(ctx, asOf); err != nil {
+	if err := w.HasAnalysis(ctx, asOf); err != nil {
 		return err
 	}
 	rows, err := w.db.QueryContext(ctx, `WITH `+contactsCTE+`

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -62,6 +61,8 @@ and XLSX is safe from formula injection.`)
 			if day, err = w.LatestAnalysis(ctx); err != nil {
 				return err
 			}
+		} else if err := w.HasAnalysis(ctx, day); err != nil {
+			return fmt.Errorf("%s: %w", day.Format(time.DateOnly), err)
 		}
 		table, rows, err := reports.ExportTable(ctx, w, report, day, unmasked)
 		if err != nil {
@@ -83,9 +84,6 @@ and XLSX is safe from formula injection.`)
 		if err != nil {
 			if out != "" {
 				os.Remove(out)
-			}
-			if errors.Is(err, warehouse.ErrNoAnalysis) {
-				return fmt.Errorf("%s: %w", day.Format(time.DateOnly), err)
 			}
 			return err
 		}

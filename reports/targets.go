@@ -15,7 +15,8 @@ const (
 
 // selectTargets builds the day's lists. Never on a list: guests without
 // marketing consent, do-not-contact guests, guests with a complaint or a
-// marketing contact within the contact window.
+// marketing contact within the contact window, guests with an open callback
+// or service-recovery case.
 //
 // Priority is the value of getting the guest back: expected spend per visit
 // (yuan) × the chance they are still a guest (P(alive), or 1 without a
@@ -25,7 +26,7 @@ func selectTargets(guests []warehouse.GuestSummary, metrics []warehouse.GuestMet
 	dueBy := opt.AsOf.AddDate(0, 0, opt.DueWindowDays)
 	for i := range guests {
 		s, m := &guests[i], &metrics[i]
-		if !s.MarketingConsent || s.DoNotContact || s.RecentComplaint || s.RecentlyContacted {
+		if !s.MarketingConsent || s.DoNotContact || s.RecentComplaint || s.RecentlyContacted || s.OpenCallback {
 			continue
 		}
 		kind := ""

@@ -30,6 +30,7 @@ type GuestSummary struct {
 	DoNotContact      bool
 	RecentComplaint   bool // a complaint in the exclusion window
 	RecentlyContacted bool // marketing contacted the guest in the exclusion window
+	OpenCallback      bool // a callback task or a service-recovery case still open
 }
 
 // summaryQuery computes every guest's summary in one pass over the visits
@@ -85,6 +86,10 @@ contacted AS (
     SELECT DISTINCT guest_id FROM marketing_contacts
     WHERE contacted_at > CAST($2 AS TIMESTAMPTZ) AND contacted_at <= CAST($1 AS TIMESTAMPTZ)
 ),
+open_callbacks AS (
+    SELECT guest_id FROM callback_tasks WHERE status = 'open'
+    UNION SELECT guest_id FROM recovery_cases WHERE status <> 'resolved'
+),
 scored AS (
     SELECT g.*, s.median_gap, s.mean_gap,
            least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY g.last_departure)))::INTEGER AS r_score,
@@ -96,13 +101,14 @@ SELECT s.guest_id, s.visits, s.first_arrival, s.last_arrival, s.last_departure, 
        s.total_spend, s.repeat_spend, coalesce(f.favourite_outlet, ''), coalesce(b.main_butler, ''), s.anniversary,
        s.r_score, s.f_score, s.m_score,
        coalesce(l.vip_level, ''), coalesce(l.preferences, ''), coalesce(l.consent, false), coalesce(l.do_not_contact, false),
-       c.guest_id IS NOT NULL, k.guest_id IS NOT NULL
+       c.guest_id IS NOT NULL, k.guest_id IS NOT NULL, o.guest_id IS NOT NULL
 FROM scored s
 LEFT JOIN favourite f USING (guest_id)
 LEFT JOIN main_butler b USING (guest_id)
 LEFT JOIN latest l USING (guest_id)
 LEFT JOIN complaints c USING (guest_id)
-LEFT JOIN contacted k USING (guest_id)`
+LEFT JOIN contacted k USING (guest_id)
+LEFT JOIN open_callbacks o USING (guest_id)`
 
 // EndOfDay is the end of the hotel-local day d: the next day's midnight. The
 // queries take what ended at or before it, so a stay ending at midnight
@@ -126,7 +132,7 @@ func (w *Warehouse) GuestSummaries(ctx context.Context, asOfEnd, windowStart tim
 		if err := rows.Scan(&s.GuestID, &s.Visits, &s.FirstArrival, &s.LastArrival, &s.LastDeparture, &median, &mean,
 			&s.TotalSpendCents, &s.RepeatSpendCents, &s.FavouriteOutlet, &s.MainButler, &s.Anniversary,
 			&s.RScore, &s.FScore, &s.MScore, &s.VIPLevel, &s.Preferences, &s.MarketingConsent, &s.DoNotContact,
-			&s.RecentComplaint, &s.RecentlyContacted); err != nil {
+			&s.RecentComplaint, &s.RecentlyContacted, &s.OpenCallback); err != nil {
 			return fmt.Errorf("warehouse: guest summaries: %w", err)
 		}
 		s.MedianGapDays, s.MeanGapDays = nullFloat(median), nullFloat(mean)

@@ -80,8 +80,10 @@ func ingestPaths(ctx context.Context, e *env, c *config, paths []string) ([]ware
 	opt.Progress = progressPrinter(e.stderr)
 	var results []warehouse.FileResult
 	err = c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
-		results, err = w.Import(ctx, paths, opt)
-		return err
+		if results, err = w.Import(ctx, paths, opt); err != nil {
+			return err
+		}
+		return generateAfterIngest(ctx, e, w, results, loc)
 	})
 	return results, err
 }
@@ -118,4 +120,21 @@ func summarise(results []warehouse.FileResult) ingestSummary {
 		s.Warnings += r.Warnings
 	}
 	return s
+}
+
+// generateAfterIngest creates the callback tasks of new departures whenever
+// stays were loaded, so the butlers' list is never behind the warehouse.
+func generateAfterIngest(ctx context.Context, e *env, w *warehouse.Warehouse, results []warehouse.FileResult, loc *time.Location) error {
+	for _, r := range results {
+		if r.Kind == "stays" && r.Status == warehouse.StatusLoaded {
+			res, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: time.Now(), Loc: loc})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "callbacks: %d tasks created for departures since %s, %d departures skipped %v\n",
+				res.Created, res.WindowStart.In(loc).Format("2006-01-02 15:04"), res.Skipped, res.SkippedBy)
+			return nil
+		}
+	}
+	return nil
 }

@@ -32,6 +32,7 @@ var commands = []command{
 	{"rejects", "list rejected rows with their reasons, for fixing the source", runRejects},
 	{"analyze", "compute guest metrics, lifetime models, the backtest and revisit targets", runAnalyze},
 	{"export", "write an analysed day's guests or revisit targets as CSV, XLSX or JSON", runExport},
+	{"callbacks", "the 24-hour callback list: generate, list, attempt, assign, escalate, sla", runCallbacks},
 	{"generate", "write a realistic synthetic hotel's export files", runGenerate},
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -67,8 +68,11 @@ func TestIngestLoadsExactlyWhatTheGeneratorWrote(t *testing.T) {
 			t.Errorf("%s: %s %q rows %d loaded %d rejected %d", f.Path, f.Status, f.Message, f.Rows, f.Loaded, f.Rejected)
 		}
 	}
-	if lines := strings.Count(stderr, "\n"); lines != len(truth.Files) {
+	if lines := strings.Count(stderr, "\nloaded ") + 1; lines != len(truth.Files) || !strings.HasPrefix(stderr, "loaded ") {
 		t.Errorf("%d progress lines on stderr for %d files", lines, len(truth.Files))
+	}
+	if !strings.Contains(stderr, "callbacks: ") {
+		t.Errorf("ingest of stays did not generate callbacks:\n%s", stderr)
 	}
 
 	code, stdout, _ = runCLI(t, nil, "stats", "--db", db, "--json")
@@ -255,5 +259,70 @@ func TestAnalyzeAndExportContracts(t *testing.T) {
 	}
 	if info, err := os.Stat(out); err != nil || info.Size() < 5000 {
 		t.Errorf("xlsx export: %v", err)
+	}
+}
+
+func TestCallbacksFromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.duckdb")
+	env := map[string]string{"REVISIT_DB": db}
+	os.WriteFile(filepath.Join(dir, "roster.csv"), []byte("员工号,姓名,组别,主管\nB01,李伟香,客服管家,B09\nB02,郭笑颜,客服管家,B09\nB09,范志伟,客服管家,B09\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机,会员等级\nG1,张伟,13812345678,金卡\nG2,李娜,13900002222,\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间,管家\n"+
+		"S1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\nS2,G2,2026-11-21 15:00,2026-11-22 10:00,B02\n"), 0o644)
+	if code, _, stderr := runCLI(t, env, "ingest", dir); code != 0 {
+		t.Fatalf("ingest: %d %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, env, "callbacks", "generate", "--as-of", "2026-11-22 12:00")
+	if code != 0 || !strings.Contains(stdout, "2 tasks created") {
+		t.Fatalf("generate: %d %q %s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, env, "callbacks", "list", "--owner", "B01", "--json")
+	var tasks []map[string]any
+	if err := json.Unmarshal([]byte(stdout), &tasks); err != nil || code != 0 || len(tasks) != 1 {
+		t.Fatalf("list: %d %v %s", code, err, stdout)
+	}
+	task := tasks[0]
+	for _, k := range []string{"id", "guest_id", "owner", "priority", "status", "disposition", "departure_at", "due_at", "attempts", "escalated"} {
+		if _, ok := task[k]; !ok {
+			t.Errorf("list --json lacks %q", k)
+		}
+	}
+	if task["guest_id"] != "G1" || task["priority"] != 2.0 || task["status"] != "open" || task["disposition"] != nil ||
+		task["due_at"] != "2026-11-23T11:00:00+08:00" {
+		t.Errorf("task %v", task)
+	}
+	id := fmt.Sprint(task["id"])
+	if code, _, stderr := runCLI(t, env, "callbacks", "attempt", id, "--by", "B02", "--disposition", "reached_satisfied", "--at", "2026-11-22 15:00"); code == 0 || !strings.Contains(stderr, "B01") {
+		t.Errorf("another butler recorded on B01's task: %d %s", code, stderr)
+	}
+	code, stdout, stderr = runCLI(t, env, "callbacks", "attempt", id, "--by", "B01", "--disposition", "no_answer", "--at", "2026-11-22 15:00")
+	if code != 0 || !strings.Contains(stdout, `"next_call_at": "2026-11-22T17:00:00+08:00"`) {
+		t.Errorf("attempt: %d %s %s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, env, "callbacks", "attempt", id, "--by", "B01", "--disposition", "reached_satisfied", "--score", "5", "--at", "2026-11-22 17:05")
+	if code != 0 || !strings.Contains(stdout, `"disposition": "reached_satisfied"`) || !strings.Contains(stdout, `"status": "closed"`) {
+		t.Errorf("closing attempt: %d %s", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, env, "callbacks", "attempt", id, "--by", "B01", "--disposition", "hung_up"); code != exitUsage {
+		t.Errorf("an unknown disposition: exit %d %s", code, stderr)
+	}
+	code, stdout, _ = runCLI(t, env, "callbacks", "sla", "--from", "2026-11-22 00:00", "--to", "2026-11-24 00:00", "--json")
+	var sla map[string]any
+	if err := json.Unmarshal([]byte(stdout), &sla); err != nil || code != 0 {
+		t.Fatalf("sla: %v %s", err, stdout)
+	}
+	figure := func(name, part string) float64 {
+		f, _ := sla[name].(map[string]any)
+		v, _ := f[part].(float64)
+		return v
+	}
+	if figure("due", "denominator") != 2 || figure("closed_within_24h", "numerator") != 1 ||
+		figure("reached", "numerator") != 1 || figure("attempts_per_task", "numerator") != 2 {
+		t.Errorf("sla %v", sla)
+	}
+	code, stdout, _ = runCLI(t, env, "callbacks", "escalate", "--at", "2026-11-23 11:00")
+	if code != 0 || !strings.Contains(stdout, "1 escalated") {
+		t.Errorf("escalate: %d %s", code, stdout)
 	}
 }

@@ -1,0 +1,78 @@
+package warehouse
+
+import (
+	"errors"
+	"time"
+)
+
+// The callback domain's shared vocabulary. Generation is in
+// callbacks_generate.go, working a task in callbacks_work.go, the SLA in
+// callbacks_sla.go; the call-scheduling rules are in reports/callback.
+
+// Task statuses.
+const (
+	TaskOpen   = "open"
+	TaskClosed = "closed"
+)
+
+// DispositionUnreachable closes a task whose attempts ran out.
+const DispositionUnreachable = "unreachable"
+
+// Why a task has its owner.
+const (
+	OwnerServedStay      = "served_stay"
+	OwnerDedicatedButler = "dedicated_butler"
+	OwnerLeastLoaded     = "least_loaded"
+	OwnerReassigned      = "reassigned"
+)
+
+// Why a departure got no task.
+const (
+	SkipNoPhone   = "no_phone"
+	SkipDoNotCall = "do_not_call"
+	SkipInHouse   = "in_house"
+)
+
+// Event kinds of the append-only callback log.
+const (
+	EventCreated         = "created"
+	EventAssigned        = "assigned"
+	EventAttempt         = "attempt"
+	EventAtRisk          = "at_risk"
+	EventEscalated       = "escalated"
+	EventClosed          = "closed"
+	EventRecoveryOpened  = "recovery_opened"
+	EventRecoveryChanged = "recovery_changed"
+)
+
+// ErrTaskChanged is returned when a task changed since the caller read it
+// (another person recorded on it first): read it again and retry.
+var ErrTaskChanged = errors.New("the callback task changed since it was read: reload it and try again")
+
+// ErrNotFound is returned for a task, case or butler that does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Task is one callback task.
+type Task struct {
+	ID             int64
+	GuestID        string
+	DepartureDay   time.Time // civil date, midnight UTC
+	DepartureAt    time.Time
+	DueAt          time.Time
+	StayIDs        []string
+	Priority       int
+	PriorityReason string
+	Owner          string
+	OwnerReason    string
+	Status         string
+	Disposition    string // "" while open
+	Attempts       int
+	NextCallAt     *time.Time
+	Score          *int
+	AtRisk         bool
+	Escalated      bool
+	EscalatedTo    string
+	Version        int
+	CreatedAt      time.Time
+	ClosedAt       *time.Time
+}

@@ -1,7 +1,10 @@
 package warehouse
 
 import (
+	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -75,4 +78,18 @@ type Task struct {
 	Version        int
 	CreatedAt      time.Time
 	ClosedAt       *time.Time
+}
+
+// LeadOf returns the team lead of a butler on the roster ("" when the roster
+// names none), or ErrNotFound when the butler is not on it.
+func (w *Warehouse) LeadOf(ctx context.Context, staffID string) (string, error) {
+	var lead sql.NullString
+	err := w.db.QueryRowContext(ctx, "SELECT lead_id FROM butlers WHERE staff_id = ? ORDER BY import_id DESC LIMIT 1", staffID).Scan(&lead)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("butler %s: %w", staffID, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("warehouse: lead of %s: %w", staffID, err)
+	}
+	return lead.String, nil
 }

@@ -271,13 +271,19 @@ func dispositionList() string {
 func runCallbacksAssign(ctx context.Context, e *env, args []string) error {
 	var c config
 	var to, by, reason string
+	var idle time.Duration
+	var at string
 	fs := newFlagSet(e, "callbacks assign", "callbacks assign TASK_ID --to STAFF_ID --by STAFF_ID --reason …",
-		`Gives a task to another butler (a lead's reassignment). Who, when and why
-are kept in the task's event log.`)
+		`Gives a task to another butler. Only the owner's team lead (or the lead
+it was escalated to) may, and only when the owner has made no attempt
+within --idle of the task's creation: whoever first took the guest owns
+them until then. Who, when and why are kept in the task's event log.`)
 	warehouseFlags(fs, e, &c)
 	fs.StringVar(&to, "to", "", "the new owner's staff id")
-	fs.StringVar(&by, "by", "", "who reassigns (staff id)")
+	fs.StringVar(&by, "by", "", "who reassigns: the owner's lead (staff id)")
 	fs.StringVar(&reason, "reason", "", "why")
+	fs.DurationVar(&idle, "idle", callback.DefaultIdle, "how long an owner may hold a task without a call before the lead may reassign it")
+	fs.StringVar(&at, "at", "", "when (default now)")
 	id, rest, err := taskArg(args)
 	if err != nil {
 		fs.Usage()
@@ -293,12 +299,12 @@ are kept in the task's event log.`)
 	if err != nil {
 		return err
 	}
+	when, err := parseMoment(at, loc, time.Now())
+	if err != nil {
+		return err
+	}
 	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
-		t, err := w.Task(ctx, id)
-		if err != nil {
-			return err
-		}
-		t, err = w.Assign(ctx, id, t.Version, to, by, reason, time.Now())
+		t, err := callback.Reassign(ctx, w, id, 0, to, by, reason, when, idle)
 		if err != nil {
 			return err
 		}

@@ -19,6 +19,7 @@ var callbackCommands = []command{
 	{"attempt", "record a call attempt on a task", runCallbacksAttempt},
 	{"assign", "give a task to another butler", runCallbacksAssign},
 	{"escalate", "flag tasks at risk (18 h) and escalate overdue ones (24 h) to the team lead", runCallbacksEscalate},
+	{"recovery", "list or move on the service-recovery cases of a task", runCallbacksRecovery},
 	{"sla", "callback service levels, from the event log", runCallbacksSLA},
 }
 
@@ -65,9 +66,23 @@ than 48 hours). Guests with no phone, marked do-not-call or back in house
 get no task; why is recorded. Running it again creates nothing twice.
 Ingest runs it by itself whenever stays load.`)
 	warehouseFlags(fs, e, &c)
+	var opt warehouse.GenerateOptions
+	var vip string
 	fs.StringVar(&asOf, "as-of", "", "the moment to generate as of: RFC 3339 or hotel-local YYYY-MM-DD HH:MM (default now)")
+	fs.DurationVar(&opt.Lookback, "lookback", 48*time.Hour, "never look further back than this")
+	fs.IntVar(&opt.DailyCapacity, "capacity", 40, "calls a customer-service butler takes a day before the next is chosen")
+	fs.StringVar(&opt.ServiceTeam, "service-team", "客服管家", "the roster team that takes calls no butler owns")
+	fs.StringVar(&vip, "vip-levels", "金卡,白金卡,钻石卡,黑金卡,VIP", "member levels whose calls are priority 2, comma-separated")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if opt.Lookback <= 0 || opt.DailyCapacity <= 0 {
+		return exitError{code: exitUsage, msg: "--lookback and --capacity must be positive"}
+	}
+	for _, v := range strings.Split(vip, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			opt.VIPLevels = append(opt.VIPLevels, v)
+		}
 	}
 	loc, err := c.location()
 	if err != nil {
@@ -78,7 +93,8 @@ Ingest runs it by itself whenever stays load.`)
 		return err
 	}
 	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
-		res, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: at, Loc: loc})
+		opt.AsOf, opt.Loc = at, loc
+		res, err := w.GenerateCallbacks(ctx, opt)
 		if err != nil {
 			return err
 		}
@@ -212,6 +228,11 @@ reached_issue opens a service-recovery case for --department.`)
 	fs.StringVar(&department, "department", "", "reached_issue: the department that must act, e.g. 客房部")
 	fs.DurationVar(&gap, "retry-gap", 2*time.Hour, "wait before calling again after no answer or busy")
 	fs.IntVar(&maxAttempts, "max-attempts", 3, "attempts before a task closes as unreachable")
+	var quiet, rush string
+	var recoveryDue time.Duration
+	fs.StringVar(&quiet, "quiet-hours", "21:00-09:00", "no calls scheduled between these hotel-local times")
+	fs.StringVar(&rush, "rush", "12:00-13:00,18:00-19:00", "the team's service rushes: no calls scheduled then")
+	fs.DurationVar(&recoveryDue, "recovery-due", callback.DefaultRecoveryDue, "reached_issue: when the recovery case is due")
 	id, rest, err := taskArg(args)
 	if err != nil {
 		fs.Usage()
@@ -246,13 +267,27 @@ reached_issue opens a service-recovery case for --department.`)
 	}
 	rules := callback.DefaultRules(loc)
 	rules.RetryGap, rules.MaxAttempts = gap, maxAttempts
+	if rules.Quiet, err = parseWindow(quiet); err != nil {
+		return err
+	}
+	rules.Rush = nil
+	for _, r := range strings.Split(rush, ",") {
+		if r = strings.TrimSpace(r); r == "" {
+			continue
+		}
+		w, err := parseWindow(r)
+		if err != nil {
+			return err
+		}
+		rules.Rush = append(rules.Rush, w)
+	}
 	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		t, err := w.Task(ctx, id)
 		if err != nil {
 			return err
 		}
 		a.Version = t.Version
-		t, err = callback.Record(ctx, w, rules, a, 24*time.Hour)
+		t, err = callback.Record(ctx, w, rules, a, recoveryDue)
 		if err != nil {
 			return err
 		}
@@ -393,4 +428,72 @@ numerator and denominator.`)
 		fmt.Fprintf(tw, "%s\t%.3g\t(%d / %d)\n", r.name, r.f.Value, r.f.Numerator, r.f.Denominator)
 	}
 	return tw.Flush()
+}
+
+// parseWindow reads "HH:MM-HH:MM".
+func parseWindow(s string) (callback.Window, error) {
+	from, to, ok := strings.Cut(s, "-")
+	if !ok {
+		return callback.Window{}, exitError{code: exitUsage, msg: fmt.Sprintf("%q is not a span like 21:00-09:00", s)}
+	}
+	w, err := callback.Clock(strings.TrimSpace(from), strings.TrimSpace(to))
+	if err != nil {
+		return w, exitError{code: exitUsage, msg: err.Error()}
+	}
+	return w, nil
+}
+
+func runCallbacksRecovery(ctx context.Context, e *env, args []string) error {
+	var c config
+	var caseID int64
+	var status, outcome, by, at string
+	fs := newFlagSet(e, "callbacks recovery", "callbacks recovery TASK_ID [--case ID --status in_progress|resolved [--outcome recovered|not_recovered] --by STAFF_ID]",
+		`Lists the service-recovery cases a call opened, or moves one on:
+open → in_progress → resolved, with the outcome recovered or not_recovered.`)
+	warehouseFlags(fs, e, &c)
+	fs.Int64Var(&caseID, "case", 0, "the case to update")
+	fs.StringVar(&status, "status", "", "in_progress or resolved")
+	fs.StringVar(&outcome, "outcome", "", "resolved: recovered or not_recovered")
+	fs.StringVar(&by, "by", "", "who (staff id)")
+	fs.StringVar(&at, "at", "", "when (default now)")
+	id, rest, err := taskArg(args)
+	if err != nil {
+		fs.Usage()
+		return err
+	}
+	if err := parseFlags(fs, rest); err != nil {
+		return err
+	}
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	when, err := parseMoment(at, loc, time.Now())
+	if err != nil {
+		return err
+	}
+	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+		cases, err := w.RecoveryCases(ctx, id)
+		if err != nil {
+			return err
+		}
+		if caseID != 0 {
+			if status == "" || by == "" {
+				return exitError{code: exitUsage, msg: "--status and --by are required to update a case"}
+			}
+			found := false
+			for i, rc := range cases {
+				if rc.ID == caseID {
+					if cases[i], err = w.UpdateRecovery(ctx, caseID, rc.Version, status, outcome, by, when); err != nil {
+						return err
+					}
+					found = true
+				}
+			}
+			if !found {
+				return fmt.Errorf("task %d has no recovery case %d: %w", id, caseID, warehouse.ErrNotFound)
+			}
+		}
+		return writeJSON(e, cases)
+	})
 }

@@ -326,3 +326,33 @@ func TestCallbacksFromTheCommandLine(t *testing.T) {
 		t.Errorf("escalate: %d %s", code, stdout)
 	}
 }
+
+func TestCallbackRecoveryFromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"REVISIT_DB": filepath.Join(dir, "w.duckdb")}
+	os.WriteFile(filepath.Join(dir, "roster.csv"), []byte("员工号,姓名,组别,主管\nB01,李伟香,客服管家,B09\nB09,范志伟,客服管家,B09\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间,管家\nS1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\n"), 0o644)
+	runCLI(t, env, "ingest", dir)
+	runCLI(t, env, "callbacks", "generate", "--as-of", "2026-11-22 12:00")
+	code, stdout, stderr := runCLI(t, env, "callbacks", "attempt", "1", "--by", "B01", "--disposition", "reached_issue",
+		"--department", "客房部", "--at", "2026-11-22 14:00", "--recovery-due", "4h")
+	if code != 0 || !strings.Contains(stdout, `"status": "closed"`) {
+		t.Fatalf("attempt: %d %s %s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, env, "callbacks", "recovery", "1")
+	if code != 0 || !strings.Contains(stdout, `"department": "客房部"`) || !strings.Contains(stdout, `"due_at": "2026-11-22T10:00:00Z"`) {
+		t.Errorf("recovery list: %d %s", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, env, "callbacks", "recovery", "1", "--case", "1", "--status", "resolved", "--outcome", "recovered", "--by", "B01"); code == 0 {
+		t.Errorf("open → resolved skipped in progress: exit 0 %s", stderr)
+	}
+	runCLI(t, env, "callbacks", "recovery", "1", "--case", "1", "--status", "in_progress", "--by", "B01")
+	code, stdout, _ = runCLI(t, env, "callbacks", "recovery", "1", "--case", "1", "--status", "resolved", "--outcome", "recovered", "--by", "B01")
+	if code != 0 || !strings.Contains(stdout, `"outcome": "recovered"`) {
+		t.Errorf("resolve: %d %s", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, env, "callbacks", "attempt", "1", "--by", "B01", "--disposition", "no_answer", "--quiet-hours", "21:00"); code != exitUsage {
+		t.Errorf("a bad --quiet-hours: exit %d %s", code, stderr)
+	}
+}

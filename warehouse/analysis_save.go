@@ -192,19 +192,35 @@ func (w *Warehouse) saveAnalysis(ctx context.Context, conn *sql.Conn, run *Analy
 }
 
 // stageAndInsert writes n rows through write into a staging file and has
-// DuckDB insert them into table on conn.
+// DuckDB insert them into all of table's columns on conn.
 func (w *Warehouse) stageAndInsert(ctx context.Context, conn *sql.Conn, table string, n int, write func(c *csvRow, i int)) error {
 	if n == 0 {
 		return nil
 	}
-	dir, err := os.MkdirTemp(filepath.Dir(w.path), stagePrefix(w.path))
-	if err != nil {
-		return fmt.Errorf("staging folder: %w", err)
-	}
-	defer os.RemoveAll(dir)
-	f, err := createStageFile(filepath.Join(dir, table+".csv"))
+	part, cleanup, err := w.writeStage(table, n, write)
+	defer cleanup()
 	if err != nil {
 		return err
+	}
+	cols, err := csvColumns(ctx, conn, table)
+	if err != nil {
+		return err
+	}
+	return insertStaged(ctx, conn, table, cols, part)
+}
+
+// writeStage writes n rows through write into a staging file beside the
+// warehouse. cleanup removes it, whatever happened.
+func (w *Warehouse) writeStage(table string, n int, write func(c *csvRow, i int)) (part stagedPart, cleanup func(), err error) {
+	cleanup = func() {}
+	dir, err := os.MkdirTemp(filepath.Dir(w.path), stagePrefix(w.path))
+	if err != nil {
+		return part, cleanup, fmt.Errorf("staging folder: %w", err)
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	f, err := createStageFile(filepath.Join(dir, table+".csv"))
+	if err != nil {
+		return part, cleanup, err
 	}
 	defer f.f.Close()
 	var c csvRow
@@ -213,15 +229,11 @@ func (w *Warehouse) stageAndInsert(ctx context.Context, conn *sql.Conn, table st
 		write(&c, i)
 		c.end()
 		if err := f.write(c.buf); err != nil {
-			return fmt.Errorf("staging file: %w", err)
+			return part, cleanup, fmt.Errorf("staging file: %w", err)
 		}
 	}
 	if err := f.close(); err != nil {
-		return err
+		return part, cleanup, err
 	}
-	cols, err := csvColumns(ctx, conn, table)
-	if err != nil {
-		return err
-	}
-	return insertStaged(ctx, conn, table, cols, f.part)
+	return f.part, cleanup, nil
 }

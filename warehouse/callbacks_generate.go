@@ -5,8 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -569,26 +567,9 @@ func (w *Warehouse) stageRows(ctx context.Context, conn *sql.Conn, table string,
 	if n == 0 {
 		return nil
 	}
-	dir, err := os.MkdirTemp(filepath.Dir(w.path), stagePrefix(w.path))
+	part, cleanup, err := w.writeStage(table, n, write)
+	defer cleanup()
 	if err != nil {
-		return fmt.Errorf("staging folder: %w", err)
-	}
-	defer os.RemoveAll(dir)
-	f, err := createStageFile(filepath.Join(dir, table+".csv"))
-	if err != nil {
-		return err
-	}
-	defer f.f.Close()
-	var c csvRow
-	for i := range n {
-		c.buf = c.buf[:0]
-		write(&c, i)
-		c.end()
-		if err := f.write(c.buf); err != nil {
-			return fmt.Errorf("staging file: %w", err)
-		}
-	}
-	if err := f.close(); err != nil {
 		return err
 	}
 	names := make([]string, len(cols))
@@ -597,7 +578,7 @@ func (w *Warehouse) stageRows(ctx context.Context, conn *sql.Conn, table string,
 		names[i] = col.name
 		types[i] = sqlString(col.name) + ": " + sqlString(col.typ)
 	}
-	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") SELECT * FROM read_csv(" + sqlString(f.part.path) +
+	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") SELECT * FROM read_csv(" + sqlString(part.path) +
 		", header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {" + strings.Join(types, ", ") + "})"
 	r, err := conn.ExecContext(ctx, q)
 	if err != nil {

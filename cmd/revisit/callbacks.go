@@ -42,6 +42,16 @@ func runCallbacks(ctx context.Context, e *env, args []string) error {
 	return exitError{code: exitUsage, msg: fmt.Sprintf("unknown callbacks command %q", args[0])}
 }
 
+// moment checks the zone and reads a --at/--as-of value (default now).
+func (c *config) moment(s string) (time.Time, *time.Location, error) {
+	loc, err := c.location()
+	if err != nil {
+		return time.Time{}, nil, err
+	}
+	t, err := parseMoment(s, loc, time.Now())
+	return t, loc, err
+}
+
 // parseMoment reads RFC 3339 or a hotel-local "YYYY-MM-DD HH:MM"; "" is now.
 func parseMoment(s string, loc *time.Location, now time.Time) (time.Time, error) {
 	if s == "" {
@@ -84,11 +94,7 @@ Ingest runs it by itself whenever stays load.`)
 			opt.VIPLevels = append(opt.VIPLevels, v)
 		}
 	}
-	loc, err := c.location()
-	if err != nil {
-		return err
-	}
-	at, err := parseMoment(asOf, loc, time.Now())
+	at, loc, err := c.moment(asOf)
 	if err != nil {
 		return err
 	}
@@ -330,11 +336,7 @@ them until then. Who, when and why are kept in the task's event log.`)
 	if to == "" || by == "" || reason == "" {
 		return exitError{code: exitUsage, msg: "--to, --by and --reason are required"}
 	}
-	loc, err := c.location()
-	if err != nil {
-		return err
-	}
-	when, err := parseMoment(at, loc, time.Now())
+	when, loc, err := c.moment(at)
 	if err != nil {
 		return err
 	}
@@ -359,11 +361,7 @@ once, however often it runs (the server runs it hourly).`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	loc, err := c.location()
-	if err != nil {
-		return err
-	}
-	when, err := parseMoment(at, loc, time.Now())
+	when, _, err := c.moment(at)
 	if err != nil {
 		return err
 	}
@@ -464,11 +462,7 @@ open → in_progress → resolved, with the outcome recovered or not_recovered.`
 	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
-	loc, err := c.location()
-	if err != nil {
-		return err
-	}
-	when, err := parseMoment(at, loc, time.Now())
+	when, _, err := c.moment(at)
 	if err != nil {
 		return err
 	}

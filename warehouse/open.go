@@ -119,6 +119,9 @@ func openError(path string, err error) error {
 	return fmt.Errorf("warehouse: open %s: %w", path, err)
 }
 
+// TimeZone is the hotel's zone the warehouse computes local days in.
+func (w *Warehouse) TimeZone() string { return w.tz }
+
 // Path is the file the warehouse lives in.
 func (w *Warehouse) Path() string { return w.path }
 

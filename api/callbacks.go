@@ -1,0 +1,120 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"revisit/warehouse"
+)
+
+// callbackView is a task as the API shows it (the same fields as
+// `revisit callbacks list --json`).
+type callbackView struct {
+	ID          int64   `json:"id"`
+	GuestID     string  `json:"guest_id"`
+	Owner       string  `json:"owner"`
+	Priority    int     `json:"priority"`
+	Reason      string  `json:"priority_reason"`
+	Status      string  `json:"status"`
+	Disposition *string `json:"disposition"`
+	DepartureAt string  `json:"departure_at"`
+	DueAt       string  `json:"due_at"`
+	Attempts    int     `json:"attempts"`
+	AtRisk      bool    `json:"at_risk"`
+	Escalated   bool    `json:"escalated"`
+	Version     int     `json:"version"`
+}
+
+func viewOf(t warehouse.Task, loc *time.Location) callbackView {
+	v := callbackView{ID: t.ID, GuestID: t.GuestID, Owner: t.Owner, Priority: t.Priority, Reason: t.PriorityReason,
+		Status: t.Status, DepartureAt: t.DepartureAt.In(loc).Format(time.RFC3339), DueAt: t.DueAt.In(loc).Format(time.RFC3339),
+		Attempts: t.Attempts, AtRisk: t.AtRisk, Escalated: t.Escalated, Version: t.Version}
+	if t.Disposition != "" {
+		d := t.Disposition
+		v.Disposition = &d
+	}
+	return v
+}
+
+// scope narrows a task filter to what the caller may see: a butler their
+// own tasks, a lead their team's; managers and admins everything.
+func scope(tok warehouse.Token, f *warehouse.TaskFilter) {
+	switch tok.Role {
+	case warehouse.RoleButler:
+		f.Owner, f.Team = tok.StaffID, ""
+	case warehouse.RoleLead:
+		f.Team = tok.StaffID
+	}
+}
+
+// listCallbacks is GET /api/v1/callbacks?status=open|closed|all&owner=.
+func (s *Server) listCallbacks(c *gin.Context) {
+	f := warehouse.TaskFilter{Status: c.DefaultQuery("status", "open"), Owner: c.Query("owner"), Limit: 500}
+	switch f.Status {
+	case "all":
+		f.Status = ""
+	case warehouse.TaskOpen, warehouse.TaskClosed:
+	default:
+		abort(c, http.StatusBadRequest, "status must be open, closed or all")
+		return
+	}
+	scope(principal(c), &f)
+	tasks, err := s.wh.Tasks(c.Request.Context(), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]callbackView, 0, len(tasks))
+	for _, t := range tasks {
+		out = append(out, viewOf(t, s.loc()))
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
+}
+
+// getCallback is GET /api/v1/callbacks/{id}. A task outside the caller's
+// scope is 404, not 403: its existence is not theirs to know.
+func (s *Server) getCallback(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		abort(c, http.StatusNotFound, "")
+		return
+	}
+	t, err := s.wh.Task(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !s.inScope(c, principal(c), t) {
+		s.fail(c, warehouse.ErrNotFound)
+		return
+	}
+	c.JSON(http.StatusOK, viewOf(t, s.loc()))
+}
+
+// inScope says whether the caller may see task t.
+func (s *Server) inScope(c *gin.Context, tok warehouse.Token, t warehouse.Task) bool {
+	switch tok.Role {
+	case warehouse.RoleButler:
+		return t.Owner == tok.StaffID
+	case warehouse.RoleLead:
+		if t.EscalatedTo == tok.StaffID {
+			return true
+		}
+		if t.Owner == tok.StaffID {
+			return true
+		}
+		lead, err := s.wh.LeadOf(c.Request.Context(), t.Owner)
+		return err == nil && lead == tok.StaffID
+	}
+	return true
+}
+
+func (s *Server) loc() *time.Location {
+	if l, err := time.LoadLocation(s.wh.TimeZone()); err == nil {
+		return l
+	}
+	return time.UTC
+}

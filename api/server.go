@@ -1,0 +1,121 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"revisit/warehouse"
+)
+
+// Config is how the server listens and what it allows.
+type Config struct {
+	Addr           string        // listen address (default :8080)
+	TrustedProxies []string      // none unless configured
+	BodyLimit      int64         // largest request body (default 1 MiB)
+	RatePerMinute  int           // requests per token per minute (default 600)
+	ShutdownGrace  time.Duration // how long in-flight requests may finish (default 30 s)
+	Now            func() time.Time
+}
+
+// Server is Revisit's HTTP server.
+type Server struct {
+	cfg      Config
+	wh       *warehouse.Warehouse
+	log      *slog.Logger
+	engine   *gin.Engine
+	limiter  *rateLimiter
+	stopping atomic.Bool
+}
+
+// New builds the server over an open warehouse.
+func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = ":8080"
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = 1 << 20
+	}
+	if cfg.RatePerMinute <= 0 {
+		cfg.RatePerMinute = 600
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = 30 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{cfg: cfg, wh: wh, log: log, engine: gin.New(), limiter: newRateLimiter(cfg.RatePerMinute, cfg.Now)}
+	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	s.engine.Use(s.requestIDs, s.logRequests, s.recover, s.limitBody)
+	s.engine.NoRoute(func(c *gin.Context) { abort(c, http.StatusNotFound, "") })
+	s.routes()
+	return s, nil
+}
+
+// Handler is the server's HTTP handler, for tests.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// routes lists every endpoint and who may call it.
+func (s *Server) routes() {
+	s.engine.GET("/livez", s.livez)
+	s.engine.GET("/readyz", s.readyz)
+	v1 := s.engine.Group("/api/v1", s.authenticate)
+	v1.GET("/callbacks", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleAdmin), s.listCallbacks)
+	v1.GET("/callbacks/:id", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleAdmin), s.getCallback)
+}
+
+// Serve listens until ctx is cancelled, then stops taking new requests,
+// lets in-flight ones finish within the grace period, and returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.engine,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      10 * time.Minute, // downloads stream large exports
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.stopping.Store(true)
+	shutdown, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(shutdown)
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	return err
+}
+
+// ListenAndServe listens on cfg.Addr and serves until ctx is cancelled.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	s.log.Info("serving", "addr", ln.Addr().String())
+	return s.Serve(ctx, ln)
+}
+
+// newID makes a request id.
+func newID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -10,7 +10,7 @@ import (
 )
 
 // problemBase prefixes the stable problem type URIs of RFC 9457.
-const problemBase = "https://revisit.example/problems/"
+const problemBase = "urn:revisit:problem:"
 
 // Problem is an RFC 9457 problem detail. Detail is always safe to show: it
 // never carries personal data or internals.

@@ -57,6 +57,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		abort(c, http.StatusNotFound, "")
 	case errors.Is(err, warehouse.ErrTaskChanged):
 		abort(c, http.StatusConflict, warehouse.ErrTaskChanged.Error())
+	case errors.Is(err, warehouse.ErrTaskClosed):
+		abort(c, http.StatusConflict, warehouse.ErrTaskClosed.Error())
 	case errors.Is(err, warehouse.ErrUnauthorized):
 		abort(c, http.StatusUnauthorized, "")
 	default:

@@ -74,6 +74,12 @@ func (s *Server) routes() {
 	v1 := s.engine.Group("/api/v1", s.authenticate)
 	v1.GET("/callbacks", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleAdmin), s.listCallbacks)
 	v1.GET("/callbacks/:id", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleAdmin), s.getCallback)
+	v1.POST("/callbacks/:id/attempts", s.allow(warehouse.RoleButler), s.recordAttempt)
+	v1.POST("/callbacks/:id/assign", s.allow(warehouse.RoleLead, warehouse.RoleAdmin), s.assignTask)
+	v1.GET("/targets", s.allow(warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin), s.listTargets)
+	v1.GET("/imports", s.allow(warehouse.RoleAdmin), s.listImports)
+	v1.GET("/imports/:id/rejects", s.allow(warehouse.RoleAdmin), s.listRejects)
+	v1.GET("/audit", s.allow(warehouse.RoleAdmin), s.listAudit)
 }
 
 // Serve listens until ctx is cancelled, then stops taking new requests,

@@ -330,8 +330,9 @@ func (w *Warehouse) RecordAttempt(ctx context.Context, u AttemptUpdate) (Task, e
 }
 
 // Assign gives the task to another butler on the roster (ErrNotFound when
-// `to` is not on it), recording who moved it and why.
-func (w *Warehouse) Assign(ctx context.Context, id int64, version int, to, by, reason string, at time.Time) (Task, error) {
+// `to` is not on it), recording who moved it and why. A non-nil audit entry
+// is written in the same transaction.
+func (w *Warehouse) Assign(ctx context.Context, id int64, version int, to, by, reason string, at time.Time, audit *AuditEntry) (Task, error) {
 	switch {
 	case to == "" || by == "":
 		return Task{}, fmt.Errorf("warehouse: assign task %d: the new owner and who assigns must both be given", id)
@@ -360,6 +361,11 @@ func (w *Warehouse) Assign(ctx context.Context, id int64, version int, to, by, r
 		if err := appendCallbackEvents(ctx, conn, callbackEvent{taskID: id, at: at, kind: EventAssigned, actor: by, owner: to,
 			note: "from " + t.Owner + ": " + reason}); err != nil {
 			return err
+		}
+		if audit != nil {
+			if err := appendAudit(ctx, conn, *audit); err != nil {
+				return err
+			}
 		}
 		out, err = readTask(ctx, conn, id)
 		return err

@@ -221,13 +221,13 @@ func TestAssignRecordsWhoAndWhy(t *testing.T) {
 	id := seedTask(t, w, "G1", "B01", hotelTime("2026-11-26 11:00"))
 	at := hotelTime("2026-11-27 10:00")
 
-	if _, err := w.Assign(ctx, id, 1, "B99", "L1", "B01 on leave", at); !errors.Is(err, ErrNotFound) {
+	if _, err := w.Assign(ctx, id, 1, "B99", "L1", "B01 on leave", at, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a butler not on the roster: %v, want ErrNotFound", err)
 	}
-	if _, err := w.Assign(ctx, id, 1, "B02", "L1", " ", at); err == nil {
+	if _, err := w.Assign(ctx, id, 1, "B02", "L1", " ", at, nil); err == nil {
 		t.Error("a reassignment without a reason was accepted")
 	}
-	task, err := w.Assign(ctx, id, 1, "B02", "L1", "B01 on leave", at)
+	task, err := w.Assign(ctx, id, 1, "B02", "L1", "B01 on leave", at, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,14 +237,14 @@ func TestAssignRecordsWhoAndWhy(t *testing.T) {
 	if got := eventLog(t, w, id); len(got) != 2 || got[1] != "assigned|L1|B02|-|from B01: B01 on leave" {
 		t.Errorf("events: %q", got)
 	}
-	if _, err := w.Assign(ctx, id, 1, "B01", "L1", "back", at); !errors.Is(err, ErrTaskChanged) {
+	if _, err := w.Assign(ctx, id, 1, "B01", "L1", "back", at, nil); !errors.Is(err, ErrTaskChanged) {
 		t.Errorf("a stale reassignment: %v, want ErrTaskChanged", err)
 	}
 	if _, err := w.RecordAttempt(ctx, AttemptUpdate{TaskID: id, Version: 2, By: "B02", At: at, Disposition: "declined",
 		Close: true, FinalDisposition: "declined"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Assign(ctx, id, 3, "B01", "L1", "back", at); !errors.Is(err, ErrTaskClosed) {
+	if _, err := w.Assign(ctx, id, 3, "B01", "L1", "back", at, nil); !errors.Is(err, ErrTaskClosed) {
 		t.Errorf("reassigning a closed task: %v, want ErrTaskClosed", err)
 	}
 }

@@ -341,7 +341,9 @@ them until then. Who, when and why are kept in the task's event log.`)
 		return err
 	}
 	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
-		t, err := callback.Reassign(ctx, w, id, 0, to, by, reason, when, idle)
+		audit := &warehouse.AuditEntry{At: when, Actor: by, Role: "cli", Action: warehouse.AuditAssign,
+			Target: fmt.Sprintf("task %d", id), Filter: "to " + to, Rows: 1}
+		t, err := callback.Reassign(ctx, w, id, 0, to, by, reason, when, idle, audit)
 		if err != nil {
 			return err
 		}

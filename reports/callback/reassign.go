@@ -2,6 +2,7 @@ package callback
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,14 +17,20 @@ const DefaultIdle = 4 * time.Hour
 type ReassignStore interface {
 	Task(ctx context.Context, id int64) (warehouse.Task, error)
 	LeadOf(ctx context.Context, staffID string) (string, error)
-	Assign(ctx context.Context, id int64, version int, to, by, reason string, at time.Time) (warehouse.Task, error)
+	Assign(ctx context.Context, id int64, version int, to, by, reason string, at time.Time, audit *warehouse.AuditEntry) (warehouse.Task, error)
 }
+
+// ErrReassignRefused is wrapped by every refusal of the reassignment rules
+// (not the lead, the owner already called, not idle long enough); the
+// message says which, naming only staff ids and durations.
+var ErrReassignRefused = errors.New("reassignment refused")
 
 // Reassign gives a task to another butler on the word of the owner's team
 // lead (or of the lead it was escalated to), and only when the owner has
 // made no attempt within idle of the task's creation: whoever first took
-// the guest owns them until then (首问责任制). The event log keeps who and why.
-func Reassign(ctx context.Context, s ReassignStore, id int64, version int, to, by, reason string, at time.Time, idle time.Duration) (warehouse.Task, error) {
+// the guest owns them until then (首问责任制). The event log keeps who and why;
+// a non-nil audit entry is written with the assignment, in one transaction.
+func Reassign(ctx context.Context, s ReassignStore, id int64, version int, to, by, reason string, at time.Time, idle time.Duration, audit *warehouse.AuditEntry) (warehouse.Task, error) {
 	if idle <= 0 {
 		idle = DefaultIdle
 	}
@@ -36,18 +43,18 @@ func Reassign(ctx context.Context, s ReassignStore, id int64, version int, to, b
 		return t, err
 	}
 	if by != lead && by != t.EscalatedTo {
-		return t, fmt.Errorf("task %d: only %s's team lead (%s) may reassign it", id, t.Owner, orNone(lead))
+		return t, fmt.Errorf("task %d: only %s's team lead (%s) may reassign it: %w", id, t.Owner, orNone(lead), ErrReassignRefused)
 	}
 	if t.Attempts > 0 {
-		return t, fmt.Errorf("task %d: %s has already called (%d attempts): it stays theirs", id, t.Owner, t.Attempts)
+		return t, fmt.Errorf("task %d: %s has already called (%d attempts): it stays theirs: %w", id, t.Owner, t.Attempts, ErrReassignRefused)
 	}
 	if held := at.Sub(t.CreatedAt); held < idle {
-		return t, fmt.Errorf("task %d: %s has held it for %s without a call; a lead may reassign after %s", id, t.Owner, held.Round(time.Minute), idle)
+		return t, fmt.Errorf("task %d: %s has held it for %s without a call; a lead may reassign after %s: %w", id, t.Owner, held.Round(time.Minute), idle, ErrReassignRefused)
 	}
 	if version == 0 {
 		version = t.Version
 	}
-	return s.Assign(ctx, id, version, to, by, reason, at)
+	return s.Assign(ctx, id, version, to, by, reason, at, audit)
 }
 
 func orNone(s string) string {

@@ -20,11 +20,11 @@ func TestOnlyTheLeadReassignsAnIdleTask(t *testing.T) {
 		{"the lead may not before the idle time", "B09", "2026-11-26 11:00", "held it for 3h0m0s"},
 	}
 	for _, tc := range cases {
-		if _, err := Reassign(ctx, w, id, 0, "B02", tc.by, "busy", at(tc.when), DefaultIdle); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := Reassign(ctx, w, id, 0, "B02", tc.by, "busy", at(tc.when), DefaultIdle, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want an error saying %q", tc.name, err, tc.want)
 		}
 	}
-	task, err := Reassign(ctx, w, id, 0, "B02", "B09", "B01 is on leave", at("2026-11-26 12:30"), DefaultIdle)
+	task, err := Reassign(ctx, w, id, 0, "B02", "B09", "B01 is on leave", at("2026-11-26 12:30"), DefaultIdle, nil)
 	if err != nil || task.Owner != "B02" || task.OwnerReason != "reassigned" {
 		t.Fatalf("the lead after four idle hours: %+v %v", task, err)
 	}
@@ -40,7 +40,7 @@ func TestOnlyTheLeadReassignsAnIdleTask(t *testing.T) {
 	if _, err := Record(ctx, w, DefaultRules(shanghai), Attempt{TaskID: id2, Version: tk.Version, By: "B01", At: at("2026-11-26 09:30"), Disposition: NoAnswer}, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Reassign(ctx, w, id2, 0, "B02", "B09", "slow", at("2026-11-26 16:00"), DefaultIdle); err == nil || !strings.Contains(err.Error(), "already called") {
+	if _, err := Reassign(ctx, w, id2, 0, "B02", "B09", "slow", at("2026-11-26 16:00"), DefaultIdle, nil); err == nil || !strings.Contains(err.Error(), "already called") {
 		t.Errorf("reassigning a worked task: %v", err)
 	}
 }

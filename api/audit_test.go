@@ -1,0 +1,32 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"revisit/warehouse"
+)
+
+func TestAuditRolesAndLimit(t *testing.T) {
+	h := newHotel(t)
+	ts := h.server(t, Config{})
+	h.matrix(t, http.MethodGet, ts.URL+"/api/v1/audit", "", everyRoleBut(map[string]int{"admin": 200}))
+	for i := range 3 {
+		if err := h.w.Audit(context.Background(), warehouse.AuditEntry{At: time.Now().Add(time.Hour + time.Duration(i)*time.Minute), // newer than the test tokens
+
+			Actor: "admin", Role: "admin", Action: warehouse.AuditExport, Target: "targets", Rows: int64(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, body := get(t, ts.URL+"/api/v1/audit?limit=2", h.tokens["admin"])
+	items, _ := body["items"].([]any)
+	if res.StatusCode != 200 || len(items) != 2 || items[0].(map[string]any)["rows"] != float64(2) {
+		t.Errorf("limit=2: %d %v (want the two newest, newest first)", res.StatusCode, body)
+	}
+	for _, bad := range []string{"0", "-1", "many"} {
+		res, body := get(t, ts.URL+"/api/v1/audit?limit="+bad, h.tokens["admin"])
+		wantProblem(t, "limit="+bad, res, body, 400)
+	}
+}

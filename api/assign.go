@@ -50,13 +50,8 @@ func (s *Server) assignTask(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	tok := principal(c)
-	t, err := s.wh.Task(ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.inScope(c, tok, t) {
-		s.fail(c, warehouse.ErrNotFound)
+	t, ok := s.scopedTask(c, tok, id)
+	if !ok {
 		return
 	}
 	if _, err := s.wh.LeadOf(ctx, req.To); errors.Is(err, warehouse.ErrNotFound) {

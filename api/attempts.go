@@ -45,13 +45,8 @@ func (s *Server) recordAttempt(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	tok := principal(c)
-	t, err := s.wh.Task(ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.inScope(c, tok, t) {
-		s.fail(c, warehouse.ErrNotFound)
+	_, ok = s.scopedTask(c, tok, id)
+	if !ok {
 		return
 	}
 	a.By, a.At = tok.StaffID, s.cfg.Now()

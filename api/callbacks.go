@@ -82,16 +82,27 @@ func (s *Server) getCallback(c *gin.Context) {
 		abort(c, http.StatusNotFound, "")
 		return
 	}
-	t, err := s.wh.Task(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.inScope(c, principal(c), t) {
-		s.fail(c, warehouse.ErrNotFound)
+	t, ok := s.scopedTask(c, principal(c), id)
+	if !ok {
 		return
 	}
 	c.JSON(http.StatusOK, viewOf(t, s.loc()))
+}
+
+// scopedTask reads task id if the caller may see it; otherwise it answers
+// (404 for a task outside their scope: its existence is not theirs to know)
+// and returns false.
+func (s *Server) scopedTask(c *gin.Context, tok warehouse.Token, id int64) (warehouse.Task, bool) {
+	t, err := s.wh.Task(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return t, false
+	}
+	if !s.inScope(c, tok, t) {
+		s.fail(c, warehouse.ErrNotFound)
+		return t, false
+	}
+	return t, true
 }
 
 // inScope says whether the caller may see task t.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -202,6 +203,16 @@ closed ones, newest first.`)
 	return tw.Flush()
 }
 
+// parseTaskFlags reads a command line that names a task first, then flags.
+func parseTaskFlags(fs *flag.FlagSet, args []string) (int64, error) {
+	id, rest, err := taskArg(args)
+	if err != nil {
+		fs.Usage()
+		return 0, err
+	}
+	return id, parseFlags(fs, rest)
+}
+
 func taskArg(args []string) (int64, []string, error) {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return 0, nil, exitError{code: exitUsage, msg: "name the task: its id comes first"}
@@ -239,12 +250,8 @@ reached_issue opens a service-recovery case for --department.`)
 	fs.StringVar(&quiet, "quiet-hours", "21:00-09:00", "no calls scheduled between these hotel-local times")
 	fs.StringVar(&rush, "rush", "12:00-13:00,18:00-19:00", "the team's service rushes: no calls scheduled then")
 	fs.DurationVar(&recoveryDue, "recovery-due", callback.DefaultRecoveryDue, "reached_issue: when the recovery case is due")
-	id, rest, err := taskArg(args)
+	id, err := parseTaskFlags(fs, args)
 	if err != nil {
-		fs.Usage()
-		return err
-	}
-	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
 	d, err := callback.ParseDisposition(disp)
@@ -325,12 +332,8 @@ them until then. Who, when and why are kept in the task's event log.`)
 	fs.StringVar(&reason, "reason", "", "why")
 	fs.DurationVar(&idle, "idle", callback.DefaultIdle, "how long an owner may hold a task without a call before the lead may reassign it")
 	fs.StringVar(&at, "at", "", "when (default now)")
-	id, rest, err := taskArg(args)
+	id, err := parseTaskFlags(fs, args)
 	if err != nil {
-		fs.Usage()
-		return err
-	}
-	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
 	if to == "" || by == "" || reason == "" {
@@ -456,12 +459,8 @@ open → in_progress → resolved, with the outcome recovered or not_recovered.`
 	fs.StringVar(&outcome, "outcome", "", "resolved: recovered or not_recovered")
 	fs.StringVar(&by, "by", "", "who (staff id)")
 	fs.StringVar(&at, "at", "", "when (default now)")
-	id, rest, err := taskArg(args)
+	id, err := parseTaskFlags(fs, args)
 	if err != nil {
-		fs.Usage()
-		return err
-	}
-	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
 	when, _, err := c.moment(at)

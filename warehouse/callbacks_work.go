@@ -25,7 +25,10 @@ type TaskFilter struct {
 	Owner  string // a butler's own list
 	Status string // TaskOpen, TaskClosed, or "" for all
 	Team   string // a lead's view: tasks of the butlers whose lead is this staff id, and tasks escalated to them
-	Limit  int    // 0: no limit
+	Guest  string // one guest's tasks
+	// DueFrom and DueTo bound the due time, [DueFrom, DueTo); zero: open.
+	DueFrom, DueTo time.Time
+	Limit          int // 0: no limit
 }
 
 // AttemptUpdate is the decided outcome of one call attempt.
@@ -90,6 +93,20 @@ type queryRower interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// timeOrNil is nil for the zero time.
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// querier is a *sql.DB, or a *sql.Conn inside a snapshot.
+type querier interface {
+	queryRower
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 func readTask(ctx context.Context, q queryRower, id int64) (Task, error) {
 	t, err := scanTask(q.QueryRowContext(ctx, "SELECT "+taskColumns+" FROM callback_tasks WHERE task_id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -114,6 +131,8 @@ const listTasks = `SELECT ` + taskColumns + ` FROM callback_tasks
 WHERE ($1 = '' OR owner = $1)
   AND ($2 = '' OR status = $2)
   AND ($3 = '' OR escalated_to = $3 OR owner IN (SELECT staff_id FROM butlers WHERE lead_id = $3))
+  AND ($5 = '' OR guest_id = $5)
+  AND ($6::TIMESTAMPTZ IS NULL OR due_at >= $6) AND ($7::TIMESTAMPTZ IS NULL OR due_at < $7)
 ORDER BY status = 'closed', -- open first
   CASE WHEN status = 'open' THEN priority END, CASE WHEN status = 'open' THEN due_at END,
   closed_at DESC, task_id
@@ -122,6 +141,10 @@ LIMIT $4`
 // Tasks lists tasks: open ones first, most urgent first (priority, then
 // earliest due), then closed ones, latest closed first.
 func (w *Warehouse) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
+	return tasks(ctx, w.db, f)
+}
+
+func tasks(ctx context.Context, q querier, f TaskFilter) ([]Task, error) {
 	if f.Status != "" && f.Status != TaskOpen && f.Status != TaskClosed {
 		return nil, fmt.Errorf("warehouse: list callback tasks: status %q is not open, closed or empty", f.Status)
 	}
@@ -129,7 +152,7 @@ func (w *Warehouse) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
 	if limit <= 0 {
 		limit = 1 << 62
 	}
-	rows, err := w.db.QueryContext(ctx, listTasks, f.Owner, f.Status, f.Team, limit)
+	rows, err := q.QueryContext(ctx, listTasks, f.Owner, f.Status, f.Team, limit, f.Guest, nullTime(timeOrNil(f.DueFrom)), nullTime(timeOrNil(f.DueTo)))
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: list callback tasks: %w", err)
 	}
@@ -203,6 +226,7 @@ func (w *Warehouse) inWriteTx(ctx context.Context, fn func(conn *sql.Conn) error
 		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
 		return fmt.Errorf("commit: %w", err)
 	}
+	w.changed()
 	return nil
 }
 

@@ -40,8 +40,12 @@ func (w *Warehouse) LatestAnalysis(ctx context.Context) (time.Time, error) {
 
 // HasAnalysis returns ErrNoAnalysis when asOf was never analysed.
 func (w *Warehouse) HasAnalysis(ctx context.Context, asOf time.Time) error {
+	return hasAnalysis(ctx, w.db, asOf)
+}
+
+func hasAnalysis(ctx context.Context, q querier, asOf time.Time) error {
 	var n int
-	if err := w.db.QueryRowContext(ctx, "SELECT count(*) FROM analysis_runs WHERE as_of = CAST(? AS DATE)",
+	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM analysis_runs WHERE as_of = CAST(? AS DATE)",
 		asOf.Format(time.DateOnly)).Scan(&n); err != nil {
 		return fmt.Errorf("warehouse: analysis runs: %w", err)
 	}
@@ -60,10 +64,14 @@ type GuestRow struct {
 // GuestRows streams every guest's metrics of asOf with their contact
 // details, in guest id order.
 func (w *Warehouse) GuestRows(ctx context.Context, asOf time.Time, fn func(*GuestRow) error) error {
-	if err := w.HasAnalysis(ctx, asOf); err != nil {
+	return guestRows(ctx, w.db, asOf, fn)
+}
+
+func guestRows(ctx context.Context, q querier, asOf time.Time, fn func(*GuestRow) error) error {
+	if err := hasAnalysis(ctx, q, asOf); err != nil {
 		return err
 	}
-	rows, err := w.db.QueryContext(ctx, `WITH `+contactsCTE+`
+	rows, err := q.QueryContext(ctx, `WITH `+contactsCTE+`
 		SELECT m.guest_id, m.visits, m.first_visit, m.last_visit, m.recency_days, m.age_days, m.days_since_last,
 		       m.median_interval_days, m.mean_interval_days, m.expected_next, m.days_overdue, m.anniversary,
 		       m.total_spend_cents, m.mean_spend_cents, coalesce(m.favourite_outlet, ''), coalesce(m.main_butler, ''),
@@ -117,10 +125,14 @@ type TargetRow struct {
 
 // TargetRows streams the targets of asOf, due first, then by priority.
 func (w *Warehouse) TargetRows(ctx context.Context, asOf time.Time, fn func(*TargetRow) error) error {
-	if err := w.HasAnalysis(ctx, asOf); err != nil {
+	return targetRows(ctx, w.db, asOf, fn)
+}
+
+func targetRows(ctx context.Context, q querier, asOf time.Time, fn func(*TargetRow) error) error {
+	if err := hasAnalysis(ctx, q, asOf); err != nil {
 		return err
 	}
-	rows, err := w.db.QueryContext(ctx, `WITH `+contactsCTE+`
+	rows, err := q.QueryContext(ctx, `WITH `+contactsCTE+`
 		SELECT t.guest_id, t.kind, t.priority, t.due_date, coalesce(t.butler_id, ''), coalesce(t.favourite_outlet, ''),
 		       coalesce(t.preferences, ''), t.reason_zh, t.reason_en,
 		       coalesce(c.name, ''), coalesce(c.title, ''), coalesce(c.vip_level, ''), coalesce(c.mobile, ''),
@@ -162,5 +174,6 @@ func (w *Warehouse) RecordContact(ctx context.Context, guestID string, at time.T
 		guestID, at, nullStr(channel), nullStr(campaign)); err != nil {
 		return fmt.Errorf("warehouse: record contact: %w", err)
 	}
+	w.changed()
 	return nil
 }

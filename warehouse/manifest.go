@@ -75,22 +75,37 @@ func (w *Warehouse) Rejects(ctx context.Context, f RejectFilter) ([]RejectRecord
 	if f.Limit <= 0 {
 		f.Limit = 1000
 	}
-	rows, err := w.db.QueryContext(ctx, `SELECT r.import_id, i.file_name, r.line, coalesce(r.column_name, ''),
+	var out []RejectRecord
+	err := rejectRows(ctx, w.db, f, func(r *RejectRecord) error { out = append(out, *r); return nil })
+	return out, err
+}
+
+// rejectRows streams the rejects f selects (all when f.Limit <= 0).
+func rejectRows(ctx context.Context, q querier, f RejectFilter, fn func(*RejectRecord) error) error {
+	limit := int64(f.Limit)
+	if limit <= 0 {
+		limit = 1 << 62
+	}
+	rows, err := q.QueryContext(ctx, `SELECT r.import_id, i.file_name, r.line, coalesce(r.column_name, ''),
 		r.reason, r.severity, r.message, coalesce(r.value_masked, '')
 		FROM rejects r JOIN imports i USING (import_id)
 		WHERE ($1 = 0 OR r.import_id = $1) AND ($2 = '' OR r.reason = $2) AND ($3 = '' OR r.severity = $3)
-		ORDER BY r.import_id, r.line, r.reason LIMIT $4`, f.ImportID, f.Reason, f.Severity, f.Limit)
+		ORDER BY r.import_id, r.line, r.reason LIMIT $4`, f.ImportID, f.Reason, f.Severity, limit)
 	if err != nil {
-		return nil, fmt.Errorf("warehouse: rejects: %w", err)
+		return fmt.Errorf("warehouse: rejects: %w", err)
 	}
 	defer rows.Close()
-	var out []RejectRecord
 	for rows.Next() {
 		var r RejectRecord
 		if err := rows.Scan(&r.ImportID, &r.File, &r.Line, &r.Column, &r.Reason, &r.Severity, &r.Message, &r.Value); err != nil {
-			return nil, fmt.Errorf("warehouse: rejects: %w", err)
+			return fmt.Errorf("warehouse: rejects: %w", err)
 		}
-		out = append(out, r)
+		if err := fn(&r); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("warehouse: rejects: %w", err)
+	}
+	return nil
 }

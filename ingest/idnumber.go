@@ -81,6 +81,10 @@ func NewIDHasher(key []byte) IDHasher {
 	return IDHasher{key: bytes.Clone(key)}
 }
 
+// Keyed says whether the hasher has a key; the zero IDHasher has none and
+// must not be used for real data.
+func (h IDHasher) Keyed() bool { return len(h.key) > 0 }
+
 // Hash returns the lowercase hex HMAC-SHA256 of a normalised ID number (as
 // returned by CheckResidentID).
 func (h IDHasher) Hash(normalized string) string {

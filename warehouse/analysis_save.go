@@ -109,6 +109,7 @@ func (w *Warehouse) SaveAnalysis(ctx context.Context, run *AnalysisRun) error {
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("warehouse: save analysis: commit: %w", err)
 	}
+	w.changed()
 	return nil
 }
 

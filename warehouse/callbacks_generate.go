@@ -97,6 +97,7 @@ func (w *Warehouse) GenerateCallbacks(ctx context.Context, opt GenerateOptions) 
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return res, fmt.Errorf("warehouse: generate callbacks: commit: %w", err)
 	}
+	w.changed()
 	return res, nil
 }
 

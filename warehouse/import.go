@@ -35,6 +35,10 @@ type ImportOptions struct {
 	Progress func(Progress)
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Audit, when set, is the entry each loaded or failed file appends to
+	// the audit log in its own transaction (action import, target the file
+	// name, rows the rows loaded); At is the time of each file's commit.
+	Audit *AuditEntry
 }
 
 // ProgressEvery is how often, in rows, a long load reports progress.

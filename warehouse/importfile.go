@@ -106,6 +106,9 @@ func (w *Warehouse) importFile(ctx context.Context, pf plannedFile, ix *guestInd
 	}
 	sw.lap("resolve")
 	finished := opt.Now()
+	if err := auditImport(ctx, conn, opt.Audit, pf, res, finished); err != nil {
+		return res, fmt.Errorf("warehouse: import %s: %w", pf.name, err)
+	}
 	if _, err := conn.ExecContext(ctx, updateImport, res.Status, res.Rows, res.Loaded, res.Rejected, res.Warnings,
 		res.Message, finished, readDone.Sub(started).Milliseconds(), finished.Sub(readDone).Milliseconds(), importID); err != nil {
 		return res, fmt.Errorf("warehouse: import %s: manifest: %w", pf.name, err)
@@ -114,6 +117,7 @@ func (w *Warehouse) importFile(ctx context.Context, pf plannedFile, ix *guestInd
 		return res, fmt.Errorf("warehouse: import %s: commit: %w", pf.name, err)
 	}
 	committed = true
+	w.changed()
 	sw.lap("commit")
 	return res, nil
 }
@@ -188,12 +192,16 @@ func (w *Warehouse) recordFailure(ctx context.Context, pf plannedFile, res FileR
 			started, finished, finished.Sub(started).Milliseconds(), 0)
 	}
 	if err == nil {
+		err = auditImport(ctx, conn, opt.Audit, pf, res, finished)
+	}
+	if err == nil {
 		_, err = conn.ExecContext(ctx, "COMMIT")
 	}
 	if err != nil {
 		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
 		return res, fmt.Errorf("warehouse: record failure of %s: %w", pf.name, err)
 	}
+	w.changed()
 	return res, nil
 }
 
@@ -286,4 +294,16 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// auditImport appends the file's audit entry, when the run has one, inside
+// the file's transaction.
+func auditImport(ctx context.Context, conn *sql.Conn, tmpl *AuditEntry, pf plannedFile, res FileResult, at time.Time) error {
+	if tmpl == nil {
+		return nil
+	}
+	e := *tmpl
+	e.At, e.Action, e.Target, e.Rows = at, AuditImport, pf.name, res.Loaded
+	e.Filter = strings.TrimSpace("kind=" + string(pf.cols.Kind) + " status=" + res.Status + " sha256=" + pf.sha)
+	return appendAudit(ctx, conn, e)
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -33,7 +34,15 @@ type Warehouse struct {
 	path      string
 	tz        string
 	writeMu   sync.Mutex // one writer at a time in this process
+	version   atomic.Int64
 }
+
+// Version grows whenever a write commits (an import, an analysis, a
+// callback change, an audit entry). Callers cache what they computed from
+// the warehouse under the version they computed it at.
+func (w *Warehouse) Version() int64 { return w.version.Load() }
+
+func (w *Warehouse) changed() { w.version.Add(1) }
 
 // ErrInUse is returned by Open when another process holds the file.
 var ErrInUse = errors.New("the warehouse is in use by another process")

@@ -2,6 +2,9 @@ package reports
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"revisit/reports/export"
@@ -10,9 +13,15 @@ import (
 
 // Exports a caller can ask for by name.
 const (
-	ExportGuests  = "guests"
-	ExportTargets = "targets"
+	ExportGuests    = "guests"
+	ExportTargets   = "targets"
+	ExportCallbacks = "callbacks"
+	ExportKPIs      = "kpis"
+	ExportRejects   = "rejects"
 )
+
+// ExportNames lists every export, in the order help texts show them.
+var ExportNames = []string{ExportTargets, ExportGuests, ExportCallbacks, ExportKPIs, ExportRejects}
 
 // yuan turns fen into yuan for Money columns.
 func yuan(cents int64) float64 { return float64(cents) / 100 }
@@ -119,33 +128,200 @@ func targetRow(t *warehouse.TargetRow) []any {
 	}
 }
 
-// ExportTable describes an export of asOf and the function that streams its
-// rows from the warehouse.
-func ExportTable(ctx context.Context, wh *warehouse.Warehouse, report string, asOf time.Time, unmasked bool) (export.Table, export.Rows, error) {
-	summary := [][2]string{
-		{"统计日 As of", asOf.Format(time.DateOnly)},
-		{"生成时间 Generated", time.Now().Format(time.RFC3339)},
-	}
-	if !unmasked {
-		summary = append(summary, [2]string{"手机 Mobiles", "已遮蔽 masked"})
-	}
-	switch report {
-	case ExportGuests:
-		t := export.Table{Name: "客户 Guests", Columns: guestColumns, Summary: summary, Unmasked: unmasked}
-		return t, func(yield func([]any) error) error {
-			return wh.GuestRows(ctx, asOf, func(g *warehouse.GuestRow) error { return yield(guestRow(g)) })
-		}, nil
-	case ExportTargets:
-		t := export.Table{Name: "回访名单 Targets", Columns: targetColumns, Summary: summary, Unmasked: unmasked}
-		return t, func(yield func([]any) error) error {
-			return wh.TargetRows(ctx, asOf, func(r *warehouse.TargetRow) error { return yield(targetRow(r)) })
-		}, nil
-	}
-	return export.Table{}, nil, errUnknownExport(report)
+// ExportRequest names one export and what it covers.
+type ExportRequest struct {
+	Report   string
+	AsOf     time.Time // guests, targets: the analysed day
+	Unmasked bool      // write full mobiles (only for callers entitled to them)
+	// Callbacks: the tasks to export; the caller narrows it to its scope.
+	Tasks warehouse.TaskFilter
+	// Rejects: the rejected rows to export.
+	Rejects warehouse.RejectFilter
+	// KPIs: the figures to export, computed by the caller.
+	KPIs *warehouse.KPIReport
+	Loc  *time.Location // the hotel's clock, for callbacks' times
+	// Filter describes the request for the summary sheet and the audit log:
+	// parameters, never personal data.
+	Filter string
+	// Summary adds lines to the summary sheet.
+	Summary [][2]string
 }
 
-type errUnknownExport string
+// ErrUnknownExport is returned for a report name that is not an export.
+var ErrUnknownExport = errors.New("unknown export: targets, guests, callbacks, kpis or rejects")
 
-func (e errUnknownExport) Error() string {
-	return "unknown export " + string(e) + ": guests or targets"
+// Export writes one export under audit. It reads from one snapshot of the
+// warehouse: it counts the rows, commits the audit entry (action export,
+// the report, the filter, the row count, who) before anything is written,
+// then streams the same rows to write. A file therefore never leaves
+// without its entry, and the entry's count is the file's. It returns the
+// rows written.
+func Export(ctx context.Context, wh *warehouse.Warehouse, req ExportRequest, audit warehouse.AuditEntry,
+	write func(export.Table, export.Rows) (int, error)) (int, error) {
+	if req.Loc == nil {
+		req.Loc = time.UTC
+	}
+	var n int
+	err := wh.InSnapshot(ctx, func(s *warehouse.Snapshot) error {
+		table, count, rows, err := prepareExport(ctx, s, req)
+		if err != nil {
+			return err
+		}
+		audit.Action, audit.Target, audit.Filter, audit.Rows = warehouse.AuditExport, req.Report, req.Filter, count
+		if req.Unmasked {
+			audit.Filter = strings.TrimSpace(audit.Filter + " unmasked")
+		}
+		if err := s.Audit(ctx, audit); err != nil {
+			return err
+		}
+		if n, err = write(table, rows); err != nil {
+			return err
+		}
+		if int64(n) != count {
+			return fmt.Errorf("reports: export %s wrote %d rows, its snapshot counted %d", req.Report, n, count)
+		}
+		return nil
+	})
+	return n, err
+}
+
+// prepareExport describes the export, counts its rows and returns their
+// stream, all in snapshot s.
+func prepareExport(ctx context.Context, s *warehouse.Snapshot, req ExportRequest) (export.Table, int64, export.Rows, error) {
+	summary := [][2]string{{"生成时间 Generated", time.Now().In(req.Loc).Format(time.RFC3339)}}
+	if req.Filter != "" {
+		summary = append(summary, [2]string{"条件 Filter", req.Filter})
+	}
+	summary = append(summary, req.Summary...)
+	if !req.Unmasked {
+		summary = append(summary, [2]string{"手机 Mobiles", "已遮蔽 masked"})
+	}
+	asOf := [2]string{"统计日 As of", req.AsOf.Format(time.DateOnly)}
+	switch req.Report {
+	case ExportGuests:
+		n, err := s.CountGuestRows(ctx, req.AsOf)
+		t := export.Table{Name: "客户 Guests", Columns: guestColumns, Summary: append([][2]string{asOf}, summary...), Unmasked: req.Unmasked}
+		return t, n, func(yield func([]any) error) error {
+			return s.GuestRows(ctx, req.AsOf, func(g *warehouse.GuestRow) error { return yield(guestRow(g)) })
+		}, err
+	case ExportTargets:
+		n, err := s.CountTargetRows(ctx, req.AsOf)
+		t := export.Table{Name: "回访名单 Targets", Columns: targetColumns, Summary: append([][2]string{asOf}, summary...), Unmasked: req.Unmasked}
+		return t, n, func(yield func([]any) error) error {
+			return s.TargetRows(ctx, req.AsOf, func(r *warehouse.TargetRow) error { return yield(targetRow(r)) })
+		}, err
+	case ExportCallbacks:
+		return callbackExport(ctx, s, req, summary)
+	case ExportRejects:
+		n, err := s.CountRejects(ctx, req.Rejects)
+		t := export.Table{Name: "拒收行 Rejected rows", Columns: rejectColumns, Summary: summary, Unmasked: req.Unmasked}
+		return t, n, func(yield func([]any) error) error {
+			return s.RejectRows(ctx, req.Rejects, func(r *warehouse.RejectRecord) error { return yield(rejectRow(r)) })
+		}, err
+	case ExportKPIs:
+		if req.KPIs == nil {
+			return export.Table{}, 0, nil, errors.New("reports: the kpis export needs its figures")
+		}
+		rows := kpiRows(req.KPIs)
+		t := export.Table{Name: "指标 KPIs", Columns: kpiColumns, Summary: summary, Unmasked: req.Unmasked}
+		return t, int64(len(rows)), func(yield func([]any) error) error {
+			for _, r := range rows {
+				if err := yield(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, nil
+	}
+	return export.Table{}, 0, nil, fmt.Errorf("%w (not %q)", ErrUnknownExport, req.Report)
+}
+
+// callbackExport reads the tasks once (a period's callbacks are thousands,
+// not millions) with their guests' names and mobiles.
+func callbackExport(ctx context.Context, s *warehouse.Snapshot, req ExportRequest, summary [][2]string) (export.Table, int64, export.Rows, error) {
+	t := export.Table{Name: "回访任务 Callbacks", Columns: callbackColumns, Summary: summary, Unmasked: req.Unmasked}
+	f := req.Tasks
+	f.Limit = 0
+	tasks, err := s.Tasks(ctx, f)
+	if err != nil {
+		return t, 0, nil, err
+	}
+	ids := make([]string, 0, len(tasks))
+	for _, tk := range tasks {
+		ids = append(ids, tk.GuestID)
+	}
+	contacts, err := s.Contacts(ctx, ids)
+	if err != nil {
+		return t, 0, nil, err
+	}
+	return t, int64(len(tasks)), func(yield func([]any) error) error {
+		for i := range tasks {
+			if err := yield(callbackRow(&tasks[i], contacts[tasks[i].GuestID], req.Loc)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}
+
+// callbackColumns are the callbacks export's columns. Keys are a contract.
+var callbackColumns = []export.Column{
+	{Key: "task_id", TitleZH: "任务号", TitleEN: "Task", Kind: export.Integer, Explain: "回访任务编号 / callback task number"},
+	{Key: "guest_id", TitleZH: "客户编号", TitleEN: "Guest ID", Kind: export.Text, Explain: "主档案的 PMS 客户编号 / PMS id of the guest's primary profile"},
+	{Key: "name", TitleZH: "姓名", TitleEN: "Name", Kind: export.Text, Explain: "最新档案姓名 / name on the latest profile"},
+	{Key: "title", TitleZH: "称谓", TitleEN: "Title", Kind: export.Text, Explain: "称呼 / form of address"},
+	{Key: "mobile", TitleZH: "手机", TitleEN: "Mobile", Kind: export.Mobile, Explain: "手机（已遮蔽）/ mobile, masked"},
+	{Key: "owner", TitleZH: "负责管家", TitleEN: "Owner", Kind: export.Text, Explain: "首问负责的管家员工号 / staff id of the butler who owns the call"},
+	{Key: "priority", TitleZH: "优先级", TitleEN: "Priority", Kind: export.Integer, Explain: "1 投诉或低分，2 贵宾，3 首次入住，4 其他 / 1 complaint or low score, 2 VIP, 3 first visit, 4 everyone else"},
+	{Key: "priority_reason", TitleZH: "优先原因", TitleEN: "Why this priority", Kind: export.Text, Width: 30, Explain: "优先级的原因 / why the task has its priority"},
+	{Key: "status", TitleZH: "状态", TitleEN: "Status", Kind: export.Text, Explain: "open 进行中 / closed 已结束"},
+	{Key: "disposition", TitleZH: "结果", TitleEN: "Outcome", Kind: export.Text, Explain: "结束时的结果代码 / the closing code"},
+	{Key: "departure_at", TitleZH: "离店时间", TitleEN: "Departed", Kind: export.DateTime, Explain: "离店时间（酒店时区）/ departure, hotel time"},
+	{Key: "due_at", TitleZH: "应回访时间", TitleEN: "Due", Kind: export.DateTime, Explain: "离店后 24 小时 / 24 hours after departure"},
+	{Key: "attempts", TitleZH: "拨打次数", TitleEN: "Attempts", Kind: export.Integer, Explain: "已拨打次数 / calls placed"},
+	{Key: "score", TitleZH: "电话满意度", TitleEN: "Score on the call", Kind: export.Integer, Explain: "电话中客人给的满意度 1–5 / satisfaction 1–5 given on the call"},
+	{Key: "escalated", TitleZH: "已升级", TitleEN: "Escalated", Kind: export.Text, Explain: "24 小时未结束，已报主管 / not closed within 24 h: the lead was told"},
+	{Key: "escalated_to", TitleZH: "升级给", TitleEN: "Escalated to", Kind: export.Text, Explain: "主管员工号 / the lead's staff id"},
+	{Key: "closed_at", TitleZH: "结束时间", TitleEN: "Closed", Kind: export.DateTime, Explain: "任务结束时间（酒店时区）/ when the task closed, hotel time"},
+	{Key: "within_24h", TitleZH: "24小时内完成", TitleEN: "Within 24 h", Kind: export.Text, Explain: "离店后 24 小时内结束 / closed within 24 hours of departure"},
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "是 yes"
+	}
+	return "否 no"
+}
+
+func callbackRow(t *warehouse.Task, c warehouse.Contact, loc *time.Location) []any {
+	var closed any
+	within := ""
+	if t.ClosedAt != nil {
+		closed = t.ClosedAt.In(loc)
+		within = yesNo(!t.ClosedAt.After(t.DueAt))
+	}
+	var score any
+	if t.Score != nil {
+		score = *t.Score
+	}
+	return []any{
+		t.ID, t.GuestID, c.Name, c.Title, c.Mobile, t.Owner, t.Priority, t.PriorityReason, t.Status, t.Disposition,
+		t.DepartureAt.In(loc), t.DueAt.In(loc), t.Attempts, score, yesNo(t.Escalated), t.EscalatedTo, closed, within,
+	}
+}
+
+// rejectColumns are the rejected rows export's columns. Keys are a contract.
+var rejectColumns = []export.Column{
+	{Key: "import_id", TitleZH: "导入号", TitleEN: "Import", Kind: export.Integer, Explain: "导入编号 / import number"},
+	{Key: "file", TitleZH: "文件", TitleEN: "File", Kind: export.Text, Width: 30, Explain: "导入的文件名 / the imported file's name"},
+	{Key: "line", TitleZH: "行号", TitleEN: "Line", Kind: export.Integer, Explain: "文件中的行号（表头为第 1 行）/ line in the file, the header is line 1"},
+	{Key: "column", TitleZH: "列", TitleEN: "Column", Kind: export.Text, Explain: "出问题的列 / the offending column"},
+	{Key: "reason", TitleZH: "原因代码", TitleEN: "Reason", Kind: export.Text, Explain: "稳定的原因代码 / stable reason code"},
+	{Key: "severity", TitleZH: "级别", TitleEN: "Severity", Kind: export.Text, Explain: "reject 整行拒收 / warning 仅丢弃该值 / reject: row refused; warning: value dropped"},
+	{Key: "message", TitleZH: "说明", TitleEN: "Message", Kind: export.Text, Width: 50, Explain: "如何修正 / what is wrong and how to fix it"},
+	{Key: "value_masked", TitleZH: "原值（已遮蔽）", TitleEN: "Value (masked)", Kind: export.Text, Explain: "原值，个人信息已遮蔽 / the value, personal data masked"},
+}
+
+func rejectRow(r *warehouse.RejectRecord) []any {
+	return []any{r.ImportID, r.File, r.Line, r.Column, r.Reason, r.Severity, r.Message, r.Value}
 }

@@ -5,10 +5,12 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"revisit/reports/export"
+	"revisit/warehouse"
 )
 
 func TestTargetsXLSXIsSafeMaskedAndTyped(t *testing.T) {
@@ -22,14 +24,20 @@ func TestTargetsXLSXIsSafeMaskedAndTyped(t *testing.T) {
 	if _, err := Analyze(context.Background(), w, Options{AsOf: civil("2026-11-26"), Loc: shanghai}); err != nil {
 		t.Fatal(err)
 	}
-	table, rows, err := ExportTable(context.Background(), w, ExportTargets, civil("2026-11-26"), false)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var buf bytes.Buffer
-	n, err := export.WriteXLSX(context.Background(), &buf, table, rows)
+	var table export.Table
+	req := ExportRequest{Report: ExportTargets, AsOf: civil("2026-11-26"), Filter: "as_of=2026-11-26"}
+	who := warehouse.AuditEntry{At: time.Now(), Actor: "marketing", Role: warehouse.RoleMarketing}
+	n, err := Export(context.Background(), w, req, who, func(t export.Table, rows export.Rows) (int, error) {
+		table = t
+		return export.WriteXLSX(context.Background(), &buf, t, rows)
+	})
 	if err != nil || n != 1 {
 		t.Fatalf("wrote %d rows: %v", n, err)
+	}
+	if log, _ := w.AuditLog(context.Background(), 0); len(log) != 1 || log[0].Action != warehouse.AuditExport ||
+		log[0].Target != ExportTargets || log[0].Rows != 1 || log[0].Filter != "as_of=2026-11-26" {
+		t.Errorf("audit of the export: %+v", log)
 	}
 	f, err := excelize.OpenReader(&buf)
 	if err != nil {

@@ -22,7 +22,10 @@ first). CSV and JSON use stable snake_case English column names for
 programs; XLSX is for people: bilingual headers, frozen header row,
 filters, formats, a summary sheet and a sheet explaining every column.
 Mobiles are masked (138****5678) unless --unmasked; every text cell of CSV
-and XLSX is safe from formula injection.`)
+and XLSX is safe from formula injection. Every export is written to the
+audit log (who, which export, row count) before its first row.
+The API serves these and more (callbacks, kpis, rejects) under
+/api/v1/exports.`)
 	warehouseFlags(fs, e, &c)
 	fs.StringVar(&asOf, "as-of", "", "the analysed day, YYYY-MM-DD (default: the latest analysed)")
 	fs.StringVar(&format, "format", "", "csv, xlsx or json (required)")
@@ -64,10 +67,6 @@ and XLSX is safe from formula injection.`)
 		} else if err := w.HasAnalysis(ctx, day); err != nil {
 			return fmt.Errorf("%s: %w", day.Format(time.DateOnly), err)
 		}
-		table, rows, err := reports.ExportTable(ctx, w, report, day, unmasked)
-		if err != nil {
-			return err
-		}
 		dst := e.stdout
 		if out == "" && format == "xlsx" {
 			out = exportFileName(report, day)
@@ -80,7 +79,12 @@ and XLSX is safe from formula injection.`)
 			defer f.Close()
 			dst = f
 		}
-		n, err := write(ctx, dst, table, rows)
+		req := reports.ExportRequest{Report: report, AsOf: day, Unmasked: unmasked, Loc: loc,
+			Filter: "as_of=" + day.Format(time.DateOnly)}
+		audit := warehouse.AuditEntry{At: time.Now(), Actor: cliActor(e), Role: "cli"}
+		n, err := reports.Export(ctx, w, req, audit, func(t export.Table, rows export.Rows) (int, error) {
+			return write(ctx, dst, t, rows)
+		})
 		if err != nil {
 			if out != "" {
 				os.Remove(out)

@@ -64,28 +64,41 @@ skipped, 1 when any failed, 2 for a bad command line.`)
 // ingestPaths opens the warehouse, loads paths with a progress line per file
 // on stderr, and closes it.
 func ingestPaths(ctx context.Context, e *env, c *config, paths []string) ([]warehouse.FileResult, error) {
-	if c.RejectThreshold <= 0 || c.RejectThreshold > 1 {
-		return nil, exitError{code: exitUsage, msg: "--reject-threshold must be above 0 and at most 1"}
-	}
-	loc, err := c.location()
+	opt, err := importOptions(c)
 	if err != nil {
 		return nil, err
 	}
-	hasher, err := c.idHasher()
-	if err != nil {
-		return nil, err
-	}
-	opt := warehouse.ImportOptions{RejectThreshold: c.RejectThreshold}
-	opt.Ingest.Loc, opt.Ingest.Hasher, opt.Ingest.DefaultProperty = loc, hasher, c.Property
 	opt.Progress = progressPrinter(e.stderr)
+	opt.Audit = &warehouse.AuditEntry{Actor: cliActor(e), Role: "cli"}
 	var results []warehouse.FileResult
 	err = c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
 		if results, err = w.Import(ctx, paths, opt); err != nil {
 			return err
 		}
-		return generateAfterIngest(ctx, e, w, results, loc)
+		return generateAfterIngest(ctx, e, w, results, opt.Ingest.Loc)
 	})
 	return results, err
+}
+
+// importOptions are the rules every load follows, from the command line or
+// an upload: the hotel's clock, the ID-number key, the default property and
+// the reject threshold.
+func importOptions(c *config) (warehouse.ImportOptions, error) {
+	var opt warehouse.ImportOptions
+	if c.RejectThreshold <= 0 || c.RejectThreshold > 1 {
+		return opt, exitError{code: exitUsage, msg: "--reject-threshold must be above 0 and at most 1"}
+	}
+	loc, err := c.location()
+	if err != nil {
+		return opt, err
+	}
+	hasher, err := c.idHasher()
+	if err != nil {
+		return opt, err
+	}
+	opt.RejectThreshold = c.RejectThreshold
+	opt.Ingest.Loc, opt.Ingest.Hasher, opt.Ingest.DefaultProperty = loc, hasher, c.Property
+	return opt, nil
 }
 
 // progressPrinter writes one line per file, and one per ProgressEvery rows

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"revisit/synth"
+	"revisit/warehouse"
 )
 
 // runCLI runs the command line in-process with a clean environment and
@@ -260,6 +261,24 @@ func TestAnalyzeAndExportContracts(t *testing.T) {
 	if info, err := os.Stat(out); err != nil || info.Size() < 5000 {
 		t.Errorf("xlsx export: %v", err)
 	}
+	openWarehouse(t, db, func(w *warehouse.Warehouse) {
+		log, err := w.AuditLog(context.Background(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exports := 0
+		for _, e := range log {
+			if e.Action == warehouse.AuditExport {
+				exports++
+				if e.Actor == "" || e.Role != "cli" || e.Rows <= 0 || !strings.HasPrefix(e.Filter, "as_of=2026-11-26") {
+					t.Errorf("export audit entry %+v", e)
+				}
+			}
+		}
+		if exports != 2 { // the guests JSON and the targets XLSX; the refused one is not an export
+			t.Errorf("%d exports audited, want 2", exports)
+		}
+	})
 }
 
 func TestCallbacksFromTheCommandLine(t *testing.T) {

@@ -201,7 +201,7 @@ func TestTokenListShowsNoSecretAndRevokeIsAudited(t *testing.T) {
 		for _, e := range log {
 			actions = append(actions, e.Action+" "+e.Target+" by "+e.Actor)
 		}
-		want := "token_revoke token 1 crm by cli:ops|token_create token 2 李伟香 by cli:ops|token_create token 1 crm by cli:ops"
+		want := "token_revoke token 1 crm by cli:ops|token_create token 2 李伟香 by cli:ops|token_create token 1 crm by cli:ops|import roster.csv by cli"
 		if strings.Join(actions, "|") != want {
 			t.Errorf("audit log:\n%s\nwant\n%s", strings.Join(actions, "\n"), strings.ReplaceAll(want, "|", "\n"))
 		}

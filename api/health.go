@@ -22,3 +22,6 @@ func (s *Server) readyz(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})
 }
+
+// Ready says whether the server takes new work: false once shutdown began.
+func (s *Server) Ready() bool { return !s.stopping.Load() }

@@ -1,12 +1,22 @@
 package api
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
 // afternoon is a server clock five hours after the hotel's tasks were
@@ -14,7 +24,8 @@ import (
 func afternoon() time.Time { return time.Date(2026, 11, 22, 17, 0, 0, 0, shanghai) }
 
 // call sends one request over real HTTP and decodes the JSON answer; raw is
-// the body as sent.
+// the body as sent. The request and its answer are checked against
+// openapi.yaml (see checkExchange).
 func call(t *testing.T, method, url, token, body string) (res *http.Response, out map[string]any, raw string) {
 	t.Helper()
 	var rd io.Reader
@@ -34,8 +45,16 @@ func call(t *testing.T, method, url, token, body string) (res *http.Response, ou
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	checkExchange(t, req, body, res, b)
 	json.Unmarshal(b, &out)
 	return res, out, string(b)
+}
+
+// get is call for a GET, without the raw answer.
+func get(t *testing.T, url, token string) (*http.Response, map[string]any) {
+	t.Helper()
+	res, body, _ := call(t, http.MethodGet, url, token, "")
+	return res, body
 }
 
 // wantProblem fails unless the answer is an RFC 9457 problem of status.
@@ -92,4 +111,124 @@ func orNobody(who string) string {
 		return "nobody"
 	}
 	return who
+}
+
+// apiSpec is openapi.yaml, loaded, validated and routed.
+type apiSpec struct {
+	doc    *openapi3.T
+	router routers.Router
+	err    error
+}
+
+// openAPI loads openapi.yaml once for all the tests of the package.
+var openAPI = sync.OnceValue(func() apiSpec {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromFile("openapi.yaml")
+	if err != nil {
+		return apiSpec{err: fmt.Errorf("openapi.yaml: %w", err)}
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		return apiSpec{err: fmt.Errorf("openapi.yaml is not a valid OpenAPI 3 document: %w", err)}
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return apiSpec{err: fmt.Errorf("openapi.yaml: routes: %w", err)}
+	}
+	return apiSpec{doc: doc, router: router}
+})
+
+// checkExchange checks one request a test sent, and the answer it got,
+// against openapi.yaml:
+//
+//   - a request the document refuses (a bad parameter, a body of the wrong
+//     shape) must be refused by the server too, with a 4xx;
+//   - the answer's status must be one the operation lists, with the headers
+//     and the content type it documents, and a JSON body must match its
+//     schema; the body of any other media type (a download) is not read;
+//   - a path or method the document does not know must be answered with its
+//     NotFound problem, as the server answers unknown routes.
+//
+// Tokens are not checked here: the document only says that a bearer token
+// is needed, and the role tests check who gets in.
+func checkExchange(t *testing.T, sent *http.Request, body string, res *http.Response, answer []byte) {
+	t.Helper()
+	spec := openAPI()
+	if spec.err != nil {
+		t.Fatal(spec.err)
+	}
+	ctx := context.Background()
+	req := sent.Clone(ctx)
+	req.Body, req.ContentLength = io.NopCloser(strings.NewReader(body)), int64(len(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
+	opts := &openapi3filter.Options{
+		AuthenticationFunc:                openapi3filter.NoopAuthenticationFunc,
+		RejectWhenRequestBodyNotSpecified: true,
+		IncludeResponseStatus:             true,
+		MultiError:                        true,
+		SchemaValidationOptions:           []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
+	}
+
+	route, params, err := spec.router.FindRoute(req)
+	what := fmt.Sprintf("openapi.yaml: %s %s → %d", req.Method, req.URL.Path, res.StatusCode)
+	if err != nil {
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: the route is not in the document (%v)", what, err)
+			return
+		}
+		route = &routers.Route{Spec: spec.doc, Path: req.URL.Path, Method: req.Method, PathItem: &openapi3.PathItem{},
+			Operation: &openapi3.Operation{Responses: openapi3.NewResponses(
+				openapi3.WithStatus(http.StatusNotFound, spec.doc.Components.Responses["NotFound"]))}}
+	} else {
+		what = fmt.Sprintf("openapi.yaml: %s %s (%s) → %d", req.Method, route.Path, req.URL.RequestURI(), res.StatusCode)
+	}
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
+	if err == nil {
+		if err := openapi3filter.ValidateRequest(ctx, in); err != nil && (res.StatusCode < 400 || res.StatusCode >= 500) {
+			t.Errorf("%s: the document refuses the request and the server did not: %v", what, err)
+		}
+	}
+
+	ct := res.Header.Get("Content-Type")
+	if !isJSON(ct) {
+		if err := documentsMediaType(route, res.StatusCode, ct); err != nil {
+			t.Errorf("%s: %v", what, err)
+			return
+		}
+		binary := *opts
+		binary.ExcludeResponseBody = true
+		opts = &binary
+	}
+	if err := openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
+		Body: io.NopCloser(bytes.NewReader(answer)), Options: opts,
+	}); err != nil {
+		t.Errorf("%s: %v", what, err)
+	}
+}
+
+// isJSON says whether a Content-Type is JSON (application/json or a +json
+// type such as application/problem+json), whose bodies are validated.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+// documentsMediaType checks that the route documents the content type of a
+// non-JSON answer of this status. An undocumented status is left to
+// ValidateResponse, which reports it.
+func documentsMediaType(route *routers.Route, status int, contentType string) error {
+	ref := route.Operation.Responses.Status(status)
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	content := ref.Value.Content
+	switch {
+	case len(content) == 0 && contentType == "":
+		return nil
+	case len(content) == 0:
+		return fmt.Errorf("the answer is %s, the document describes no body", contentType)
+	case content.Get(contentType) == nil:
+		return fmt.Errorf("content type %q is not documented for %d", contentType, status)
+	}
+	return nil
 }

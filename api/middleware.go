@@ -33,6 +33,9 @@ func (s *Server) logRequests(c *gin.Context) {
 func (s *Server) recover(c *gin.Context) {
 	defer func() {
 		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler { // a download cut short on purpose
+				panic(r)
+			}
 			s.log.Error("panic", "request_id", requestID(c), "route", c.FullPath(), "panic", fmt.Sprint(r))
 			abort(c, http.StatusInternalServerError, "")
 		}
@@ -41,13 +44,17 @@ func (s *Server) recover(c *gin.Context) {
 }
 
 // limitBody refuses bodies over the limit with 413: declared ones at once,
-// undeclared ones as they are read.
+// undeclared ones as they are read. Uploads have their own, larger limit.
 func (s *Server) limitBody(c *gin.Context) {
-	if c.Request.ContentLength > s.cfg.BodyLimit {
-		abort(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body may be at most %d bytes", s.cfg.BodyLimit))
+	limit := s.cfg.BodyLimit
+	if c.Request.Method == http.MethodPost && c.FullPath() == "/api/v1/imports" {
+		limit = s.cfg.UploadLimit
+	}
+	if c.Request.ContentLength > limit {
+		abort(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body may be at most %d bytes", limit))
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.BodyLimit)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	c.Next()
 }
 

@@ -31,6 +31,7 @@ var problemTypes = map[int][2]string{
 	http.StatusNotFound:              {"not-found", "No such resource"},
 	http.StatusConflict:              {"conflict", "The resource changed"},
 	http.StatusRequestEntityTooLarge: {"too-large", "The request body is too large"},
+	http.StatusUnsupportedMediaType:  {"unsupported-media-type", "The body is not of a type this route takes"},
 	http.StatusTooManyRequests:       {"rate-limited", "Too many requests"},
 	http.StatusServiceUnavailable:    {"unavailable", "The service is not ready"},
 	http.StatusInternalServerError:   {"internal", "Something went wrong on our side"},

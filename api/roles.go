@@ -25,3 +25,11 @@ func (s *Server) allow(roles ...string) gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// auditEntry is an audit row for the caller's action now: who (their staff
+// id, else the token's name), their role, from where.
+func (s *Server) auditEntry(c *gin.Context, target, filter string) warehouse.AuditEntry {
+	tok := principal(c)
+	return warehouse.AuditEntry{At: s.cfg.Now(), Actor: actorOf(tok.Name, tok.StaffID), Role: tok.Role,
+		Target: target, Filter: filter, ClientIP: c.ClientIP()}
+}

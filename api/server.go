@@ -24,6 +24,17 @@ type Config struct {
 	RatePerMinute  int           // requests per token per minute (default 600)
 	ShutdownGrace  time.Duration // how long in-flight requests may finish (default 30 s)
 	Now            func() time.Time
+	// UploadLimit is the largest POST /imports body (default 512 MiB).
+	UploadLimit int64
+	// UploadDir is where uploads wait while they load (default the
+	// system's temporary folder); each upload gets a private folder there.
+	UploadDir string
+	// Import is how uploads load: the rules of `revisit ingest`.
+	Import warehouse.ImportOptions
+	// KPIStaleFor is how long a KPI report may still be answered after the
+	// warehouse changed, while a fresh one is computed (default 1 minute;
+	// negative: never, every change makes the next caller wait).
+	KPIStaleFor time.Duration
 }
 
 // Server is Revisit's HTTP server.
@@ -33,6 +44,8 @@ type Server struct {
 	log      *slog.Logger
 	engine   *gin.Engine
 	limiter  *rateLimiter
+	metrics  *metrics
+	kpiCache kpiCache
 	stopping atomic.Bool
 }
 
@@ -44,6 +57,12 @@ func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error)
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = 1 << 20
 	}
+	if cfg.KPIStaleFor == 0 {
+		cfg.KPIStaleFor = time.Minute
+	}
+	if cfg.UploadLimit <= 0 {
+		cfg.UploadLimit = 512 << 20
+	}
 	if cfg.RatePerMinute <= 0 {
 		cfg.RatePerMinute = 600
 	}
@@ -54,11 +73,13 @@ func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error)
 		cfg.Now = time.Now
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg, wh: wh, log: log, engine: gin.New(), limiter: newRateLimiter(cfg.RatePerMinute, cfg.Now)}
+	s := &Server{cfg: cfg, wh: wh, log: log, engine: gin.New(), limiter: newRateLimiter(cfg.RatePerMinute, cfg.Now),
+		metrics: newMetrics()}
 	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, err
 	}
-	s.engine.Use(s.requestIDs, s.logRequests, s.recover, s.limitBody)
+	// metrics before recover, so that a panic is counted as the 500 it becomes
+	s.engine.Use(s.requestIDs, s.metrics.middleware(), s.logRequests, s.recover, s.limitBody)
 	s.engine.NoRoute(func(c *gin.Context) { abort(c, http.StatusNotFound, "") })
 	s.routes()
 	return s, nil
@@ -71,12 +92,18 @@ func (s *Server) Handler() http.Handler { return s.engine }
 func (s *Server) routes() {
 	s.engine.GET("/livez", s.livez)
 	s.engine.GET("/readyz", s.readyz)
+	s.engine.GET("/metrics", gin.WrapH(s.metrics.handler())) // no guest data: see metrics.go
 	v1 := s.engine.Group("/api/v1", s.authenticate)
 	v1.GET("/callbacks", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleAdmin), s.listCallbacks)
 	v1.GET("/callbacks/:id", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleAdmin), s.getCallback)
 	v1.POST("/callbacks/:id/attempts", s.allow(warehouse.RoleButler), s.recordAttempt)
 	v1.POST("/callbacks/:id/assign", s.allow(warehouse.RoleLead, warehouse.RoleAdmin), s.assignTask)
 	v1.GET("/targets", s.allow(warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin), s.listTargets)
+	v1.GET("/guests/:id", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleMarketing, warehouse.RoleAdmin), s.getGuest)
+	v1.POST("/guests/:id/reveal-contact", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleAdmin), s.revealContact)
+	v1.GET("/kpis", s.allow(warehouse.RoleManager, warehouse.RoleAdmin), s.getKPIs)
+	v1.GET("/exports/:file", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleMarketing, warehouse.RoleAdmin), s.download)
+	v1.POST("/imports", s.allow(warehouse.RoleAdmin), s.upload)
 	v1.GET("/imports", s.allow(warehouse.RoleAdmin), s.listImports)
 	v1.GET("/imports/:id/rejects", s.allow(warehouse.RoleAdmin), s.listRejects)
 	v1.GET("/audit", s.allow(warehouse.RoleAdmin), s.listAudit)

@@ -24,7 +24,7 @@ var ErrTaskClosed = errors.New("the callback task is already closed: no further 
 type TaskFilter struct {
 	Owner  string // a butler's own list
 	Status string // TaskOpen, TaskClosed, or "" for all
-	Team   string // a lead's view: tasks of the butlers whose lead is this staff id, and tasks escalated to them
+	Team   string // a lead's view: their own tasks, their butlers' (the roster's lead_id), and tasks escalated to them
 	Guest  string // one guest's tasks
 	// DueFrom and DueTo bound the due time, [DueFrom, DueTo); zero: open.
 	DueFrom, DueTo time.Time
@@ -130,7 +130,7 @@ func (w *Warehouse) Task(ctx context.Context, id int64) (Task, error) {
 const listTasks = `SELECT ` + taskColumns + ` FROM callback_tasks
 WHERE ($1 = '' OR owner = $1)
   AND ($2 = '' OR status = $2)
-  AND ($3 = '' OR escalated_to = $3 OR owner IN (SELECT staff_id FROM butlers WHERE lead_id = $3))
+  AND ($3 = '' OR escalated_to = $3 OR owner = $3 OR owner IN (SELECT staff_id FROM butlers WHERE lead_id = $3))
   AND ($5 = '' OR guest_id = $5)
   AND ($6::TIMESTAMPTZ IS NULL OR due_at >= $6) AND ($7::TIMESTAMPTZ IS NULL OR due_at < $7)
 ORDER BY status = 'closed', -- open first

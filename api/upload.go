@@ -1,0 +1,190 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"revisit/warehouse"
+)
+
+// uploadSummary is the answer to POST /imports: what `revisit ingest
+// --json` prints, plus the callbacks the new departures raised.
+type uploadSummary struct {
+	Files     []warehouse.FileResult `json:"files"`
+	Loaded    int64                  `json:"loaded"`
+	Rejected  int64                  `json:"rejected"`
+	Warnings  int64                  `json:"warnings"`
+	Failed    int                    `json:"failed"`
+	Callbacks *callbacksCreated      `json:"callbacks"`
+}
+
+type callbacksCreated struct {
+	Created int `json:"created"`
+	Skipped int `json:"skipped"`
+}
+
+// maxUploadFiles bounds the parts of one upload.
+const maxUploadFiles = 100
+
+// upload is POST /api/v1/imports (admin): a multipart/form-data body whose
+// "file" parts are export files, loaded by the same rules as `revisit
+// ingest` — each file exactly once or not at all, rejected rows kept, each
+// load audited in its own transaction. Parts are streamed to a private
+// folder, never held in memory; the whole body may be at most
+// Config.UploadLimit bytes (413 past it, and nothing is loaded). When stays
+// load, the callback tasks of new departures are created at once.
+func (s *Server) upload(c *gin.Context) {
+	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		abort(c, http.StatusUnsupportedMediaType, `send multipart/form-data with one "file" part per export file`)
+		return
+	}
+	if !s.cfg.Import.Ingest.Hasher.Keyed() {
+		// Without the warehouse's key, ID numbers would hash unlike every
+		// earlier load and identities would split.
+		abort(c, http.StatusServiceUnavailable, "this server was started without the ID-number key: uploads are off")
+		return
+	}
+	dir, err := os.MkdirTemp(s.cfg.UploadDir, "revisit-upload-")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	defer os.RemoveAll(dir) // the files hold personal data: gone once loaded
+	paths, names, ok := s.receiveFiles(c, dir)
+	if !ok {
+		return
+	}
+	opt := s.cfg.Import
+	if opt.Ingest.Loc == nil {
+		opt.Ingest.Loc = s.loc()
+	}
+	audit := s.auditEntry(c, "", "")
+	opt.Audit = &audit
+	ctx := c.Request.Context()
+	results, err := s.wh.Import(ctx, paths, opt)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.metrics.observeImport(results)
+	out := uploadSummary{Files: results}
+	staysLoaded := false
+	for i := range out.Files {
+		r := &out.Files[i]
+		r.Path = names[r.Path] // the name as uploaded, not where it waited
+		r.Timings = nil
+		out.Loaded, out.Rejected, out.Warnings = out.Loaded+r.Loaded, out.Rejected+r.Rejected, out.Warnings+r.Warnings
+		if r.Status == warehouse.StatusFailed {
+			out.Failed++
+		}
+		staysLoaded = staysLoaded || (r.Kind == "stays" && r.Status == warehouse.StatusLoaded)
+	}
+	if staysLoaded {
+		// The files are committed: the caller must learn what loaded even if
+		// the tasks cannot be made now; the next generation run makes them.
+		res, err := s.wh.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: s.cfg.Now(), Loc: s.loc()})
+		if err != nil {
+			s.log.Error("callbacks after upload", "request_id", requestID(c), "error", err)
+		} else {
+			out.Callbacks = &callbacksCreated{Created: res.Created, Skipped: res.Skipped}
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// receiveFiles streams every "file" part into dir under its own base name
+// and returns the paths, and for each path the name as uploaded. On a
+// problem it has answered and returns false.
+func (s *Server) receiveFiles(c *gin.Context, dir string) ([]string, map[string]string, bool) {
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		abort(c, http.StatusBadRequest, "the body is not multipart/form-data")
+		return nil, nil, false
+	}
+	var paths []string
+	names := map[string]string{}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			s.uploadFailed(c, err)
+			return nil, nil, false
+		}
+		if part.FormName() != "file" {
+			part.Close()
+			continue
+		}
+		name := uploadName(part.FileName())
+		if name == "" {
+			abort(c, http.StatusBadRequest, `each "file" part needs a file name`)
+			return nil, nil, false
+		}
+		if len(paths) == maxUploadFiles {
+			abort(c, http.StatusBadRequest, fmt.Sprintf("at most %d files per upload", maxUploadFiles))
+			return nil, nil, false
+		}
+		// The files load in name order within a kind, as in a drop folder;
+		// a numbered folder per part keeps two parts of one name apart.
+		sub := filepath.Join(dir, strconv.Itoa(len(paths)))
+		if err := os.Mkdir(sub, 0o700); err != nil {
+			s.fail(c, err)
+			return nil, nil, false
+		}
+		p := filepath.Join(sub, name)
+		if err := saveUpload(p, part); err != nil {
+			s.uploadFailed(c, err)
+			return nil, nil, false
+		}
+		paths = append(paths, p)
+		names[p] = name
+	}
+	if len(paths) == 0 {
+		abort(c, http.StatusBadRequest, `no "file" part in the upload`)
+		return nil, nil, false
+	}
+	return paths, names, true
+}
+
+func saveUpload(path string, r io.Reader) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// uploadName is the base name of an uploaded file, with any folder a client
+// sent stripped (both separators), or "" when nothing usable is left.
+func uploadName(name string) string {
+	name = name[strings.LastIndexAny(name, `/\`)+1:]
+	if name == "." || name == ".." || strings.ContainsRune(name, 0) {
+		return ""
+	}
+	return name
+}
+
+func (s *Server) uploadFailed(c *gin.Context, err error) {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		abort(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("an upload may be at most %d bytes", s.cfg.UploadLimit))
+		return
+	}
+	s.log.Warn("upload refused", "request_id", requestID(c), "error", err)
+	abort(c, http.StatusBadRequest, "the upload was cut short or is not valid multipart/form-data")
+}

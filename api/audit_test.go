@@ -20,13 +20,13 @@ func TestAuditRolesAndLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, body := get(t, ts.URL+"/api/v1/audit?limit=2", h.tokens["admin"])
+	res, body := get(t, ts.URL+"/api/v1/audit?page_size=2", h.tokens["admin"])
 	items, _ := body["items"].([]any)
-	if res.StatusCode != 200 || len(items) != 2 || items[0].(map[string]any)["rows"] != float64(2) {
-		t.Errorf("limit=2: %d %v (want the two newest, newest first)", res.StatusCode, body)
+	if res.StatusCode != 200 || len(items) != 2 || items[0].(map[string]any)["rows"] != float64(2) || body["next_page_token"] == nil {
+		t.Errorf("page_size=2: %d %v (want the two newest, newest first, and a next page)", res.StatusCode, body)
 	}
-	for _, bad := range []string{"0", "-1", "many"} {
-		res, body := get(t, ts.URL+"/api/v1/audit?limit="+bad, h.tokens["admin"])
-		wantProblem(t, "limit="+bad, res, body, 400)
+	for _, bad := range []string{"page_size=0", "page_size=-1", "page_size=many", "page_token=bm9wZQ"} {
+		res, body := get(t, ts.URL+"/api/v1/audit?"+bad, h.tokens["admin"])
+		wantProblem(t, bad, res, body, 400)
 	}
 }

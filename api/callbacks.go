@@ -50,9 +50,25 @@ func scope(tok warehouse.Token, f *warehouse.TaskFilter) {
 	}
 }
 
-// listCallbacks is GET /api/v1/callbacks?status=open|closed|all&owner=.
+// listCallbacks is GET /api/v1/callbacks?status=open|closed|all&owner=
+// &page_size=&page_token=: the worklist, open tasks first, most urgent
+// first (pages of 100 by default, at most 500; a butler's open list fits
+// one page). Pages are by position in a list that moves as calls are made:
+// a task that closes meanwhile shifts the later pages by one, so a walk
+// over many pages is a report, and a worklist is read from the top again.
 func (s *Server) listCallbacks(c *gin.Context) {
-	f := warehouse.TaskFilter{Status: c.DefaultQuery("status", "open"), Owner: c.Query("owner"), Limit: 500}
+	params := "status=" + c.DefaultQuery("status", "open") + "&owner=" + c.Query("owner")
+	size, cursor, ok := pageRequest(c, "callbacks", params, 100, 500)
+	if !ok {
+		return
+	}
+	offset := int64(0)
+	if cursor != "" {
+		if offset, ok = cursorInt(c, cursor); !ok {
+			return
+		}
+	}
+	f := warehouse.TaskFilter{Status: c.DefaultQuery("status", "open"), Owner: c.Query("owner"), Limit: size + 1, Offset: int(offset)}
 	switch f.Status {
 	case "all":
 		f.Status = ""
@@ -67,11 +83,16 @@ func (s *Server) listCallbacks(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	next := ""
+	if len(tasks) > size {
+		tasks = tasks[:size]
+		next = nextPageToken("callbacks", params, strconv.FormatInt(offset+int64(size), 10))
+	}
 	out := make([]callbackView, 0, len(tasks))
 	for _, t := range tasks {
 		out = append(out, viewOf(t, s.loc()))
 	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
+	page(c, out, next)
 }
 
 // getCallback is GET /api/v1/callbacks/{id}. A task outside the caller's

@@ -52,7 +52,7 @@ func exportHotel(t *testing.T) *hotel {
 		fmt.Fprintf(&guests, "X%d,\"%s\",1390000%04d,,wx_secret_%d\n", i, strings.ReplaceAll(name, `"`, `""`), 4000+i, i)
 	}
 	h.load(t, "guests3.csv", guests.String())
-	h.load(t, "stays2.csv", "单号,客户编号,到店时间,离店时间\nS9,nobody,2026-11-20 15:00,2026-11-21 11:00\nS10,X0,2026-11-20 15:00,2026-11-21 11:00\n")
+	h.load(t, "stays2.csv", "单号,客户编号,到店时间,离店时间\nS9,nobody,2026-11-20 15:00,2026-11-21 11:00\nS10,X0,2026-11-20 15:00,2026-11-21 11:00\nS11,X1,前天,2026-11-21 11:00\n")
 	ctx := context.Background()
 	day := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	run := &warehouse.AnalysisRun{AsOf: day, ComputedAt: time.Now(), SelectedModel: "bgnbd"}
@@ -250,7 +250,7 @@ func TestExportsAreAuditedWithTheirRowCount(t *testing.T) {
 	want := []string{
 		"manager manager kpis 17 rows: from=2026-10-23 to=2026-11-21",
 		"admin admin targets 7 rows: as_of=2026-11-22 unmasked",
-		"admin admin rejects 1 rows: import_id=all",
+		"admin admin rejects 2 rows: import_id=all",
 		"B09 lead callbacks 2 rows: due 2026-11-01_2026-11-30 status=all team=B09",
 		"marketing marketing targets 7 rows: as_of=2026-11-22",
 	}

@@ -10,36 +10,61 @@ import (
 	"revisit/warehouse"
 )
 
-// listImports is GET /api/v1/imports?limit=: the import manifest, newest
-// first (default 100, at most 1000).
+// listImports is GET /api/v1/imports?page_size=&page_token=: the import
+// manifest, newest first (pages of 100 by default, at most 1000).
 func (s *Server) listImports(c *gin.Context) {
-	limit, ok := queryInt(c, "limit", 100, 1000)
+	size, cursor, ok := pageRequest(c, "imports", "", 100, 1000)
 	if !ok {
 		return
 	}
-	imports, err := s.wh.Imports(c.Request.Context(), limit)
+	var before int64
+	if cursor != "" {
+		if before, ok = cursorInt(c, cursor); !ok {
+			return
+		}
+	}
+	imports, err := s.wh.ImportsPage(c.Request.Context(), size+1, before)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if imports == nil {
-		imports = []warehouse.ImportRecord{}
+	next := ""
+	if len(imports) > size {
+		imports = imports[:size]
+		next = nextPageToken("imports", "", strconv.FormatInt(imports[size-1].ID, 10))
 	}
-	c.JSON(http.StatusOK, gin.H{"items": imports})
+	page(c, imports, next)
 }
 
-// listRejects is GET /api/v1/imports/{id}/rejects?limit=: one import's
-// rejected rows and warnings in line order (default 1000, at most 10000),
-// values masked by the loader. An import that does not exist is 404.
+// cursorInt reads a numeric cursor; on a bad one it has answered 400.
+func cursorInt(c *gin.Context, cursor string) (int64, bool) {
+	n, err := strconv.ParseInt(cursor, 10, 64)
+	if err != nil || n < 0 {
+		abort(c, http.StatusBadRequest, "page_token is not one this list gave for these parameters")
+		return 0, false
+	}
+	return n, true
+}
+
+// listRejects is GET /api/v1/imports/{id}/rejects?page_size=&page_token=:
+// one import's rejected rows and warnings in line order (pages of 1000 by
+// default, at most 10000), values masked by the loader. An import that does
+// not exist is 404.
 func (s *Server) listRejects(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
 		abort(c, http.StatusNotFound, "")
 		return
 	}
-	limit, ok := queryInt(c, "limit", 1000, 10000)
+	size, cursor, ok := pageRequest(c, "rejects", c.Param("id"), 1000, 10000)
 	if !ok {
 		return
+	}
+	var offset int64
+	if cursor != "" {
+		if offset, ok = cursorInt(c, cursor); !ok {
+			return
+		}
 	}
 	ctx := c.Request.Context()
 	if known, err := s.importExists(ctx, id); err != nil {
@@ -49,15 +74,17 @@ func (s *Server) listRejects(c *gin.Context) {
 		s.fail(c, warehouse.ErrNotFound)
 		return
 	}
-	rejects, err := s.wh.Rejects(ctx, warehouse.RejectFilter{ImportID: id, Limit: limit})
+	rejects, err := s.wh.Rejects(ctx, warehouse.RejectFilter{ImportID: id, Limit: size + 1, Offset: int(offset)})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if rejects == nil {
-		rejects = []warehouse.RejectRecord{}
+	next := ""
+	if len(rejects) > size {
+		rejects = rejects[:size]
+		next = nextPageToken("rejects", c.Param("id"), strconv.FormatInt(offset+int64(size), 10))
 	}
-	c.JSON(http.StatusOK, gin.H{"items": rejects})
+	page(c, rejects, next)
 }
 
 // importExists looks the id up in the manifest, which holds one row per

@@ -33,8 +33,8 @@ func TestImportsAndRejects(t *testing.T) {
 	if latest["file"] != "stays-bad.csv" || latest["rejected"] != float64(1) {
 		t.Fatalf("the newest import: %v", latest)
 	}
-	if res, body := get(t, ts.URL+"/api/v1/imports?limit=1", admin); res.StatusCode != 200 || len(body["items"].([]any)) != 1 {
-		t.Errorf("limit=1: %d %v", res.StatusCode, body)
+	if res, body := get(t, ts.URL+"/api/v1/imports?page_size=1", admin); res.StatusCode != 200 || len(body["items"].([]any)) != 1 {
+		t.Errorf("page_size=1: %d %v", res.StatusCode, body)
 	}
 
 	rejects := ts.URL + "/api/v1/imports/" + itoa(int64(latest["import_id"].(float64))) + "/rejects"

@@ -28,6 +28,7 @@ const (
 // AuditEntry is one row of the audit log. Filter and Target describe what
 // was asked for, never personal data or a token.
 type AuditEntry struct {
+	ID       int64     `json:"id"` // set when read back; entries are numbered in the order written
 	At       time.Time `json:"at"`
 	Actor    string    `json:"actor"` // a token's name or a staff id
 	Role     string    `json:"role"`
@@ -90,17 +91,31 @@ func (w *Warehouse) Audit(ctx context.Context, e AuditEntry) error {
 	return nil
 }
 
-const listAudit = `SELECT event_at, actor, role, action, target, filter, rows, client_ip
-FROM audit_log ORDER BY event_at DESC, entry_id DESC LIMIT ?`
+const listAudit = `SELECT entry_id, event_at, actor, role, action, target, filter, rows, client_ip
+FROM audit_log
+WHERE $2::TIMESTAMPTZ IS NULL OR event_at < $2 OR (event_at = $2 AND entry_id < $3)
+ORDER BY event_at DESC, entry_id DESC LIMIT $1`
 
 // AuditLog lists the latest limit entries (all when limit <= 0), newest
 // first; entries of the same moment come latest written first.
 func (w *Warehouse) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
+	return w.AuditPage(ctx, limit, nil)
+}
+
+// AuditPage lists up to limit entries that come after entry after in
+// AuditLog's order (nil: from the newest). The log only grows, and a new
+// entry is newer than any read, so pages never shift.
+func (w *Warehouse) AuditPage(ctx context.Context, limit int, after *AuditEntry) ([]AuditEntry, error) {
 	n := int64(limit)
 	if n <= 0 {
 		n = 1 << 62
 	}
-	rows, err := w.db.QueryContext(ctx, listAudit, n)
+	var at *time.Time
+	var id int64
+	if after != nil {
+		at, id = &after.At, after.ID
+	}
+	rows, err := w.db.QueryContext(ctx, listAudit, n, nullTime(at), id)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: read audit log: %w", err)
 	}
@@ -108,7 +123,7 @@ func (w *Warehouse) AuditLog(ctx context.Context, limit int) ([]AuditEntry, erro
 	var out []AuditEntry
 	for rows.Next() {
 		var e AuditEntry
-		if err := rows.Scan(&e.At, &e.Actor, &e.Role, &e.Action, &e.Target, &e.Filter, &e.Rows, &e.ClientIP); err != nil {
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Role, &e.Action, &e.Target, &e.Filter, &e.Rows, &e.ClientIP); err != nil {
 			return nil, fmt.Errorf("warehouse: read audit log: %w", err)
 		}
 		out = append(out, e)

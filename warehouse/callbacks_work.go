@@ -29,6 +29,7 @@ type TaskFilter struct {
 	// DueFrom and DueTo bound the due time, [DueFrom, DueTo); zero: open.
 	DueFrom, DueTo time.Time
 	Limit          int // 0: no limit
+	Offset         int // tasks to skip, for the next page
 }
 
 // AttemptUpdate is the decided outcome of one call attempt.
@@ -136,7 +137,7 @@ WHERE ($1 = '' OR owner = $1)
 ORDER BY status = 'closed', -- open first
   CASE WHEN status = 'open' THEN priority END, CASE WHEN status = 'open' THEN due_at END,
   closed_at DESC, task_id
-LIMIT $4`
+LIMIT $4 OFFSET $8`
 
 // Tasks lists tasks: open ones first, most urgent first (priority, then
 // earliest due), then closed ones, latest closed first.
@@ -152,7 +153,7 @@ func tasks(ctx context.Context, q querier, f TaskFilter) ([]Task, error) {
 	if limit <= 0 {
 		limit = 1 << 62
 	}
-	rows, err := q.QueryContext(ctx, listTasks, f.Owner, f.Status, f.Team, limit, f.Guest, nullTime(timeOrNil(f.DueFrom)), nullTime(timeOrNil(f.DueTo)))
+	rows, err := q.QueryContext(ctx, listTasks, f.Owner, f.Status, f.Team, limit, f.Guest, nullTime(timeOrNil(f.DueFrom)), nullTime(timeOrNil(f.DueTo)), f.Offset)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: list callback tasks: %w", err)
 	}

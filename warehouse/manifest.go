@@ -29,10 +29,16 @@ type ImportRecord struct {
 
 // Imports lists the manifest, newest first.
 func (w *Warehouse) Imports(ctx context.Context, limit int) ([]ImportRecord, error) {
+	return w.ImportsPage(ctx, limit, 0)
+}
+
+// ImportsPage lists up to limit imports numbered below before (0: from the
+// newest), newest first: the manifest only grows, so pages never shift.
+func (w *Warehouse) ImportsPage(ctx context.Context, limit int, before int64) ([]ImportRecord, error) {
 	rows, err := w.db.QueryContext(ctx, `SELECT import_id, file_name, sha256, size_bytes, coalesce(kind, ''),
 		coalesce(format, ''), coalesce(encoding, ''), status, rows_read, rows_loaded, rows_rejected, warnings,
 		message, started_at, finished_at, read_ms, load_ms
-		FROM imports ORDER BY import_id DESC LIMIT ?`, limit)
+		FROM imports WHERE ($2 = 0 OR import_id < $2) ORDER BY import_id DESC LIMIT $1`, limit, before)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: imports: %w", err)
 	}
@@ -68,6 +74,7 @@ type RejectFilter struct {
 	Reason   string
 	Severity string
 	Limit    int
+	Offset   int // rows to skip: an import's rejects never change once committed
 }
 
 // Rejects lists kept rejected rows and warnings in file and line order.
@@ -90,7 +97,7 @@ func rejectRows(ctx context.Context, q querier, f RejectFilter, fn func(*RejectR
 		r.reason, r.severity, r.message, coalesce(r.value_masked, '')
 		FROM rejects r JOIN imports i USING (import_id)
 		WHERE ($1 = 0 OR r.import_id = $1) AND ($2 = '' OR r.reason = $2) AND ($3 = '' OR r.severity = $3)
-		ORDER BY r.import_id, r.line, r.reason LIMIT $4`, f.ImportID, f.Reason, f.Severity, limit)
+		ORDER BY r.import_id, r.line, r.reason, r.column_name, r.message LIMIT $4 OFFSET $5`, f.ImportID, f.Reason, f.Severity, limit, f.Offset)
 	if err != nil {
 		return fmt.Errorf("warehouse: rejects: %w", err)
 	}

@@ -1,9 +1,12 @@
 package export
 
 import (
+	"archive/zip"
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"strconv"
 	"strings"
 
@@ -12,9 +15,8 @@ import (
 
 // WriteXLSX writes t and rows to w as an Excel workbook for people. Rows go
 // through excelize's StreamWriter, which keeps 16 MiB of sheet XML in memory
-// and the rest in a temporary file, so memory grows only with the compressed
-// workbook that excelize assembles before writing it to w (about 12 MiB per
-// 200,000 rows of twelve columns).
+// and the rest in a temporary file; the workbook is then zipped straight into
+// w (see writeWorkbook), so memory stays flat however many rows there are.
 //
 // The data sheet, named t.Name, starts with one header row — each cell
 // "中文\nEnglish", bold on a fill, wrapped — frozen in place, repeated on
@@ -30,9 +32,10 @@ import (
 // Every string cell passes through SafeCell: excelize never writes a string
 // as a formula, but a user who edits the cell makes Excel parse it again.
 // Mobile columns are masked unless t.Unmasked. ctx is checked every 1,000
-// rows. The workbook is written to w only once complete (a zip needs all its
-// parts), so on error nothing has been written; excelize's temporary files
-// are removed either way. It returns the number of data rows.
+// rows. Nothing is written to w until every row is in (a zip needs all its
+// parts), so an error in the rows leaves w untouched; one while zipping
+// leaves part of a zip. excelize's temporary files are removed either way.
+// It returns the number of data rows.
 func WriteXLSX(ctx context.Context, w io.Writer, t Table, rows Rows) (n int, err error) {
 	return writeXLSX(ctx, w, t, rows, excelize.TotalRows)
 }
@@ -76,10 +79,67 @@ func writeXLSX(ctx context.Context, w io.Writer, t Table, rows Rows, sheetRows i
 		return n, err
 	}
 	f.SetActiveSheet(0)
-	if err := f.Write(w); err != nil {
+	if err := writeWorkbook(f, w); err != nil {
 		return n, fmt.Errorf("export: xlsx: writing workbook: %w", err)
 	}
 	return n, nil
+}
+
+// writeWorkbook zips f straight into w. excelize's Write assembles the whole
+// zip in a bytes.Buffer first — 190 MB for a million guests, twice that
+// while the buffer grows — so its zip writer is pointed at w instead, and
+// the buffer it returns stays empty. What that skips is excelize's patch of
+// the local headers of a part over 4 GiB (zip64, for Excel); a sheet here
+// stops at 1,048,576 rows, far below that, and a part that would pass it
+// is refused rather than written in a form Excel might not open.
+func writeWorkbook(f *excelize.File, w io.Writer) error {
+	zw := &directZip{zw: zip.NewWriter(w)}
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
+	buf, err := f.WriteToBuffer()
+	if err == nil && buf.Len() > 0 {
+		err = fmt.Errorf("excelize wrote %d bytes around the zip writer", buf.Len())
+	}
+	if err == nil {
+		err = zw.err
+	}
+	return err
+}
+
+// maxPart is the largest part written: past 4 GiB a part needs zip64 in
+// its local header, which writeWorkbook does not patch in.
+var maxPart int64 = math.MaxUint32
+
+// directZip is a zip writer on the destination that refuses a part over
+// maxPart.
+type directZip struct {
+	zw  *zip.Writer
+	err error
+}
+
+func (d *directZip) Create(name string) (io.Writer, error) {
+	fw, err := d.zw.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	return &partWriter{w: fw, name: name, zip: d}, nil
+}
+
+func (d *directZip) AddFS(fsys fs.FS) error { return d.zw.AddFS(fsys) }
+func (d *directZip) Close() error           { return d.zw.Close() }
+
+type partWriter struct {
+	w    io.Writer
+	name string
+	n    int64
+	zip  *directZip
+}
+
+func (p *partWriter) Write(b []byte) (int, error) {
+	if p.n += int64(len(b)); p.n > maxPart {
+		p.zip.err = fmt.Errorf("part %s passes 4 GiB: Excel could not open it", p.name)
+		return 0, p.zip.err
+	}
+	return p.w.Write(b)
 }
 
 // xlsxWriter streams the data rows of one table into one or more sheets.

@@ -501,3 +501,24 @@ func TestWriteXLSXRemovesTempFiles(t *testing.T) {
 		})
 	}
 }
+
+func TestWorkbookIsZippedStraightIntoTheWriterAndRefusesAHugePart(t *testing.T) {
+	var buf writeCounter
+	n, err := WriteXLSX(context.Background(), &buf, guestTable(), sliceRows(guestRow(1), guestRow(2)))
+	if err != nil || n != 2 {
+		t.Fatalf("wrote %d rows: %v", n, err)
+	}
+	if buf.writes < 2 {
+		t.Errorf("the workbook arrived in %d write: it was assembled in memory first", buf.writes)
+	}
+	defer func(old int64) { maxPart = old }(maxPart)
+	maxPart = 1000
+	if _, err := WriteXLSX(context.Background(), io.Discard, guestTable(), sliceRows(guestRow(1))); err == nil || !strings.Contains(err.Error(), "passes 4 GiB") {
+		t.Errorf("a part over the limit: %v", err)
+	}
+}
+
+// writeCounter counts the writes it gets.
+type writeCounter struct{ writes int }
+
+func (c *writeCounter) Write(p []byte) (int, error) { c.writes++; return len(p), nil }

@@ -24,6 +24,10 @@ type Options struct {
 	OverdueFactor     float64        // or win-back when this many typical intervals have passed (default 1.5)
 	AnnualDiscount    float64        // discount rate for the 365-day value (default 0.10)
 	Now               func() time.Time
+	// Background runs the analysis beside a serving API: DuckDB on one
+	// thread for its length (warehouse.InBackground), so answers stay quick
+	// while it runs, a little slower itself.
+	Background bool
 }
 
 func (o Options) withDefaults() Options {
@@ -108,6 +112,18 @@ type TargetCounts struct {
 // Analyze computes everything for one as-of date and stores it, replacing an
 // earlier run of the same date.
 func Analyze(ctx context.Context, wh *warehouse.Warehouse, opt Options) (*Result, error) {
+	if !opt.Background {
+		return analyze(ctx, wh, opt)
+	}
+	var res *Result
+	err := wh.InBackground(ctx, func() (err error) {
+		res, err = analyze(ctx, wh, opt)
+		return err
+	})
+	return res, err
+}
+
+func analyze(ctx context.Context, wh *warehouse.Warehouse, opt Options) (*Result, error) {
 	opt = opt.withDefaults()
 	sw := newLaps()
 	res := &Result{AsOf: opt.AsOf.Format(time.DateOnly), TimingsMS: sw.laps}

@@ -35,6 +35,10 @@ type Warehouse struct {
 	tz        string
 	writeMu   sync.Mutex // one writer at a time in this process
 	version   atomic.Int64
+	threads   int // DuckDB's threads, as configured
+
+	bgMu sync.Mutex
+	bg   int // background jobs running: while any does, DuckDB runs on one thread
 }
 
 // Version grows whenever a write commits (an import, an analysis, a
@@ -100,7 +104,7 @@ func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(2*cfg.Threads + 2)
 	db.SetMaxIdleConns(2)
-	w := &Warehouse{db: db, connector: connector, path: cfg.Path, tz: cfg.TimeZone}
+	w := &Warehouse{db: db, connector: connector, path: cfg.Path, tz: cfg.TimeZone, threads: cfg.Threads}
 	if err := db.PingContext(ctx); err != nil {
 		w.closeQuietly()
 		return nil, openError(cfg.Path, err)
@@ -126,6 +130,38 @@ func openError(path string, err error) error {
 		return e
 	}
 	return fmt.Errorf("warehouse: open %s: %w", path, err)
+}
+
+// InBackground runs fn, a long job sharing the process with people waiting
+// for answers (the nightly analysis under the API), with DuckDB on one
+// thread: each query still runs on the thread that asked for it, so the
+// job's queries hold one core and the API's small queries get the other.
+// Jobs may overlap; the configured threads come back when the last ends.
+func (w *Warehouse) InBackground(ctx context.Context, fn func() error) error {
+	w.bgMu.Lock()
+	if w.bg == 0 && w.threads > 1 {
+		if _, err := w.db.ExecContext(ctx, "SET threads = 1"); err != nil {
+			w.bgMu.Unlock()
+			return fmt.Errorf("warehouse: background: %w", err)
+		}
+	}
+	w.bg++
+	w.bgMu.Unlock()
+	defer func() {
+		w.bgMu.Lock()
+		defer w.bgMu.Unlock()
+		if w.bg--; w.bg == 0 && w.threads > 1 {
+			_, _ = w.db.ExecContext(context.Background(), "SET threads = "+strconv.Itoa(w.threads))
+		}
+	}()
+	return fn()
+}
+
+// Threads is how many threads DuckDB runs on now.
+func (w *Warehouse) Threads(ctx context.Context) (int, error) {
+	var n int
+	err := w.db.QueryRowContext(ctx, "SELECT current_setting('threads')").Scan(&n)
+	return n, err
 }
 
 // TimeZone is the hotel's zone the warehouse computes local days in.

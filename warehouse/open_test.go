@@ -60,3 +60,31 @@ func TestOpenRejectsABadTimeZone(t *testing.T) {
 		t.Fatal("a time zone with SQL in it was accepted")
 	}
 }
+
+func TestInBackgroundLeavesACoreAndGivesItBack(t *testing.T) {
+	w, err := Open(context.Background(), Config{Path: filepath.Join(t.TempDir(), "w.duckdb"), Threads: 2, MemoryLimit: "1GB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ctx := context.Background()
+	threads := func() int {
+		n, err := w.Threads(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	err = w.InBackground(ctx, func() error {
+		if n := threads(); n != 1 {
+			t.Errorf("in the background DuckDB runs on %d threads, want 1", n)
+		}
+		return w.InBackground(ctx, func() error { return nil }) // an overlapping job ends first
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := threads(); n != 2 {
+		t.Errorf("after the background jobs DuckDB runs on %d threads, want 2", n)
+	}
+}

@@ -22,7 +22,16 @@ import (
 
 // openCopy opens a child's copy of the warehouse as Revisit does.
 func openCopy(ctx context.Context, o options) (*warehouse.Warehouse, error) {
-	return warehouse.Open(ctx, warehouse.Config{Path: o.db, Threads: runtime.NumCPU(), MemoryLimit: memoryLimit, TimeZone: timeZone})
+	w, err := warehouse.Open(ctx, warehouse.Config{Path: o.db, Threads: runtime.NumCPU(), MemoryLimit: memoryLimit, TimeZone: timeZone})
+	if err != nil || os.Getenv("BENCH_DUCKDB_SET") == "" {
+		return w, err
+	}
+	// An experiment: DuckDB settings to try, e.g. allocator_flush_threshold.
+	if _, err := w.DB().ExecContext(ctx, os.Getenv("BENCH_DUCKDB_SET")); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return w, nil
 }
 
 // served is a running API server and a client for it.

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"runtime/metrics"
 	"slices"
 	"sync"
 	"syscall"
@@ -40,6 +41,57 @@ type loadOutcome struct {
 	Analyses     []analysisRun   `json:"analyses"`
 	Covered      bool            `json:"covered"` // an analysis was running from the first request to the last answer
 	Endpoints    []endpointStats `json:"endpoints"`
+	Pauses       pauses          `json:"pauses"`
+}
+
+// pauses are the Go runtime's longest stops of the world in the child: the
+// time to stop every goroutine (a goroutine that cannot be preempted holds
+// everyone) and the stop itself, from runtime/metrics, upper bucket bounds.
+type pauses struct {
+	StoppingMaxMS float64 `json:"stopping_max_ms"`
+	TotalMaxMS    float64 `json:"total_max_ms"`
+	RunnableMaxMS float64 `json:"runnable_max_ms"` // longest a goroutine waited to run
+	RunnableP99MS float64 `json:"runnable_p99_ms"` //
+	AssistCPUSecs float64 `json:"assist_cpu_s"`    // CPU spent in GC assists by goroutines
+	GCMarkCPUSecs float64 `json:"gc_mark_cpu_s"`   // all GC marking
+	GCCycles      uint64  `json:"gc_cycles"`       //
+}
+
+func worldStops() pauses {
+	samples := []metrics.Sample{{Name: "/sched/pauses/stopping/gc:seconds"}, {Name: "/sched/pauses/stopping/other:seconds"},
+		{Name: "/sched/pauses/total/gc:seconds"}, {Name: "/sched/pauses/total/other:seconds"}}
+	metrics.Read(samples)
+	maxOf := func(s metrics.Sample) float64 {
+		if s.Value.Kind() != metrics.KindFloat64Histogram {
+			return 0
+		}
+		h := s.Value.Float64Histogram()
+		for i := len(h.Counts) - 1; i >= 0; i-- {
+			if h.Counts[i] > 0 {
+				return min(h.Buckets[i+1], 1e3) * 1e3
+			}
+		}
+		return 0
+	}
+	p := pauses{StoppingMaxMS: max(maxOf(samples[0]), maxOf(samples[1])), TotalMaxMS: max(maxOf(samples[2]), maxOf(samples[3]))}
+	more := []metrics.Sample{{Name: "/sched/latencies:seconds"}, {Name: "/cpu/classes/gc/mark/assist:cpu-seconds"},
+		{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(more)
+	p.RunnableMaxMS = maxOf(more[0])
+	if h := more[0].Value.Float64Histogram(); h != nil {
+		var total, seen uint64
+		for _, c := range h.Counts {
+			total += c
+		}
+		for i, c := range h.Counts {
+			if seen += c; seen >= total*99/100 {
+				p.RunnableP99MS = h.Buckets[i+1] * 1e3
+				break
+			}
+		}
+	}
+	p.AssistCPUSecs, p.GCMarkCPUSecs, p.GCCycles = more[1].Value.Float64(), more[2].Value.Float64(), more[3].Value.Uint64()
+	return p
 }
 
 // analysisRun is one nightly analysis during the load.
@@ -153,6 +205,7 @@ func loadChild(ctx context.Context, o options, analysis bool) error {
 	}
 	recs := offer(ctx, s, endpoints, start, interval, n)
 	out.CPUCores = (cpuTime() - cpu0).Seconds() / time.Since(start).Seconds()
+	out.Pauses = worldStops()
 	if analysis {
 		close(stopAnalysis)
 		out.Analyses = <-runs

@@ -117,6 +117,17 @@ func renderLoad(b *strings.Builder, o options, r *results) {
 			float64(l.Sent)/max(l.SendSeconds, 1e-9), float64(answered)/max(l.Seconds, 1e-9), l.LagP99MS, l.LagMaxMS,
 			l.CPUCores, l.KPIReports, l.ColdListMS, l.ColdKPIMS, analysesCell(l))
 	}
+	b.WriteString("\n| run | Go: longest stop of the world, ms (stopping / total) | longest a runnable goroutine waited, ms (p99 / max) | GC cycles | GC CPU s (assists) |\n")
+	b.WriteString("|---|--:|--:|--:|--:|\n")
+	for _, run := range runs {
+		if l := run.l; l != nil {
+			p := l.Pauses
+			fmt.Fprintf(b, "| %s | %.1f / %.1f | %.1f / %.1f | %d | %.1f (%.2f) |\n", run.name, p.StoppingMaxMS, p.TotalMaxMS,
+				p.RunnableP99MS, p.RunnableMaxMS, p.GCCycles, p.GCMarkCPUSecs, p.AssistCPUSecs)
+		}
+	}
+	b.WriteString("\nThe Go runtime's own view of the child (runtime/metrics, bucket upper bounds): when the generator is late " +
+		"by more than the longest runnable wait and stop of the world, the process as a whole was not running.\n")
 	b.WriteString("\nOffered: requests sent ÷ time from the first due to the last sent; answered: responses ÷ time " +
 		"from the first due to the last answered. KPI reports served: distinct `computed_at` values answered — " +
 		"more than one means the cache was refreshed during the load (every analysis changes the warehouse). " +

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"revisit/ingest"
@@ -130,7 +131,8 @@ func TestUploadRefusals(t *testing.T) {
 // that the client holds none of it either.
 type endless struct {
 	head, tail string
-	size, sent int64
+	size       int64
+	sent       atomic.Int64 // read by the test while the client may still be sending
 }
 
 func (e *endless) Read(p []byte) (int, error) {
@@ -139,7 +141,8 @@ func (e *endless) Read(p []byte) (int, error) {
 		e.head = e.head[n:]
 		return n, nil
 	}
-	if e.sent >= e.size {
+	sent := e.sent.Load()
+	if sent >= e.size {
 		if e.tail == "" {
 			return 0, io.EOF
 		}
@@ -148,11 +151,11 @@ func (e *endless) Read(p []byte) (int, error) {
 		return n, nil
 	}
 	n := int64(len(p))
-	n = min(n, e.size-e.sent)
+	n = min(n, e.size-sent)
 	for i := range n {
 		p[i] = 'x'
 	}
-	e.sent += n
+	e.sent.Add(n)
 	return int(n), nil
 }
 
@@ -179,7 +182,7 @@ func TestOversizedUploadIs413WithFlatMemory(t *testing.T) {
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
 		t.Errorf("refusing the upload allocated %d MiB: it is being held in memory", grew>>20)
 	}
-	if src.sent == size {
+	if src.sent.Load() == size {
 		t.Errorf("the server read the whole 256 MiB before refusing it")
 	}
 	if n, _ := h.w.Imports(context.Background(), 100); len(n) != 3 {

@@ -31,6 +31,10 @@ type Config struct {
 	UploadDir string
 	// Import is how uploads load: the rules of `revisit ingest`.
 	Import warehouse.ImportOptions
+	// InsecureCookies drops the Secure flag of the pages' session cookie,
+	// for a server reached over plain HTTP on a trusted network. Browsers
+	// keep Secure cookies over http://localhost, so tests do not need it.
+	InsecureCookies bool
 	// KPIStaleFor is how long a KPI report may still be answered after the
 	// warehouse changed, while a fresh one is computed (default 1 minute;
 	// negative: never, every change makes the next caller wait).
@@ -104,6 +108,7 @@ func (s *Server) routes() {
 	v1.GET("/kpis", s.allow(warehouse.RoleManager, warehouse.RoleAdmin), s.getKPIs)
 	v1.GET("/exports/:file", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleMarketing, warehouse.RoleAdmin), s.download)
 	v1.POST("/imports", s.allow(warehouse.RoleAdmin), s.upload)
+	s.uiRoutes()
 	v1.GET("/imports", s.allow(warehouse.RoleAdmin), s.listImports)
 	v1.GET("/imports/:id/rejects", s.allow(warehouse.RoleAdmin), s.listRejects)
 	v1.GET("/audit", s.allow(warehouse.RoleAdmin), s.listAudit)

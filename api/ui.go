@@ -1,0 +1,294 @@
+package api
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"revisit/warehouse"
+)
+
+// The web pages: server-rendered, bilingual (Chinese first), phone-first,
+// under /ui/. A page is a template of ui/templates plus a handler that
+// gathers what it shows; every page reads the warehouse directly, through
+// the same scoping rules as the API.
+//
+// Sign-in takes a token (`revisit token create`) and keeps it in an
+// HttpOnly, SameSite=Strict cookie; every form carries a CSRF token derived
+// from the session, and a POST without it is refused. The Content Security
+// Policy allows only this server's own script and styles.
+
+//go:embed ui
+var uiFiles embed.FS
+
+const (
+	sessionCookie = "revisit_session"
+	langCookie    = "revisit_lang"
+	csrfField     = "csrf"
+)
+
+// uiPage is one page: its path, title key, and the roles it serves.
+type uiPage struct {
+	path, title string
+	roles       []string
+}
+
+// uiPages are the pages the navigation offers, in its order.
+var uiPages = []uiPage{
+	{"/ui/callbacks", "nav.callbacks", []string{warehouse.RoleButler}},
+	{"/ui/team", "nav.team", []string{warehouse.RoleLead}},
+	{"/ui/kpis", "nav.kpis", []string{warehouse.RoleManager, warehouse.RoleAdmin}},
+	{"/ui/downloads", "nav.downloads", []string{warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin}},
+	{"/ui/imports", "nav.imports", []string{warehouse.RoleAdmin}},
+}
+
+func pageRoles(path string) []string {
+	for _, p := range uiPages {
+		if p.path == path {
+			return p.roles
+		}
+	}
+	return nil
+}
+
+// uiRoutes registers the pages.
+func (s *Server) uiRoutes() {
+	static, _ := fs.Sub(uiFiles, "ui/static")
+	s.engine.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/ui/") })
+	s.engine.StaticFS("/ui/static", http.FS(static))
+	ui := s.engine.Group("/ui", s.uiHeaders)
+	ui.GET("/login", s.loginPage)
+	ui.POST("/login", s.login)
+	signed := ui.Group("", s.uiSession)
+	signed.GET("/", s.home)
+	signed.POST("/logout", s.uiCSRF, s.logout)
+	for _, p := range uiPages {
+		signed.GET(strings.TrimPrefix(p.path, "/ui"), s.uiAllow(p.roles...), s.uiPageHandler(p.path))
+	}
+	s.uiPostRoutes(signed)
+}
+
+// uiPostRoutes are the pages' forms. Every one checks the CSRF token first.
+func (s *Server) uiPostRoutes(signed *gin.RouterGroup) {
+	signed.POST("/callbacks/:id/attempt", s.uiAllow(warehouse.RoleButler), s.uiCSRF, s.uiRecordAttempt)
+	signed.POST("/guests/:id/call", s.uiAllow(warehouse.RoleButler, warehouse.RoleLead), s.uiCSRF, s.uiCall)
+	signed.POST("/team/:id/assign", s.uiAllow(warehouse.RoleLead), s.uiCSRF, s.uiAssign)
+	signed.POST("/imports", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiUpload)
+}
+
+// uiPageHandler finds the handler of a page.
+func (s *Server) uiPageHandler(path string) gin.HandlerFunc {
+	switch path {
+	case "/ui/callbacks":
+		return s.callbacksPage
+	case "/ui/team":
+		return s.teamPage
+	case "/ui/kpis":
+		return s.kpisPage
+	case "/ui/downloads":
+		return s.downloadsPage
+	case "/ui/imports":
+		return s.importsPage
+	}
+	panic("no handler for page " + path)
+}
+
+// uiHeaders sets what every page sends: no caching of personal data, no
+// framing, and a Content Security Policy that allows this server's own
+// script, styles and images only.
+func (s *Server) uiHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-store")
+	c.Next()
+}
+
+// uiSession reads the session cookie; without a valid one the browser is
+// sent to the sign-in page (and back here after it).
+func (s *Server) uiSession(c *gin.Context) {
+	secret, err := c.Cookie(sessionCookie)
+	if err == nil && secret != "" {
+		if tok, err := s.wh.Authenticate(c.Request.Context(), secret, s.cfg.Now()); err == nil {
+			c.Set("principal", tok)
+			c.Set("actor", actorOf(tok.Name, tok.StaffID))
+			c.Set("session", secret)
+			c.Next()
+			return
+		}
+	}
+	next := c.Request.URL.Path
+	if c.Request.Method != http.MethodGet {
+		next = "/ui/"
+	}
+	c.Redirect(http.StatusSeeOther, "/ui/login?next="+template.URLQueryEscaper(next))
+	c.Abort()
+}
+
+// uiAllow shows a page only to the roles it serves; others get a page that
+// says so.
+func (s *Server) uiAllow(roles ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !slices.Contains(roles, principal(c).Role) {
+			c.Status(http.StatusForbidden)
+			s.render(c, "error", uiData{"Message": s.tr(c, "error.forbidden")})
+			c.Abort()
+			return
+		}
+		c.Next()
+	}
+}
+
+// csrfKey signs CSRF tokens; a new one at every start, so a restart
+// invalidates open forms (they are re-shown with a fresh token).
+var csrfKey = func() []byte {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return b
+}()
+
+// csrfToken is the session's CSRF token: an HMAC of the session, so it
+// needs no storage and changes with the session.
+func csrfToken(session string) string {
+	m := hmac.New(sha256.New, csrfKey)
+	m.Write([]byte(session))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// uiCSRF refuses a form post whose CSRF token is missing or not this
+// session's.
+func (s *Server) uiCSRF(c *gin.Context) {
+	want := csrfToken(c.GetString("session"))
+	got := c.PostForm(csrfField)
+	if got == "" {
+		got = c.GetHeader("X-CSRF-Token")
+	}
+	if !hmac.Equal([]byte(got), []byte(want)) {
+		c.Status(http.StatusForbidden)
+		s.render(c, "error", uiData{"Message": s.tr(c, "error.csrf")})
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
+// home sends each role to its first page.
+func (s *Server) home(c *gin.Context) {
+	role := principal(c).Role
+	for _, p := range uiPages {
+		if slices.Contains(p.roles, role) {
+			c.Redirect(http.StatusSeeOther, p.path)
+			return
+		}
+	}
+	c.Redirect(http.StatusSeeOther, "/ui/login")
+}
+
+func (s *Server) loginPage(c *gin.Context) {
+	s.render(c, "login", uiData{"Next": safeNext(c.Query("next"))})
+}
+
+// login takes a token from the sign-in form and keeps it in the session
+// cookie. The form carries no CSRF token (there is no session yet): a
+// forged sign-in could only sign the victim in as the forger, and the
+// SameSite cookie is not sent on another site's post anyway.
+func (s *Server) login(c *gin.Context) {
+	secret := strings.TrimSpace(c.PostForm("token"))
+	tok, err := s.wh.Authenticate(c.Request.Context(), secret, s.cfg.Now())
+	if err != nil {
+		c.Status(http.StatusUnauthorized)
+		s.render(c, "login", uiData{"Next": safeNext(c.PostForm("next")), "Error": s.tr(c, "login.bad")})
+		return
+	}
+	maxAge := 12 * 3600 // a shift and a half
+	if tok.ExpiresAt != nil {
+		maxAge = min(maxAge, int(time.Until(*tok.ExpiresAt).Seconds()))
+	}
+	s.setCookie(c, sessionCookie, secret, maxAge)
+	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
+}
+
+func (s *Server) logout(c *gin.Context) {
+	s.setCookie(c, sessionCookie, "", -1)
+	c.Redirect(http.StatusSeeOther, "/ui/login")
+}
+
+func (s *Server) setCookie(c *gin.Context, name, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: !s.cfg.InsecureCookies, SameSite: http.SameSiteStrictMode})
+}
+
+// safeNext keeps a post-sign-in redirect on this site's pages.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/ui/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/ui/"
+	}
+	return next
+}
+
+// uiData is what a template gets besides the common fields.
+type uiData map[string]any
+
+// render executes a page template inside the layout.
+func (s *Server) render(c *gin.Context, page string, data uiData) {
+	if data == nil {
+		data = uiData{}
+	}
+	lang := uiLang(c)
+	data["Lang"] = lang
+	data["Path"] = c.Request.URL.Path
+	data["RequestID"] = requestID(c)
+	if tok, ok := c.Get("principal"); ok {
+		t := tok.(warehouse.Token)
+		data["User"] = t
+		data["CSRF"] = csrfToken(c.GetString("session"))
+		var nav []map[string]string
+		for _, p := range uiPages {
+			if slices.Contains(p.roles, t.Role) {
+				nav = append(nav, map[string]string{"Path": p.path, "Title": translate(lang, p.title)})
+			}
+		}
+		data["Nav"] = nav
+	}
+	var buf bytes.Buffer
+	if err := uiTemplates(lang).ExecuteTemplate(&buf, page, data); err != nil {
+		s.log.Error("page failed", "request_id", requestID(c), "page", page, "error", err)
+		c.Status(http.StatusInternalServerError)
+		buf.Reset()
+		_ = uiTemplates(lang).ExecuteTemplate(&buf, "error", uiData{"Lang": lang, "Message": translate(lang, "error.internal"), "RequestID": requestID(c)})
+	}
+	status := c.Writer.Status()
+	if !c.Writer.Written() && status == 0 {
+		status = http.StatusOK
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// uiLang is the page language: ?lang= (remembered in a cookie), else the
+// cookie, else Chinese.
+func uiLang(c *gin.Context) string {
+	if l := c.Query("lang"); l == "en" || l == "zh" {
+		http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+		return l
+	}
+	if l, err := c.Cookie(langCookie); err == nil && (l == "en" || l == "zh") {
+		return l
+	}
+	return "zh"
+}
+
+func (s *Server) tr(c *gin.Context, key string) string { return translate(uiLang(c), key) }
+

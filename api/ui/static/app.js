@@ -1,0 +1,24 @@
+// Progressive enhancement: a form marked data-swap posts in the background
+// and replaces the element named by data-swap with the same element of the
+// answer, so a butler's list updates without a full reload. Without
+// JavaScript the same forms post and redirect as usual.
+document.addEventListener('submit', async (ev) => {
+  const form = ev.target;
+  const target = form.dataset && form.dataset.swap;
+  if (!target || !window.fetch) return;
+  ev.preventDefault();
+  const button = form.querySelector('button');
+  if (button) button.disabled = true;
+  try {
+    const res = await fetch(form.action, { method: 'POST', body: new FormData(form), headers: { 'X-Requested-With': 'fetch' } });
+    const html = await res.text();
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    const fresh = doc.querySelector(target);
+    const old = document.querySelector(target);
+    if (fresh && old) { old.replaceWith(fresh); } else { document.open(); document.write(html); document.close(); }
+  } catch (e) {
+    form.submit();
+  } finally {
+    if (button) button.disabled = false;
+  }
+});

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"errors"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -185,6 +186,19 @@ func (s *Server) uiCSRF(c *gin.Context) {
 	c.Next()
 }
 
+// uiFail shows an error page: not found for what is out of scope, a
+// generic message (and the request id) for anything else.
+func (s *Server) uiFail(c *gin.Context, err error) {
+	if errors.Is(err, warehouse.ErrNotFound) {
+		c.Status(http.StatusNotFound)
+		s.render(c, "error", uiData{"Message": s.tr(c, "error.notfound")})
+		return
+	}
+	s.log.Error("page failed", "request_id", requestID(c), "path", c.FullPath(), "error", err)
+	c.Status(http.StatusInternalServerError)
+	s.render(c, "error", uiData{"Message": s.tr(c, "error.internal")})
+}
+
 // home sends each role to its first page.
 func (s *Server) home(c *gin.Context) {
 	role := principal(c).Role
@@ -291,4 +305,3 @@ func uiLang(c *gin.Context) string {
 }
 
 func (s *Server) tr(c *gin.Context, key string) string { return translate(uiLang(c), key) }
-

@@ -1,12 +1,239 @@
 package api
 
-import "github.com/gin-gonic/gin"
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
-// callbacksPage is /ui/callbacks, the butler's list. (Being written.)
-func (s *Server) callbacksPage(c *gin.Context) { s.render(c, "error", uiData{"Message": "…"}) }
+	"github.com/gin-gonic/gin"
 
-// uiRecordAttempt records a call from the butler's list.
-func (s *Server) uiRecordAttempt(c *gin.Context) { s.render(c, "error", uiData{"Message": "…"}) }
+	"revisit/reports/callback"
+	"revisit/reports/export"
+	"revisit/warehouse"
+)
 
-// uiCall reveals a guest's number to call, under audit.
-func (s *Server) uiCall(c *gin.Context) { s.render(c, "error", uiData{"Message": "…"}) }
+// The butler's list, /ui/callbacks: today's calls in priority and due
+// order, each with what the butler needs to make it, and a form that
+// records the outcome in two taps. With JavaScript the form posts in the
+// background and only the list is replaced.
+
+func init() {
+	addMessages(map[string][2]string{
+		"cb.title":        {"我的回访", "My callbacks"},
+		"cb.empty":        {"没有待回访的客人。", "No guests to call."},
+		"cb.due":          {"应回访", "Due"},
+		"cb.departed":     {"离店", "Departed"},
+		"cb.attempts":     {"已拨打", "Calls so far"},
+		"cb.at_risk":      {"即将超时", "At risk"},
+		"cb.overdue":      {"已超时", "Overdue"},
+		"cb.escalated":    {"已上报主管", "Escalated"},
+		"cb.next_call":    {"下次可拨打", "Next call from"},
+		"cb.call":         {"拨打", "Call"},
+		"cb.call_hint":    {"显示完整号码并记录查看。", "Shows the full number; the view is recorded."},
+		"cb.dial":         {"拨号", "Dial"},
+		"cb.stay":         {"本次消费", "This stay"},
+		"cb.feedback":     {"客人意见", "Feedback"},
+		"cb.prefs":        {"喜好", "Preferences"},
+		"cb.past":         {"以往回访", "Past calls"},
+		"cb.outcome":      {"通话结果", "Outcome"},
+		"cb.score":        {"满意度", "Satisfaction"},
+		"cb.note":         {"备注", "Note"},
+		"cb.callback_at":  {"约定回电时间", "Call back at"},
+		"cb.department":   {"需处理部门", "Department to act"},
+		"cb.record":       {"记录", "Record"},
+		"cb.recorded":     {"已记录。", "Recorded."},
+		"cb.more":         {"更多", "More"},
+		"cb.complaint":    {"投诉", "Complaint"},
+		"cb.overall":      {"总体", "Overall"},
+		"cb.closed_today": {"今天已完成", "Done today"},
+		"cb.changed":      {"该任务已被更新，请查看最新状态后再记录。", "The task changed meanwhile: check it and record again."},
+		"cb.gone":         {"该任务已不在您的名单上。", "That task is no longer on your list."},
+	})
+}
+
+// uiCallbacksPage is how many tasks one page of the list shows.
+const uiCallbacksPage = 20
+
+// departments a reached_issue call may hand the problem to.
+var departments = [][2]string{{"客房部", "Rooms"}, {"餐饮部", "F&B"}, {"前厅部", "Front office"}, {"工程部", "Engineering"}, {"管家部", "Butlers"}, {"其他", "Other"}}
+
+// taskCard is one task of the list with its call sheet.
+type taskCard struct {
+	warehouse.Task
+	Sheet         *warehouse.CallSheet
+	Mobile        string // masked, or in full after a reveal
+	Revealed      bool
+	Overdue       bool
+	DueAt         string
+	DepartureAt   string
+	NextCallAt    string
+	PriorityZH    string
+	PriorityEN    string
+	Message       string // the outcome of the last post on this card
+	MessageIsErr  bool
+	NextCallLater bool // the next call may not be placed yet
+}
+
+func (s *Server) callbacksPage(c *gin.Context) {
+	s.renderCallbacks(c, nil, 0, "", false)
+}
+
+// renderCallbacks shows the list; revealed holds a task whose number was
+// just revealed, note a message for one card.
+func (s *Server) renderCallbacks(c *gin.Context, revealed map[int64]string, noteTask int64, note string, isErr bool) {
+	ctx := c.Request.Context()
+	tok := principal(c)
+	offset, _ := strconv.Atoi(c.Query("offset"))
+	offset = max(offset, 0)
+	tasks, err := s.wh.Tasks(ctx, warehouse.TaskFilter{Owner: tok.StaffID, Status: warehouse.TaskOpen, Limit: uiCallbacksPage + 1, Offset: offset})
+	if err != nil {
+		s.uiFail(c, err)
+		return
+	}
+	more := len(tasks) > uiCallbacksPage
+	if more {
+		tasks = tasks[:uiCallbacksPage]
+	}
+	sheets, err := s.wh.CallSheets(ctx, tasks)
+	if err != nil {
+		s.uiFail(c, err)
+		return
+	}
+	loc, now := s.loc(), s.cfg.Now()
+	cards := make([]taskCard, 0, len(tasks))
+	for _, t := range tasks {
+		card := taskCard{Task: t, Sheet: sheets[t.ID], Overdue: now.After(t.DueAt),
+			DueAt: t.DueAt.In(loc).Format("01-02 15:04"), DepartureAt: t.DepartureAt.In(loc).Format("01-02 15:04")}
+		card.Mobile = export.MaskMobile(card.Sheet.Mobile)
+		if full, ok := revealed[t.ID]; ok {
+			card.Mobile, card.Revealed = full, true
+		}
+		if t.NextCallAt != nil && t.NextCallAt.After(now) {
+			card.NextCallAt, card.NextCallLater = t.NextCallAt.In(loc).Format("01-02 15:04"), true
+		}
+		card.PriorityZH, card.PriorityEN = splitPair(t.PriorityReason)
+		if t.ID == noteTask {
+			card.Message, card.MessageIsErr = note, isErr
+		}
+		cards = append(cards, card)
+	}
+	if done, err := strconv.ParseInt(c.Query("done"), 10, 64); err == nil && noteTask == 0 {
+		note = fmt.Sprintf("%s #%d", s.tr(c, "cb.recorded"), done)
+	}
+	data := uiData{"Cards": cards, "Dispositions": dispositionChoices(), "Departments": departments,
+		"Scores": []int{1, 2, 3, 4, 5}, "Flash": "", "CSS": "callbacks.css"}
+	if noteTask == 0 && note != "" {
+		data["Flash"] = note
+	}
+	if more {
+		data["More"] = "/ui/callbacks?offset=" + strconv.Itoa(offset+uiCallbacksPage)
+	}
+	s.render(c, "callbacks", data)
+}
+
+// dispositionChoices are the outcome buttons, in the order a call goes.
+func dispositionChoices() []map[string]string {
+	var out []map[string]string
+	for _, d := range callback.Dispositions() {
+		zh, en := d.Labels()
+		out = append(out, map[string]string{"Code": string(d), "ZH": zh, "EN": en})
+	}
+	return out
+}
+
+// splitPair splits "english 中文" or "中文 english" texts the warehouse
+// writes ("first visit 首次入住") into their Chinese and English parts.
+func splitPair(s string) (zh, en string) {
+	var zhParts, enParts []string
+	for _, part := range strings.Split(s, "; ") {
+		i := strings.IndexFunc(part, func(r rune) bool { return r >= 0x3000 })
+		if i <= 0 {
+			zhParts, enParts = append(zhParts, part), append(enParts, part)
+			continue
+		}
+		enParts = append(enParts, strings.TrimSpace(part[:i]))
+		zhParts = append(zhParts, strings.TrimSpace(part[i:]))
+	}
+	return strings.Join(zhParts, "；"), strings.Join(enParts, "; ")
+}
+
+// uiRecordAttempt is the outcome form: the same checks and rules as POST
+// /api/v1/callbacks/{id}/attempts. A mistake is shown on the card.
+func (s *Server) uiRecordAttempt(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.renderCallbacks(c, nil, 0, s.tr(c, "cb.gone"), true)
+		return
+	}
+	version, _ := strconv.Atoi(c.PostForm("version"))
+	req := attemptRequest{Version: &version, Disposition: c.PostForm("disposition"), Note: c.PostForm("note"), Department: c.PostForm("department")}
+	if sc, err := strconv.Atoi(c.PostForm("score")); err == nil {
+		req.Score = &sc
+	}
+	if at := c.PostForm("requested_at"); at != "" {
+		t, err := time.ParseInLocation("2006-01-02T15:04", at, s.loc())
+		if err != nil {
+			s.renderCallbacks(c, nil, id, "requested_at: "+at, true)
+			return
+		}
+		rfc := t.Format(time.RFC3339)
+		req.RequestedAt = &rfc
+	}
+	if req.Disposition != string(callback.ReachedIssue) {
+		req.Department = ""
+	}
+	a, detail := req.attempt(id)
+	if detail != "" {
+		c.Status(http.StatusBadRequest)
+		s.renderCallbacks(c, nil, id, detail, true)
+		return
+	}
+	tok := principal(c)
+	t, err := s.wh.Task(c.Request.Context(), id)
+	if err != nil || !s.inScope(c, tok, t) {
+		c.Status(http.StatusNotFound)
+		s.renderCallbacks(c, nil, 0, s.tr(c, "cb.gone"), true)
+		return
+	}
+	a.By, a.At = tok.StaffID, s.cfg.Now()
+	_, err = callback.Record(c.Request.Context(), s.wh, callback.DefaultRules(s.loc()), a, callback.DefaultRecoveryDue)
+	switch {
+	case errors.Is(err, warehouse.ErrTaskChanged), errors.Is(err, warehouse.ErrTaskClosed):
+		c.Status(http.StatusConflict)
+		s.renderCallbacks(c, nil, id, s.tr(c, "cb.changed"), true)
+	case errors.Is(err, callback.ErrNotOwner):
+		c.Status(http.StatusNotFound)
+		s.renderCallbacks(c, nil, 0, s.tr(c, "cb.gone"), true)
+	case err != nil:
+		s.uiFail(c, err)
+	default:
+		c.Redirect(http.StatusSeeOther, "/ui/callbacks?done="+strconv.FormatInt(id, 10))
+	}
+}
+
+// uiCall reveals the full number of a task's guest, under audit, and shows
+// the list with that card's number as a tel: link.
+func (s *Server) uiCall(c *gin.Context) {
+	guest := c.Param("id")
+	taskID, err := strconv.ParseInt(c.PostForm("task_id"), 10, 64)
+	tok := principal(c)
+	if err != nil {
+		s.renderCallbacks(c, nil, 0, s.tr(c, "cb.gone"), true)
+		return
+	}
+	t, err := s.wh.Task(c.Request.Context(), taskID)
+	if err != nil || !s.inScope(c, tok, t) || t.GuestID != guest {
+		c.Status(http.StatusNotFound)
+		s.renderCallbacks(c, nil, 0, s.tr(c, "cb.gone"), true)
+		return
+	}
+	rc, err := s.wh.RevealContact(c.Request.Context(), guest, s.auditEntry(c, "", "reason=callback task="+strconv.FormatInt(taskID, 10)+" via=ui"))
+	if err != nil {
+		s.uiFail(c, err)
+		return
+	}
+	s.renderCallbacks(c, map[int64]string{taskID: rc.Mobile}, 0, "", false)
+}

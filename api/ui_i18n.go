@@ -106,7 +106,19 @@ func uiFuncs(lang string) template.FuncMap {
 			return "en"
 		},
 		"join": strings.Join,
-		"pct": func(f float64) string { return formatFloat(100*f, 1) + "%" },
-		"num": func(f float64, digits int) string { return formatFloat(f, digits) },
+		// tel makes a dialable link of a phone number (E.164: + and digits
+		// only, so nothing else can ride along in the URL).
+		"tel": func(number string) template.URL {
+			clean := strings.Map(func(r rune) rune {
+				if r == '+' || (r >= '0' && r <= '9') {
+					return r
+				}
+				return -1
+			}, number)
+			return template.URL("tel:" + clean)
+		},
+		"pct":  func(f float64) string { return formatFloat(100*f, 1) + "%" },
+		"num":  func(f float64, digits int) string { return formatFloat(f, digits) },
+		"yuan": func(cents int64) float64 { return float64(cents) / 100 },
 	}
 }

@@ -103,6 +103,14 @@ func (s *Server) renderCallbacks(c *gin.Context, revealed map[int64]string, note
 		return
 	}
 	loc, now := s.loc(), s.cfg.Now()
+	for _, sh := range sheets { // times as the hotel's clock shows them
+		for i := range sh.Stays {
+			sh.Stays[i].Arrival, sh.Stays[i].Departure = sh.Stays[i].Arrival.In(loc), sh.Stays[i].Departure.In(loc)
+		}
+		for i := range sh.Calls {
+			sh.Calls[i].At = sh.Calls[i].At.In(loc)
+		}
+	}
 	cards := make([]taskCard, 0, len(tasks))
 	for _, t := range tasks {
 		card := taskCard{Task: t, Sheet: sheets[t.ID], Overdue: now.After(t.DueAt),

@@ -47,10 +47,16 @@ func (s *Server) recover(c *gin.Context) {
 // undeclared ones as they are read. Uploads have their own, larger limit.
 func (s *Server) limitBody(c *gin.Context) {
 	limit := s.cfg.BodyLimit
-	if c.Request.Method == http.MethodPost && c.FullPath() == "/api/v1/imports" {
+	if c.Request.Method == http.MethodPost && (c.FullPath() == "/api/v1/imports" || c.FullPath() == "/ui/imports") {
 		limit = s.cfg.UploadLimit
 	}
 	if c.Request.ContentLength > limit {
+		if strings.HasPrefix(c.FullPath(), "/ui/") { // a browser: a page, not JSON
+			c.Status(http.StatusRequestEntityTooLarge)
+			s.render(c, "error", uiData{"Message": s.tr(c, "imp.too_large") + " (" + sizeText(limit) + ")"})
+			c.Abort()
+			return
+		}
 		abort(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body may be at most %d bytes", limit))
 		return
 	}
@@ -59,9 +65,18 @@ func (s *Server) limitBody(c *gin.Context) {
 }
 
 // authenticate resolves the bearer token to a principal, or answers 401.
+// A GET without an Authorization header may instead carry the pages'
+// session cookie, so that a signed-in browser can follow the pages'
+// download links. Never a POST: the API takes no CSRF token, so a write
+// must prove itself with the header, which another site cannot make a
+// browser send.
 func (s *Server) authenticate(c *gin.Context) {
 	h := c.GetHeader("Authorization")
 	secret, ok := strings.CutPrefix(h, "Bearer ")
+	if h == "" && c.Request.Method == http.MethodGet {
+		secret, _ = c.Cookie(sessionCookie)
+		ok = secret != ""
+	}
 	if !ok || secret == "" {
 		c.Header("WWW-Authenticate", `Bearer realm="revisit"`)
 		abort(c, http.StatusUnauthorized, "send Authorization: Bearer <token>")

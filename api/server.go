@@ -79,6 +79,9 @@ func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error)
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, wh: wh, log: log, engine: gin.New(), limiter: newRateLimiter(cfg.RatePerMinute, cfg.Now),
 		metrics: newMetrics()}
+	// A page's upload form is parsed before its CSRF check: keep little of
+	// it in memory, the rest waits in a temporary file.
+	s.engine.MaxMultipartMemory = 8 << 20
 	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, err
 	}

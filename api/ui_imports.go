@@ -1,9 +1,309 @@
 package api
 
-import "github.com/gin-gonic/gin"
+import (
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"strconv"
 
-// importsPage is /ui/imports, the admin's page. (Being written.)
-func (s *Server) importsPage(c *gin.Context) { s.render(c, "error", uiData{"Message": "…"}) }
+	"github.com/gin-gonic/gin"
 
-// uiUpload loads files uploaded from the imports page.
-func (s *Server) uiUpload(c *gin.Context) { s.render(c, "error", uiData{"Message": "…"}) }
+	"revisit/warehouse"
+)
+
+func init() {
+	addMessages(map[string][2]string{
+		"imp.title":     {"数据导入", "Imports"},
+		"imp.upload":    {"上传文件", "Upload files"},
+		"imp.files":     {"PMS 导出文件（可多选）", "PMS export files (choose several at once)"},
+		"imp.limits":    {"每次最多 %d 个文件，合计不超过 %s。文件按与命令行导入相同的规则载入；同一文件再次上传会被跳过。", "At most %d files and %s per upload. Files load by the same rules as the command-line import; a file uploaded again is skipped."},
+		"imp.submit":    {"上传并导入", "Upload and load"},
+		"imp.off":       {"本服务器启动时未配置证件号密钥，无法上传导入。", "This server was started without the ID-number key: uploads are off."},
+		"imp.no_files":  {"请选择至少一个文件。", "Choose at least one file."},
+		"imp.too_many":  {"每次最多上传 %d 个文件。", "At most %d files per upload."},
+		"imp.no_name":   {"有文件没有文件名。", "A file has no name."},
+		"imp.too_large": {"上传的内容超过上限", "The upload is larger than allowed"},
+		"imp.summary":   {"本次导入结果", "This upload"},
+		"imp.totals":    {"载入 %d 行，拒收 %d 行，警告 %d 条，失败文件 %d 个。", "Rows loaded: %d; rejected: %d; warnings: %d; files failed: %d."},
+		"imp.callbacks": {"新离店生成回访任务 %d 个。", "Callback tasks made for new departures: %d."},
+		"imp.latest":    {"最近的导入", "Latest imports"},
+		"imp.more":      {"更早的导入", "Older imports"},
+		"imp.id":        {"编号", "No."},
+		"imp.file":      {"文件", "File"},
+		"imp.kind":      {"类型", "Kind"},
+		"imp.status":    {"状态", "Status"},
+		"imp.rows":      {"读取", "Read"},
+		"imp.loaded":    {"载入", "Loaded"},
+		"imp.rejected":  {"拒收", "Rejected"},
+		"imp.warnings":  {"警告", "Warnings"},
+		"imp.message":   {"说明", "Message"},
+		"imp.finished":  {"完成时间", "Finished"},
+		"imp.details":   {"详情与拒收行", "Details and rejected rows"},
+		"imp.rejects":   {"拒收行与警告", "Rejected rows and warnings"},
+		"imp.line":      {"行号", "Line"},
+		"imp.column":    {"列", "Column"},
+		"imp.reason":    {"原因", "Reason"},
+		"imp.value":     {"值（已遮蔽）", "Value (masked)"},
+		"imp.severity":  {"级别", "Severity"},
+		"imp.no_rejects": {"该导入没有保存拒收行：整个文件被拒时只记录原因，请按说明修正后重新上传。",
+			"This import kept no rejected rows: when a whole file is refused only the reason is kept; fix the file as it says and upload it again."},
+		"imp.more_rejects":     {"更多拒收行", "More rejected rows"},
+		"imp.download_rejects": {"下载拒收行，交前台更正：", "Download the rejected rows for the front desk to fix:"},
+		"imp.status.loaded":    {"已载入", "loaded"},
+		"imp.status.skipped":   {"已跳过（此前已导入）", "skipped (loaded before)"},
+		"imp.status.failed":    {"失败", "failed"},
+		"imp.kind.roster":      {"员工名册", "roster"},
+		"imp.kind.guests":      {"客史档案", "guests"},
+		"imp.kind.stays":       {"消费记录", "stays"},
+		"imp.kind.feedback":    {"满意度问卷", "feedback"},
+		"imp.severity.reject":  {"拒收", "rejected"},
+		"imp.severity.warning": {"警告", "warning"},
+
+		"imp.reason.FILE_UNREADABLE":       {"文件无法读取", "file unreadable"},
+		"imp.reason.FILE_ENCODING":         {"文件编码无法识别", "unknown encoding"},
+		"imp.reason.FILE_UNKNOWN_KIND":     {"无法识别文件类型", "unknown kind of file"},
+		"imp.reason.FILE_MISSING_COLUMN":   {"缺少必需列", "required column missing"},
+		"imp.reason.FILE_TOO_MANY_REJECTS": {"拒收行过多", "too many rejected rows"},
+		"imp.reason.FILE_UNSUPPORTED":      {"不支持的文件格式", "unsupported format"},
+		"imp.reason.FILE_EMPTY":            {"文件为空", "empty file"},
+		"imp.reason.MISSING_KEY":           {"缺少编号", "no key"},
+		"imp.reason.MISSING_VALUE":         {"必填值为空", "required value empty"},
+		"imp.reason.BAD_DATE":              {"日期无法识别", "date unreadable"},
+		"imp.reason.BAD_AMOUNT":            {"金额无法识别或为负", "amount unreadable or negative"},
+		"imp.reason.BAD_NUMBER":            {"数字无法识别", "number unreadable"},
+		"imp.reason.IMPOSSIBLE_DATES":      {"日期不合理", "impossible dates"},
+		"imp.reason.SCORE_OUT_OF_RANGE":    {"评分超出范围", "score out of range"},
+		"imp.reason.UNKNOWN_GUEST":         {"客人不存在", "unknown guest"},
+		"imp.reason.UNKNOWN_STAY":          {"消费单不存在", "unknown stay"},
+		"imp.reason.DUPLICATE_IN_FILE":     {"文件内重复", "duplicate in file"},
+		"imp.reason.BAD_ROW":               {"该行无法拆分", "row cannot be split"},
+		"imp.reason.INVALID_MOBILE":        {"手机号无效", "invalid mobile"},
+		"imp.reason.INVALID_ID_NUMBER":     {"证件号无效", "invalid ID number"},
+		"imp.reason.INVALID_EMAIL":         {"邮箱无效", "invalid email"},
+		"imp.reason.BAD_OPTIONAL_VALUE":    {"选填值无法识别", "optional value unreadable"},
+		"imp.reason.UNKNOWN_BUTLER":        {"管家不在名册", "butler not on the roster"},
+	})
+}
+
+// Page sizes of the imports page.
+const (
+	importsShown = 50
+	rejectsShown = 200
+)
+
+// importView is one import of the list, with its texts.
+type importView struct {
+	warehouse.ImportRecord
+	KindText, StatusText, Finished string
+	Details                        bool // failed or kept rejects: worth a look
+}
+
+// rejectView is one rejected row or dropped value.
+type rejectView struct {
+	warehouse.RejectRecord
+	ReasonText, SeverityText string
+}
+
+// fileView is one file of an upload's summary.
+type fileView struct {
+	warehouse.FileResult
+	KindText, StatusText string
+	Details              bool
+}
+
+// importsPage is GET /ui/imports?before=&import=&offset=: the upload form,
+// the latest imports (older ones page by import number), and, with
+// ?import=N, that import's rejected rows.
+func (s *Server) importsPage(c *gin.Context) { s.renderImports(c, nil, "") }
+
+// uiUpload is POST /ui/imports: the upload form's files, loaded through
+// the API's upload path, then the page with what happened to each.
+//
+// uiCSRF has read the form before this runs (the token is one of its
+// fields), so the files are not streamed as the API streams them: the
+// form's parser keeps up to the engine's MaxMultipartMemory of them (8 MiB,
+// set in New) in memory and spills the rest to one file in the
+// system's temporary folder, removed when the request ends; limitBody caps
+// the whole body at Config.UploadLimit, as for the API. A body that says
+// it is too large is refused before it is read; one that does not makes
+// the parse fail at the limit, the token goes unread, and nothing loads.
+func (s *Server) uiUpload(c *gin.Context) {
+	form, err := c.MultipartForm()
+	if form != nil {
+		defer form.RemoveAll() // the spilled part holds personal data
+	}
+	var files []*multipart.FileHeader
+	if err == nil {
+		files = form.File["file"]
+	}
+	switch {
+	case !s.uploadsOn():
+		c.Status(http.StatusServiceUnavailable)
+		s.renderImports(c, nil, s.tr(c, "imp.off"))
+		return
+	case len(files) == 0:
+		c.Status(http.StatusBadRequest)
+		s.renderImports(c, nil, s.tr(c, "imp.no_files"))
+		return
+	case len(files) > maxUploadFiles:
+		c.Status(http.StatusBadRequest)
+		s.renderImports(c, nil, fmt.Sprintf(s.tr(c, "imp.too_many"), maxUploadFiles))
+		return
+	}
+	dir, err := os.MkdirTemp(s.cfg.UploadDir, "revisit-upload-")
+	if err != nil {
+		s.importsFailed(c, err)
+		return
+	}
+	defer os.RemoveAll(dir) // gone once loaded, as the API's
+	paths, names := make([]string, 0, len(files)), map[string]string{}
+	for i, fh := range files {
+		name := uploadName(fh.Filename)
+		if name == "" {
+			c.Status(http.StatusBadRequest)
+			s.renderImports(c, nil, s.tr(c, "imp.no_name"))
+			return
+		}
+		p, err := placeFormFile(dir, i, name, fh)
+		if err != nil {
+			s.importsFailed(c, err)
+			return
+		}
+		paths, names[p] = append(paths, p), name
+	}
+	out, err := s.importUploads(c.Request.Context(), paths, names, s.auditEntry(c, "", ""), requestID(c))
+	if err != nil {
+		s.importsFailed(c, err)
+		return
+	}
+	s.renderImports(c, &out, "")
+}
+
+// placeFormFile copies one file of a parsed form where uploads wait.
+func placeFormFile(dir string, n int, name string, fh *multipart.FileHeader) (string, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return "", fmt.Errorf("api: open uploaded %s: %w", name, err)
+	}
+	defer f.Close()
+	return placeUpload(dir, n, name, f)
+}
+
+func (s *Server) importsFailed(c *gin.Context, err error) {
+	s.log.Error("imports page failed", "request_id", requestID(c), "error", err)
+	c.Status(http.StatusInternalServerError)
+	s.render(c, "error", uiData{"Message": s.tr(c, "error.internal")})
+}
+
+// renderImports shows the page: a problem with the form or an upload's
+// summary, the import asked for with its rejects, and the latest imports.
+func (s *Server) renderImports(c *gin.Context, summary *uploadSummary, problem string) {
+	ctx := c.Request.Context()
+	lang := uiLang(c)
+	data := uiData{"CSS": "imports.css", "Problem": problem, "UploadsOn": s.uploadsOn(),
+		"Limits": fmt.Sprintf(translate(lang, "imp.limits"), maxUploadFiles, sizeText(s.cfg.UploadLimit))}
+	if summary != nil {
+		data["Summary"], data["Files"] = summary, s.fileViews(lang, summary.Files)
+	}
+	if raw := c.Query("import"); raw != "" {
+		found, err := s.importDetails(ctx, lang, raw, c.Query("offset"), data)
+		if err != nil {
+			s.importsFailed(c, err)
+			return
+		}
+		if !found {
+			c.Status(http.StatusNotFound)
+			s.render(c, "error", uiData{"Message": translate(lang, "error.notfound")})
+			return
+		}
+	}
+	before, _ := strconv.ParseInt(c.Query("before"), 10, 64) // not a number: from the newest
+	list, err := s.wh.ImportsPage(ctx, importsShown+1, max(before, 0))
+	if err != nil {
+		s.importsFailed(c, err)
+		return
+	}
+	if len(list) > importsShown {
+		list = list[:importsShown]
+		data["More"] = "/ui/imports?before=" + strconv.FormatInt(list[len(list)-1].ID, 10)
+	}
+	views := make([]importView, len(list))
+	for i, r := range list {
+		views[i] = s.importView(lang, r)
+	}
+	data["Imports"] = views
+	s.render(c, "imports", data)
+}
+
+// importDetails puts the import numbered raw and the page of its rejects
+// from rawOffset into data; false when there is no such import.
+func (s *Server) importDetails(ctx context.Context, lang, raw, rawOffset string, data uiData) (bool, error) {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return false, nil
+	}
+	// The manifest lists newest first: the first import below id+1 is id,
+	// if it exists.
+	rec, err := s.wh.ImportsPage(ctx, 1, id+1)
+	if err != nil || len(rec) == 0 || rec[0].ID != id {
+		return false, err
+	}
+	offset, _ := strconv.Atoi(rawOffset) // not a number: from the first
+	offset = max(offset, 0)
+	rejects, err := s.wh.Rejects(ctx, warehouse.RejectFilter{ImportID: id, Limit: rejectsShown + 1, Offset: offset})
+	if err != nil {
+		return false, err
+	}
+	if len(rejects) > rejectsShown {
+		rejects = rejects[:rejectsShown]
+		data["MoreRejects"] = fmt.Sprintf("/ui/imports?import=%d&offset=%d#rejects", id, offset+rejectsShown)
+	}
+	views := make([]rejectView, len(rejects))
+	for i, r := range rejects {
+		views[i] = rejectView{RejectRecord: r, ReasonText: textOr(lang, "imp.reason."+r.Reason, r.Reason),
+			SeverityText: textOr(lang, "imp.severity."+r.Severity, r.Severity)}
+	}
+	data["Import"], data["Rejects"] = s.importView(lang, rec[0]), views
+	q := "?import_id=" + strconv.FormatInt(id, 10)
+	data["RejectsCSV"], data["RejectsXLSX"] = "/api/v1/exports/rejects.csv"+q, "/api/v1/exports/rejects.xlsx"+q
+	return true, nil
+}
+
+func (s *Server) importView(lang string, r warehouse.ImportRecord) importView {
+	return importView{ImportRecord: r, KindText: textOr(lang, "imp.kind."+r.Kind, r.Kind),
+		StatusText: textOr(lang, "imp.status."+r.Status, r.Status),
+		Finished:   r.FinishedAt.In(s.loc()).Format("2006-01-02 15:04"),
+		Details:    r.Status == warehouse.StatusFailed || r.Rejected > 0 || r.Warnings > 0}
+}
+
+func (s *Server) fileViews(lang string, files []warehouse.FileResult) []fileView {
+	views := make([]fileView, len(files))
+	for i, f := range files {
+		views[i] = fileView{FileResult: f, KindText: textOr(lang, "imp.kind."+f.Kind, f.Kind),
+			StatusText: textOr(lang, "imp.status."+f.Status, f.Status),
+			Details:    f.ImportID != 0 && (f.Status == warehouse.StatusFailed || f.Rejected > 0 || f.Warnings > 0)}
+	}
+	return views
+}
+
+// textOr is key's text, or fallback when there is none (a code the pages
+// have no words for yet shows as itself).
+func textOr(lang, key, fallback string) string {
+	if t := translate(lang, key); t != key {
+		return t
+	}
+	return fallback
+}
+
+// sizeText writes a size in bytes as people read it: 512 MiB, 64 KiB.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return formatFloat(float64(n)/(1<<20), 0) + " MiB"
+	case n >= 1<<10:
+		return formatFloat(float64(n)/(1<<10), 0) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
+}

@@ -75,16 +75,6 @@ func init() {
 // tasks fit, its closed history does not.
 const teamListMax = 300
 
-// teamRosterQuery is the lead's butlers on the latest roster (the row
-// LeadOf reads), with their names. The warehouse has no roster listing;
-// this reads through its read-only handle and writes nothing.
-const teamRosterQuery = `SELECT staff_id, name FROM (
-    SELECT staff_id, name, lead_id,
-           row_number() OVER (PARTITION BY staff_id ORDER BY import_id DESC, line DESC) AS latest
-    FROM butlers)
-WHERE latest = 1 AND lead_id = ?
-ORDER BY staff_id`
-
 // teamFilter is the board's filter, read from the query string.
 type teamFilter struct {
 	Owner    string // "" for every butler
@@ -196,21 +186,13 @@ func (s *Server) teamBoard(c *gin.Context, lead string, f teamFilter) (uiData, e
 
 // teamRoster lists the lead's butlers.
 func (s *Server) teamRoster(ctx context.Context, lead string) ([]teamButler, error) {
-	rows, err := s.wh.DB().QueryContext(ctx, teamRosterQuery, lead)
+	team, err := s.wh.TeamOf(ctx, lead)
 	if err != nil {
-		return nil, fmt.Errorf("team roster of %s: %w", lead, err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []teamButler
-	for rows.Next() {
-		var b teamButler
-		if err := rows.Scan(&b.ID, &b.Name); err != nil {
-			return nil, fmt.Errorf("team roster of %s: %w", lead, err)
-		}
-		out = append(out, b)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("team roster of %s: %w", lead, err)
+	out := make([]teamButler, 0, len(team))
+	for _, b := range team {
+		out = append(out, teamButler{ID: b.StaffID, Name: b.Name})
 	}
 	return out, nil
 }

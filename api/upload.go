@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
 	"os"
@@ -48,9 +50,7 @@ func (s *Server) upload(c *gin.Context) {
 		abort(c, http.StatusUnsupportedMediaType, `send multipart/form-data with one "file" part per export file`)
 		return
 	}
-	if !s.cfg.Import.Ingest.Hasher.Keyed() {
-		// Without the warehouse's key, ID numbers would hash unlike every
-		// earlier load and identities would split.
+	if !s.uploadsOn() {
 		abort(c, http.StatusServiceUnavailable, "this server was started without the ID-number key: uploads are off")
 		return
 	}
@@ -64,17 +64,32 @@ func (s *Server) upload(c *gin.Context) {
 	if !ok {
 		return
 	}
+	out, err := s.importUploads(c.Request.Context(), paths, names, s.auditEntry(c, "", ""), requestID(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// uploadsOn says whether this server may load uploads: without the
+// warehouse's key, ID numbers would hash unlike every earlier load and
+// identities would split.
+func (s *Server) uploadsOn() bool { return s.cfg.Import.Ingest.Hasher.Keyed() }
+
+// importUploads loads uploaded files that wait at paths (names maps each
+// to its name as uploaded) by the server's import rules, each file audited
+// as audit says, and creates the callbacks of new departures when stays
+// loaded. Both the API and the imports page upload through it.
+func (s *Server) importUploads(ctx context.Context, paths []string, names map[string]string, audit warehouse.AuditEntry, reqID string) (uploadSummary, error) {
 	opt := s.cfg.Import
 	if opt.Ingest.Loc == nil {
 		opt.Ingest.Loc = s.loc()
 	}
-	audit := s.auditEntry(c, "", "")
 	opt.Audit = &audit
-	ctx := c.Request.Context()
 	results, err := s.wh.Import(ctx, paths, opt)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return uploadSummary{}, err
 	}
 	s.metrics.observeImport(results)
 	out := uploadSummary{Files: results}
@@ -94,12 +109,12 @@ func (s *Server) upload(c *gin.Context) {
 		// the tasks cannot be made now; the next generation run makes them.
 		res, err := s.wh.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: s.cfg.Now(), Loc: s.loc()})
 		if err != nil {
-			s.log.Error("callbacks after upload", "request_id", requestID(c), "error", err)
+			s.log.Error("callbacks after upload", "request_id", reqID, "error", err)
 		} else {
 			out.Callbacks = &callbacksCreated{Created: res.Created, Skipped: res.Skipped}
 		}
 	}
-	c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
 // receiveFiles streams every "file" part into dir under its own base name
@@ -135,15 +150,8 @@ func (s *Server) receiveFiles(c *gin.Context, dir string) ([]string, map[string]
 			abort(c, http.StatusBadRequest, fmt.Sprintf("at most %d files per upload", maxUploadFiles))
 			return nil, nil, false
 		}
-		// The files load in name order within a kind, as in a drop folder;
-		// a numbered folder per part keeps two parts of one name apart.
-		sub := filepath.Join(dir, strconv.Itoa(len(paths)))
-		if err := os.Mkdir(sub, 0o700); err != nil {
-			s.fail(c, err)
-			return nil, nil, false
-		}
-		p := filepath.Join(sub, name)
-		if err := saveUpload(p, part); err != nil {
+		p, err := placeUpload(dir, len(paths), name, part)
+		if err != nil {
 			s.uploadFailed(c, err)
 			return nil, nil, false
 		}
@@ -155,6 +163,19 @@ func (s *Server) receiveFiles(c *gin.Context, dir string) ([]string, map[string]
 		return nil, nil, false
 	}
 	return paths, names, true
+}
+
+// placeUpload writes the n-th uploaded file into dir under its name and
+// returns its path. The files load in name order within a kind, as in a
+// drop folder; a numbered folder per file keeps two files of one name
+// apart.
+func placeUpload(dir string, n int, name string, r io.Reader) (string, error) {
+	sub := filepath.Join(dir, strconv.Itoa(n))
+	if err := os.Mkdir(sub, 0o700); err != nil {
+		return "", err
+	}
+	p := filepath.Join(sub, name)
+	return p, saveUpload(p, r)
 }
 
 func saveUpload(path string, r io.Reader) error {
@@ -183,6 +204,11 @@ func (s *Server) uploadFailed(c *gin.Context, err error) {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		abort(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("an upload may be at most %d bytes", s.cfg.UploadLimit))
+		return
+	}
+	var ours *fs.PathError // our folder or disk failed, not the client
+	if errors.As(err, &ours) {
+		s.fail(c, err)
 		return
 	}
 	s.log.Warn("upload refused", "request_id", requestID(c), "error", err)

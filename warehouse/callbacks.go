@@ -93,3 +93,31 @@ func (w *Warehouse) LeadOf(ctx context.Context, staffID string) (string, error) 
 	}
 	return lead.String, nil
 }
+
+// Butler is one person of the roster.
+type Butler struct {
+	StaffID, Name, Team string
+}
+
+// TeamOf lists the butlers whose lead is lead on the latest roster row of
+// each (the row LeadOf reads), by staff id.
+func (w *Warehouse) TeamOf(ctx context.Context, lead string) ([]Butler, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT staff_id, name, team FROM (
+	    SELECT staff_id, name, team, lead_id,
+	           row_number() OVER (PARTITION BY staff_id ORDER BY import_id DESC, line DESC) AS latest
+	    FROM butlers)
+	WHERE latest = 1 AND lead_id = ? ORDER BY staff_id`, lead)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: team of %s: %w", lead, err)
+	}
+	defer rows.Close()
+	var out []Butler
+	for rows.Next() {
+		var b Butler
+		if err := rows.Scan(&b.StaffID, &b.Name, &b.Team); err != nil {
+			return nil, fmt.Errorf("warehouse: team of %s: %w", lead, err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

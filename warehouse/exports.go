@@ -217,3 +217,21 @@ func (w *Warehouse) RecordContact(ctx context.Context, guestID string, at time.T
 	w.changed()
 	return nil
 }
+
+// AnalysedDays lists the latest limit analysed days, newest first.
+func (w *Warehouse) AnalysedDays(ctx context.Context, limit int) ([]time.Time, error) {
+	rows, err := w.db.QueryContext(ctx, "SELECT as_of FROM analysis_runs ORDER BY as_of DESC LIMIT ?", limit)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: analysed days: %w", err)
+	}
+	defer rows.Close()
+	var days []time.Time
+	for rows.Next() {
+		var d time.Time
+		if err := rows.Scan(&d); err != nil {
+			return nil, fmt.Errorf("warehouse: analysed days: %w", err)
+		}
+		days = append(days, d)
+	}
+	return days, rows.Err()
+}

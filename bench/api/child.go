@@ -77,7 +77,11 @@ func (s *served) request(ctx context.Context, path, token string) (*http.Request
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	if strings.HasPrefix(path, "/ui/") {
+		req.AddCookie(&http.Cookie{Name: "revisit_session", Value: token})
+	} else {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	return req, nil
 }
 

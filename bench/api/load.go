@@ -184,6 +184,12 @@ func loadChild(ctx context.Context, o options, analysis bool) error {
 		{"callbacks", "/api/v1/callbacks", butler},
 		{"kpis", "/api/v1/kpis?from=" + o.kpiFrom + "&to=" + o.kpiTo, manager},
 	}
+	if o.pages { // signed in by the session cookie, as a browser is
+		endpoints = []endpoint{
+			{"callbacks page", "/ui/callbacks", butler},
+			{"kpis page", "/ui/kpis?from=" + o.kpiFrom + "&to=" + o.kpiTo, manager},
+		}
+	}
 	if err := warmUp(ctx, s, endpoints, &out); err != nil {
 		return err
 	}

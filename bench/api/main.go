@@ -68,6 +68,7 @@ type options struct {
 	kpiFrom, kpiTo                                string
 	load, reference, exports                      bool
 	background                                    bool
+	pages                                         bool
 }
 
 // childOptions are the flags of the child processes.
@@ -92,6 +93,7 @@ func main() {
 	flag.BoolVar(&o.load, "load", true, "run the load test while a nightly analysis runs")
 	flag.BoolVar(&o.reference, "reference", true, "also run the load test without the analysis")
 	flag.BoolVar(&o.exports, "export", true, "run the export measurements")
+	flag.BoolVar(&o.pages, "pages", false, "load the web pages (the butler's list, the KPI page) instead of the API")
 	flag.BoolVar(&o.background, "background", true, "run the nightly analysis as the server would, in the background (DuckDB on one thread)")
 	flag.BoolVar(&c.load, "load-child", false, "internal: serve a copy and load it; print the outcome as JSON")
 	flag.BoolVar(&c.analysis, "analysis", false, "internal, with -load-child: run the nightly analysis meanwhile")
@@ -272,7 +274,7 @@ func copyFile(src, dst string) error {
 // parent's settings.
 func childArgs(o options, db string, flags ...string) []string {
 	return append(flags, "-db", db, "-as-of", o.asOf, "-rate", fmt.Sprint(o.rate), "-duration", o.duration.String(),
-		"-kpi-from", o.kpiFrom, "-kpi-to", o.kpiTo, "-background="+fmt.Sprint(o.background))
+		"-kpi-from", o.kpiFrom, "-kpi-to", o.kpiTo, "-background="+fmt.Sprint(o.background), "-pages="+fmt.Sprint(o.pages))
 }
 
 // runChild runs this harness again with args, and decodes its JSON outcome.

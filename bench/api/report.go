@@ -15,6 +15,8 @@ const (
 	targetRate     = 200 // requests a second
 	targetSeconds  = 30  // of load
 	targetP99MS    = 50  // p99 latency, each endpoint
+	pagesRate      = 50  // the pages' target: requests a second
+	pagesP99MS     = 100 // the pages' p99 latency
 	targetTimes    = 1.5 // export time ÷ bare StreamWriter time
 	targetPeakMiB  = 300 // export peak RSS
 	listLimitItems = 500 // what GET /callbacks answers at most
@@ -79,8 +81,12 @@ func (r *results) duckdb() string {
 
 func renderLoad(b *strings.Builder, o options, r *results) {
 	fmt.Fprintf(b, "### Load: %s requests/s for %s, on loopback\n\n", trimFloat(o.rate), o.duration)
-	fmt.Fprintf(b, "Open loop: requests alternate `GET /api/v1/callbacks` as the butler and "+
-		"`GET /api/v1/kpis?from=%s&to=%s` as a manager, each sent when due in its own goroutine, after one "+
+	what := "`GET /api/v1/callbacks` as the butler and `GET /api/v1/kpis?from=%s&to=%s` as a manager"
+	if o.pages {
+		what = "the web pages, signed in by the session cookie: `GET /ui/callbacks` (the butler's list, 20 tasks with their call sheets) " +
+			"and `GET /ui/kpis?from=%s&to=%s` (the manager's page: the period's KPIs, trends, and tables per outlet, team and butler)"
+	}
+	fmt.Fprintf(b, "Open loop: requests alternate "+what+", each sent when due in its own goroutine, after one "+
 		"warm-up request per endpoint; latency runs from when a request was due to its last byte; an error is a "+
 		"transport error or any status but 200. With analysis: `reports.Analyze` for the next day on the same "+
 		"warehouse, started with the load and again whenever it finished, the last run left to finish; %s.\n\n",
@@ -132,9 +138,19 @@ func renderLoad(b *strings.Builder, o options, r *results) {
 		"from the first due to the last answered. KPI reports served: distinct `computed_at` values answered — " +
 		"more than one means the cache was refreshed during the load (every analysis changes the warehouse). " +
 		"The first requests are the warm-up, the KPI one computing the year's report.\n\n")
-	if l := r.loaded; l != nil {
+	if l := r.loaded; l != nil && !o.pages {
 		fmt.Fprintf(b, "Target: p99 under %d ms at %d requests/s with zero errors while a nightly analysis runs — %s\n\n",
 			targetP99MS, targetRate, loadVerdict(o, l))
+	}
+	if l := r.ref; l != nil && o.pages {
+		ok := true
+		var worst []string
+		for _, e := range l.Endpoints {
+			ok = ok && e.Errors == 0 && e.Answered == e.Requests && e.P99 < pagesP99MS
+			worst = append(worst, fmt.Sprintf("%s p99 %.1f ms, %d errors", e.Name, e.P99, e.Errors))
+		}
+		fmt.Fprintf(b, "Target: the pages' p99 under %d ms at %d requests/s — %s (%s).\n\n", pagesP99MS, pagesRate,
+			map[bool]string{true: "**met**", false: "**not met**"}[ok && o.rate == pagesRate], strings.Join(worst, "; "))
 	}
 }
 

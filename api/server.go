@@ -50,6 +50,7 @@ type Server struct {
 	limiter  *rateLimiter
 	metrics  *metrics
 	kpiCache kpiCache
+	sheets   sheetCache
 	stopping atomic.Bool
 }
 

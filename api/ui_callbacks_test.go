@@ -188,3 +188,34 @@ func TestPagesNeedASessionAndTheRightRole(t *testing.T) {
 		t.Error("the language is not remembered")
 	}
 }
+
+// TestPagesAreLightBeforeData: a page and everything it loads stay under
+// 200 KB on an empty hotel, for slow hotel Wi-Fi.
+func TestPagesAreLightBeforeData(t *testing.T) {
+	h := newHotel(t)
+	ts := h.server(t, Config{Now: afternoon})
+	assets := 0
+	for _, a := range []string{"/ui/static/app.css", "/ui/static/app.js"} {
+		res, body := signedIn(t, ts.URL, "").get(a)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: %d", a, res.StatusCode)
+		}
+		assets += len(body)
+	}
+	for who, paths := range map[string][]string{
+		"butler B01": {"/ui/callbacks"}, "lead B09": {"/ui/team"}, "manager": {"/ui/kpis", "/ui/downloads"}, "admin": {"/ui/imports"},
+	} {
+		p := signedIn(t, ts.URL, h.tokens[who])
+		for _, path := range paths {
+			res, page := p.get(path)
+			size := len(page) + assets
+			if css := regexp.MustCompile(`href="(/ui/static/[a-z]+\.css)"`).FindAllStringSubmatch(page, -1); len(css) > 1 {
+				_, own := p.get(css[1][1])
+				size += len(own)
+			}
+			if res.StatusCode != 200 || size > 200_000 {
+				t.Errorf("%s %s: %d, %d bytes with its styles and script", who, path, res.StatusCode, size)
+			}
+		}
+	}
+}

@@ -118,6 +118,7 @@ func (w *Warehouse) importFile(ctx context.Context, pf plannedFile, ix *guestInd
 	}
 	committed = true
 	w.changed()
+	w.imported.Add(1)
 	sw.lap("commit")
 	return res, nil
 }

@@ -35,6 +35,7 @@ type Warehouse struct {
 	tz        string
 	writeMu   sync.Mutex // one writer at a time in this process
 	version   atomic.Int64
+	imported  atomic.Int64
 	threads   int // DuckDB's threads, as configured
 
 	bgMu sync.Mutex
@@ -47,6 +48,11 @@ type Warehouse struct {
 func (w *Warehouse) Version() int64 { return w.version.Load() }
 
 func (w *Warehouse) changed() { w.version.Add(1) }
+
+// ImportVersion grows whenever an import commits: what came from the
+// hotel's exports (profiles, stays, feedback, the roster) changes only then,
+// while Version also moves with every call recorded.
+func (w *Warehouse) ImportVersion() int64 { return w.imported.Load() }
 
 // ErrInUse is returned by Open when another process holds the file.
 var ErrInUse = errors.New("the warehouse is in use by another process")

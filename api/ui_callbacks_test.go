@@ -219,3 +219,28 @@ func TestPagesAreLightBeforeData(t *testing.T) {
 		}
 	}
 }
+
+// TestCallSheetsFollowImportsAndCalls: the kept sheets give way to an
+// import, and the calls made show at once.
+func TestCallSheetsFollowImportsAndCalls(t *testing.T) {
+	h := newHotel(t)
+	ts := h.server(t, Config{Now: afternoon})
+	b := signedIn(t, ts.URL, h.tokens["butler B01"])
+	_, page := b.get("/ui/callbacks")
+	if strings.Contains(page, "早餐太晚") {
+		t.Fatal("feedback before it was loaded")
+	}
+	h.load(t, "feedback-late.csv", "表单号,单号,填写时间,总体满意度,意见建议\nF9,S1,2026-11-22 10:30,3,早餐太晚\n")
+	_, page = b.get("/ui/callbacks")
+	if !strings.Contains(page, "早餐太晚") {
+		t.Error("a form loaded after the first view does not show: the kept sheet was not refreshed")
+	}
+	res, _ := b.post("/ui/callbacks/"+itoa(h.taskOf["B01"])+"/attempt", url.Values{"csrf": {csrfOf(t, page)}, "version": {"1"},
+		"disposition": {"no_answer"}, "note": {"语音信箱"}})
+	if res.StatusCode != 200 {
+		t.Fatalf("attempt: %d", res.StatusCode)
+	}
+	if _, page = b.get("/ui/callbacks"); !strings.Contains(page, "语音信箱") {
+		t.Error("the call just made is not among the past calls")
+	}
+}

@@ -49,6 +49,9 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/api/v1/imports/:id/rejects", "GET", "/api/v1/imports/1/rejects", "", [7]int{401, 200, 403, 403, 403, 403, 403}, false},
 		{"/api/v1/audit", "GET", "/api/v1/audit", "", [7]int{401, 200, 403, 403, 403, 403, 403}, false},
 		{"/api/v1/imports", "POST", "/api/v1/imports", "multipart", [7]int{401, 200, 403, 403, 403, 403, 403}, true},
+		{"/api/v1/jobs", "GET", "/api/v1/jobs", "", [7]int{401, 200, 200, 403, 403, 403, 403}, false},
+		// No nightly pipeline in these servers: the admin is told so.
+		{"/api/v1/jobs/nightly/run", "POST", "/api/v1/jobs/nightly/run", "", [7]int{401, 503, 403, 403, 403, 403, 403}, false},
 	}
 
 	shared := exportHotel(t)

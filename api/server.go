@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/nightly"
 	"revisit/warehouse"
 )
 
@@ -31,6 +32,9 @@ type Config struct {
 	UploadDir string
 	// Import is how uploads load: the rules of `revisit ingest`.
 	Import warehouse.ImportOptions
+	// Nightly is the nightly pipeline's configuration, for a run started
+	// through the API; nil when the server runs none.
+	Nightly *nightly.Config
 	// InsecureCookies drops the Secure flag of the pages' session cookie,
 	// for a server reached over plain HTTP on a trusted network. Browsers
 	// keep Secure cookies over http://localhost, so tests do not need it.
@@ -116,6 +120,8 @@ func (s *Server) routes() {
 	v1.GET("/imports", s.allow(warehouse.RoleAdmin), s.listImports)
 	v1.GET("/imports/:id/rejects", s.allow(warehouse.RoleAdmin), s.listRejects)
 	v1.GET("/audit", s.allow(warehouse.RoleAdmin), s.listAudit)
+	v1.GET("/jobs", s.allow(warehouse.RoleAdmin, warehouse.RoleManager), s.listJobs)
+	v1.POST("/jobs/nightly/run", s.allow(warehouse.RoleAdmin), s.runNightly)
 }
 
 // Serve listens until ctx is cancelled, then stops taking new requests,

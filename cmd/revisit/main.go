@@ -34,7 +34,8 @@ var commands = []command{
 	{"export", "write an analysed day's guests or revisit targets as CSV, XLSX or JSON", runExport},
 	{"callbacks", "the 24-hour callback list: generate, list, attempt, assign, escalate, sla", runCallbacks},
 	{"token", "API tokens for the HTTP server: create, list, revoke", runToken},
-	{"serve", "serve the API and health endpoints over HTTP", runServe},
+	{"nightly", "run the nightly pipeline now: a night, or the nights missed", runNightly},
+	{"serve", "serve the API, the pages and the nightly schedule over HTTP", runServe},
 	{"generate", "write a realistic synthetic hotel's export files", runGenerate},
 }
 

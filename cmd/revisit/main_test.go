@@ -375,3 +375,24 @@ func TestCallbackRecoveryFromTheCommandLine(t *testing.T) {
 		t.Errorf("a bad --quiet-hours: exit %d %s", code, stderr)
 	}
 }
+
+func TestNightlyFromTheCommandLine(t *testing.T) {
+	dir, _ := generateHotel(t, "300")
+	os.Remove(filepath.Join(dir, synth.ManifestName))
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	outbox := filepath.Join(t.TempDir(), "outbox")
+	env := map[string]string{"REVISIT_DB": db}
+	code, stdout, stderr := runCLI(t, env, "nightly", "--inbox", dir, "--outbox", outbox, "--as-of", "2026-11-26")
+	if code != 0 || !strings.Contains(stdout, "2026-11-26 succeeded") || !strings.Contains(stdout, "ingest") {
+		t.Fatalf("nightly: %d %s %s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(outbox, "回访名单_2026-11-26.xlsx")); err != nil {
+		t.Errorf("the outbox: %v", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*.csv")); len(left) != 0 {
+		t.Errorf("the inbox kept %d files", len(left))
+	}
+	if code, _, stderr := runCLI(t, env, "nightly", "--as-of", "26/11/2026"); code != exitUsage || !strings.Contains(stderr, "--as-of") {
+		t.Errorf("a bad date: %d %s", code, stderr)
+	}
+}

@@ -4,28 +4,42 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"revisit/api"
+	"revisit/nightly"
 	"revisit/warehouse"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	var c config
 	var cfg api.Config
-	var proxies string
-	fs := newFlagSet(e, "serve", "serve [--db PATH] [--addr :8080]",
+	var proxies, inbox, outbox, spec string
+	fs := newFlagSet(e, "serve", "serve [--db PATH] [--addr :8080] [--inbox DIR] [--outbox DIR] [--nightly CRON|off]",
 		`Serves the API under /api/v1 (bearer tokens from 'revisit token create'),
-/livez, /readyz and /metrics; api/openapi.yaml describes every route.
-Uploads (POST /api/v1/imports) load by the rules of 'revisit ingest', so
-the ingest flags apply here too. The process owns the warehouse while it runs; SIGTERM
-or Ctrl-C stops taking requests, lets those in flight finish, and closes
-the warehouse cleanly.`)
+the pages under /ui/, /livez, /readyz and /metrics; api/openapi.yaml
+describes every route. Uploads (POST /api/v1/imports) load by the rules of
+'revisit ingest', so the ingest flags apply here too.
+
+Every night (--nightly, a cron expression in the hotel's time; default
+02:00) it loads the new files of --inbox (then moved to processed/ or
+failed/ beside them), analyses yesterday, makes the callback list and
+writes the day's workbooks to --outbox; every hour it escalates overdue
+callbacks. On start it first runs the nights missed while it was down (at
+most seven, oldest first). GET /api/v1/jobs shows every run.
+
+The process owns the warehouse while it runs; SIGTERM or Ctrl-C stops
+taking requests, lets those in flight finish, stops a night between steps
+(it runs again at the next start), and closes the warehouse cleanly.`)
 	warehouseFlags(fs, e, &c)
 	ingestFlags(fs, e, &c)
 	fs.Int64Var(&cfg.UploadLimit, "upload-limit", 512<<20, "largest POST /api/v1/imports body, in bytes")
 	fs.StringVar(&cfg.Addr, "addr", envOr(e, "REVISIT_ADDR", ":8080"), "listen address (env REVISIT_ADDR)")
 	fs.StringVar(&proxies, "trusted-proxies", envOr(e, "REVISIT_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is believed (default none)")
 	fs.IntVar(&cfg.RatePerMinute, "rate", 600, "requests a minute per token")
+	fs.StringVar(&inbox, "inbox", envOr(e, "REVISIT_INBOX", ""), "folder the nightly run loads new export files from (env REVISIT_INBOX; empty: none)")
+	fs.StringVar(&outbox, "outbox", envOr(e, "REVISIT_OUTBOX", ""), "folder the nightly run writes the day's workbooks to (env REVISIT_OUTBOX; empty: none)")
+	fs.StringVar(&spec, "nightly", envOr(e, "REVISIT_NIGHTLY", nightly.DefaultSpec), `when the nightly run starts, a cron expression in the hotel's time (env REVISIT_NIGHTLY); "off" for none`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -39,11 +53,34 @@ the warehouse cleanly.`)
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	if spec != "off" {
+		cfg.Nightly = &nightly.Config{Inbox: inbox, Outbox: outbox, Import: cfg.Import, Loc: cfg.Import.Ingest.Loc, Log: log}
+	}
 	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		srv, err := api.New(cfg, w, log)
 		if err != nil {
 			return err
 		}
-		return srv.ListenAndServe(ctx)
+		if cfg.Nightly == nil {
+			return srv.ListenAndServe(ctx)
+		}
+		sched, err := nightly.StartSchedule(w, *cfg.Nightly, spec, nil, srv.ObserveJob)
+		if err != nil {
+			return exitError{code: exitUsage, msg: err.Error()}
+		}
+		var catchUp sync.WaitGroup
+		catchUp.Add(1)
+		go func() {
+			defer catchUp.Done()
+			if _, err := nightly.CatchUp(ctx, w, *cfg.Nightly, "catch_up"); err != nil {
+				log.Error("catch-up stopped", "error", err)
+			}
+		}()
+		serveErr := srv.ListenAndServe(ctx)
+		catchUp.Wait() // ctx is done: a night under way stops between steps
+		if err := sched.Stop(); err != nil && serveErr == nil {
+			serveErr = err
+		}
+		return serveErr
 	})
 }

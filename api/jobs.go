@@ -1,0 +1,73 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"revisit/nightly"
+	"revisit/warehouse"
+)
+
+// jobView is one run of the job history.
+type jobView struct {
+	warehouse.JobRun
+	Steps json.RawMessage `json:"steps"`
+}
+
+// listJobs is GET /api/v1/jobs: the latest runs of the scheduled jobs,
+// newest first (at most 100), each with its steps and counts.
+func (s *Server) listJobs(c *gin.Context) {
+	runs, err := s.wh.JobRuns(c.Request.Context(), 100)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]jobView, 0, len(runs))
+	for _, r := range runs {
+		out = append(out, jobView{JobRun: r, Steps: json.RawMessage(r.Steps)})
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
+}
+
+// runNightly is POST /api/v1/jobs/nightly/run with {"night": "YYYY-MM-DD"}
+// (default yesterday): the nightly pipeline now, in the background; 202,
+// or 409 while a run is under way. The run is in GET /jobs.
+func (s *Server) runNightly(c *gin.Context) {
+	if s.cfg.Nightly == nil {
+		abort(c, http.StatusServiceUnavailable, "this server runs no nightly pipeline (no --inbox configured)")
+		return
+	}
+	var req struct {
+		Night string `json:"night"`
+	}
+	if c.Request.ContentLength != 0 && !s.readJSON(c, &req, `{"night": "2026-11-26"}`) {
+		return
+	}
+	cfg := *s.cfg.Nightly
+	night := nightly.Yesterday(s.cfg.Now(), s.loc())
+	if req.Night != "" {
+		d, err := time.Parse(time.DateOnly, req.Night)
+		if err != nil {
+			abort(c, http.StatusBadRequest, "night must be a date, YYYY-MM-DD")
+			return
+		}
+		night = d
+	}
+	if nightly.Busy() {
+		abort(c, http.StatusConflict, nightly.ErrBusy.Error())
+		return
+	}
+	go func() {
+		started := time.Now()
+		_, err := nightly.Run(context.WithoutCancel(c.Request.Context()), s.wh, cfg, night, "manual")
+		s.ObserveJob(nightly.Job, time.Since(started), err)
+	}()
+	c.JSON(http.StatusAccepted, gin.H{"night": night.Format(time.DateOnly), "status": "started"})
+}
+
+// ObserveJob records a job run in the metrics.
+func (s *Server) ObserveJob(job string, took time.Duration, err error) { s.metrics.observeJob(job, took, err) }

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"revisit/nightly"
+	"revisit/warehouse"
+)
+
+func runNightly(ctx context.Context, e *env, args []string) error {
+	var c config
+	var inbox, outbox, asOf string
+	var asJSON bool
+	fs := newFlagSet(e, "nightly", "nightly [--db PATH] [--inbox DIR] [--outbox DIR] [--as-of D] [--json]",
+		`Runs the nightly pipeline by hand, as 'revisit serve' does at night: loads
+the new files of --inbox (moved to processed/ or failed/ beside them),
+analyses the night, makes the callback list, and writes the day's
+workbooks to --outbox. With --as-of it runs that night (again, if it ran:
+the result is the same); without, it runs the nights missed since the last
+good one, at most seven, oldest first. Every run is recorded (GET
+/api/v1/jobs). Exit status 1 when a night failed.`)
+	warehouseFlags(fs, e, &c)
+	ingestFlags(fs, e, &c)
+	fs.StringVar(&inbox, "inbox", envOr(e, "REVISIT_INBOX", ""), "folder of new export files (env REVISIT_INBOX; empty: none)")
+	fs.StringVar(&outbox, "outbox", envOr(e, "REVISIT_OUTBOX", ""), "folder for the day's workbooks (env REVISIT_OUTBOX; empty: none)")
+	fs.StringVar(&asOf, "as-of", "", "the night to run, YYYY-MM-DD (default: the nights missed)")
+	fs.BoolVar(&asJSON, "json", false, "print the runs as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	opt, err := importOptions(&c)
+	if err != nil {
+		return err
+	}
+	opt.Progress = progressPrinter(e.stderr)
+	cfg := nightly.Config{Inbox: inbox, Outbox: outbox, Import: opt, Loc: opt.Ingest.Loc}
+	var night time.Time
+	if asOf != "" {
+		if night, err = time.Parse(time.DateOnly, asOf); err != nil {
+			return exitError{code: exitUsage, msg: "--as-of must be a date like 2026-11-26"}
+		}
+	}
+	var results []nightly.Result
+	err = c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+		if night.IsZero() {
+			results, err = nightly.CatchUp(ctx, w, cfg, "cli")
+			return err
+		}
+		if _, err := w.InterruptStaleJobs(ctx, time.Now()); err != nil {
+			return err
+		}
+		res, err := nightly.Run(ctx, w, cfg, night, "cli")
+		results = append(results, res)
+		return err
+	})
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if results == nil {
+			results = []nightly.Result{}
+		}
+		enc.Encode(results)
+	} else {
+		if len(results) == 0 && err == nil {
+			fmt.Fprintln(e.stdout, "no night to run: the last good night is yesterday")
+		}
+		for _, r := range results {
+			fmt.Fprintf(e.stdout, "%s %s", r.Night.Format(time.DateOnly), r.Status)
+			for _, st := range r.Steps {
+				fmt.Fprintf(e.stdout, " · %s %.1fs %v", st.Name, float64(st.MS)/1000, st.Counts)
+			}
+			if r.Error != "" {
+				fmt.Fprintf(e.stdout, " · %s", r.Error)
+			}
+			fmt.Fprintln(e.stdout)
+		}
+	}
+	if err != nil {
+		return exitError{code: 1, msg: err.Error()}
+	}
+	return nil
+}

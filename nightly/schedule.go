@@ -1,0 +1,86 @@
+package nightly
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/jonboulle/clockwork"
+
+	"revisit/warehouse"
+)
+
+// DefaultSpec is when the pipeline runs: 02:00 hotel time, after the PMS's
+// night audit has written its exports.
+const DefaultSpec = "0 2 * * *"
+
+// EscalationJob is the hourly job that marks callbacks at risk and
+// escalates the overdue ones to their leads.
+const EscalationJob = "escalation"
+
+// Schedule runs the nightly pipeline on a cron schedule in the hotel's
+// zone, whatever the machine's, and the escalation every hour.
+type Schedule struct {
+	s      gocron.Scheduler
+	cancel context.CancelFunc
+}
+
+// Observer is told how each scheduled run went (the server's metrics).
+type Observer func(job string, took time.Duration, err error)
+
+// StartSchedule starts the jobs. clock is the scheduler's clock (nil: the
+// real one); cfg.Now should read the same clock. Stop it with Stop.
+func StartSchedule(wh *warehouse.Warehouse, cfg Config, spec string, clock clockwork.Clock, observe Observer) (*Schedule, error) {
+	cfg = cfg.withDefaults()
+	if spec == "" {
+		spec = DefaultSpec
+	}
+	if clock == nil {
+		clock = clockwork.NewRealClock()
+	}
+	if observe == nil {
+		observe = func(string, time.Duration, error) {}
+	}
+	s, err := gocron.NewScheduler(gocron.WithLocation(cfg.Loc), gocron.WithClock(clock), gocron.WithStopTimeout(30*time.Second))
+	if err != nil {
+		return nil, fmt.Errorf("nightly: schedule: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	nightly := func() {
+		started := time.Now()
+		_, err := Run(ctx, wh, cfg, Yesterday(cfg.Now(), cfg.Loc), "schedule")
+		if errors.Is(err, ErrBusy) {
+			return // recorded as skipped; not a failure
+		}
+		observe(Job, time.Since(started), err)
+	}
+	escalate := func() {
+		started := time.Now()
+		_, _, err := wh.Escalate(ctx, cfg.Now(), 0, 0)
+		if err != nil {
+			cfg.Log.Error("escalation failed", "error", err)
+		}
+		observe(EscalationJob, time.Since(started), err)
+	}
+	if _, err := s.NewJob(gocron.CronJob(spec, false), gocron.NewTask(nightly), gocron.WithName(Job),
+		gocron.WithSingletonMode(gocron.LimitModeReschedule)); err != nil {
+		cancel()
+		return nil, fmt.Errorf("nightly: schedule %q: %w", spec, err)
+	}
+	if _, err := s.NewJob(gocron.DurationJob(time.Hour), gocron.NewTask(escalate), gocron.WithName(EscalationJob),
+		gocron.WithSingletonMode(gocron.LimitModeReschedule)); err != nil {
+		cancel()
+		return nil, fmt.Errorf("nightly: schedule escalation: %w", err)
+	}
+	s.Start()
+	return &Schedule{s: s, cancel: cancel}, nil
+}
+
+// Stop stops the schedule: a run under way is asked to stop between steps
+// (its record says so) and is waited for, up to the stop timeout.
+func (s *Schedule) Stop() error {
+	s.cancel()
+	return s.s.Shutdown()
+}

@@ -70,4 +70,6 @@ func (s *Server) runNightly(c *gin.Context) {
 }
 
 // ObserveJob records a job run in the metrics.
-func (s *Server) ObserveJob(job string, took time.Duration, err error) { s.metrics.observeJob(job, took, err) }
+func (s *Server) ObserveJob(job string, took time.Duration, err error) {
+	s.metrics.observeJob(job, took, err)
+}

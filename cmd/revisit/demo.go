@@ -5,33 +5,41 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
-	"revisit/reports"
+	"revisit/api"
+	"revisit/nightly"
 	"revisit/synth"
 	"revisit/warehouse"
 )
 
 func runDemo(ctx context.Context, e *env, args []string) error {
 	var s synthFlags
-	var dir string
-	fs := newFlagSet(e, "demo", "demo [--dir DIR] [--guests N]",
-		`Generates a hotel into DIR/exports, ingests it into DIR/revisit.duckdb and
-shows what was loaded and rejected. Each run starts afresh: the demo's own
-exports folder and warehouse in DIR are replaced.`)
+	var dir, addr string
+	var serve bool
+	fs := newFlagSet(e, "demo", "demo [--dir DIR] [--addr HOST:PORT] [--guests N] [--serve=false]",
+		`Generates a hotel whose history ends yesterday into DIR/inbox, runs a
+night of the pipeline on it (ingest, analysis, last night's callbacks, the
+day's workbooks in DIR/outbox), creates a token per role and prints one
+line per role as ROLE TOKEN on stdout, then serves the API and the pages
+at --addr until Ctrl-C: open the printed address and sign in with a token.
+Each run starts afresh: the demo's own files in DIR are replaced.`)
 	fs.StringVar(&dir, "dir", "revisit-demo", "folder for the demo's files and warehouse")
+	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "where to serve")
+	fs.BoolVar(&serve, "serve", true, "serve the API and pages after the night (false: stop there)")
 	addSynthFlags(fs, e, &s, 3000)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := s.synthConfig(filepath.Join(dir, "exports"))
+	cfg, err := s.synthConfig(filepath.Join(dir, "inbox"))
 	if err != nil {
 		return err
 	}
 	db := filepath.Join(dir, "revisit.duckdb")
-	for _, p := range []string{cfg.OutDir, db, db + ".wal", db + ".key"} {
+	for _, p := range []string{cfg.OutDir, filepath.Join(dir, "outbox"), filepath.Join(dir, "exports"), db, db + ".wal", db + ".key"} {
 		if err := os.RemoveAll(p); err != nil {
 			return err
 		}
@@ -43,38 +51,78 @@ exports folder and warehouse in DIR are replaced.`)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "generated %d export files in %s (%d people, %d stays, %d forms)\n\n",
+	// The generator's truth (what it injected) is not an export: it waits
+	// beside the inbox.
+	if err := os.Rename(filepath.Join(cfg.OutDir, synth.ManifestName), filepath.Join(dir, synth.ManifestName)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "generated %d export files in %s (%d people, %d stays, %d forms)\n",
 		len(sum.Files), cfg.OutDir, sum.People, sum.Stays, sum.Feedback)
 	c := config{DB: db, TZ: s.tz, RejectThreshold: 0.20, MemoryLimit: "2GB", Property: "丽都国际酒店"}
-	results, err := ingestPaths(ctx, e, &c, []string{cfg.OutDir})
+	opt, err := importOptions(&c)
 	if err != nil {
 		return err
 	}
-	total := summarise(results)
-	fmt.Fprintf(e.stdout, "ingested %d files: %d rows loaded, %d rejected, %d warnings\n\n", len(results), total.Loaded, total.Rejected, total.Warnings)
-	var st warehouse.Stats
-	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
-		st, err = w.Stats(ctx)
-		return err
-	}); err != nil {
-		return err
-	}
-	printStats(e.stdout, st)
-	fmt.Fprintln(e.stdout)
-
-	loc, _ := c.location()
+	night := nightly.Config{Inbox: cfg.OutDir, Outbox: filepath.Join(dir, "outbox"), Import: opt, Loc: opt.Ingest.Loc}
 	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
-		res, err := reports.Analyze(ctx, w, reports.Options{AsOf: cfg.End, Loc: loc})
+		yesterday := time.Date(cfg.End.Year(), cfg.End.Month(), cfg.End.Day(), 0, 0, 0, 0, time.UTC)
+		res, err := nightly.Run(ctx, w, night, yesterday, "cli")
 		if err != nil {
 			return err
 		}
-		printAnalysis(e.stdout, res)
-		if err := printTopTargets(ctx, e.stdout, w, cfg.End, 3); err != nil {
+		for _, st := range res.Steps {
+			fmt.Fprintf(e.stderr, "  %-9s %5.1fs  %s\n", st.Name, float64(st.MS)/1000, formatCounts(st.Counts))
+		}
+		if err := printTopTargets(ctx, e.stderr, w, cfg.End, 2); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "\nThe warehouse is %s. Try:\n  revisit export targets --db %s --format xlsx\n  revisit stats --db %s\n", c.DB, c.DB, c.DB)
-		return nil
+		tokens, err := demoTokens(ctx, e, w)
+		if err != nil {
+			return err
+		}
+		for _, t := range tokens {
+			fmt.Fprintf(e.stdout, "%s %s\n", t[0], t[1])
+		}
+		if !serve {
+			return nil
+		}
+		log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+		srvCfg := api.Config{Addr: addr, Import: opt, Nightly: &night, InsecureCookies: true}
+		return serveWarehouse(ctx, w, srvCfg, nightly.DefaultSpec, log, func(at string) {
+			fmt.Fprintf(e.stderr, "\nserving http://%s/ui/ — sign in with a token above; Ctrl-C stops\n", at)
+		})
 	})
+}
+
+// demoTokens makes a token per role: the butler is the one with the most
+// calls to make this morning, the lead is theirs.
+func demoTokens(ctx context.Context, e *env, w *warehouse.Warehouse) ([][2]string, error) {
+	tasks, err := w.Tasks(ctx, warehouse.TaskFilter{Status: warehouse.TaskOpen})
+	if err != nil {
+		return nil, err
+	}
+	butler, count := "", map[string]int{}
+	for _, t := range tasks {
+		if count[t.Owner]++; count[t.Owner] > count[butler] {
+			butler = t.Owner
+		}
+	}
+	lead, _ := w.LeadOf(ctx, butler)
+	specs := [][3]string{{warehouse.RoleAdmin, "演示管理员 demo admin", ""}, {warehouse.RoleManager, "演示经理 demo manager", ""},
+		{warehouse.RoleMarketing, "演示市场部 demo marketing", ""}, {warehouse.RoleLead, "演示主管 demo lead", lead},
+		{warehouse.RoleButler, "演示管家 demo butler", butler}}
+	var out [][2]string
+	for _, sp := range specs {
+		if sp[2] == "" && (sp[0] == warehouse.RoleLead || sp[0] == warehouse.RoleButler) {
+			continue // no callbacks this morning, so no butler to be
+		}
+		secret, _, err := w.CreateToken(ctx, sp[1], sp[0], sp[2], nil, cliActor(e), time.Now())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, [2]string{sp[0], secret})
+	}
+	return out, nil
 }
 
 // errEnough stops a row stream once enough was read.

@@ -6,10 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"revisit/synth"
 	"revisit/warehouse"
@@ -394,5 +398,79 @@ func TestNightlyFromTheCommandLine(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, env, "nightly", "--as-of", "26/11/2026"); code != exitUsage || !strings.Contains(stderr, "--as-of") {
 		t.Errorf("a bad date: %d %s", code, stderr)
+	}
+}
+
+// lockedBuffer is a stream a running command writes while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestDemoRunsANightPrintsATokenPerRoleAndServes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	var out, errOut lockedBuffer
+	e := &env{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, e, []string{"demo", "--dir", dir, "--guests", "300", "--addr", "127.0.0.1:0"})
+	}()
+	serving := regexp.MustCompile(`serving (http://\S+/ui/)`)
+	var url string
+	for deadline := time.Now().Add(60 * time.Second); url == ""; time.Sleep(50 * time.Millisecond) {
+		if m := serving.FindStringSubmatch(errOut.String()); m != nil {
+			url = m[1]
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("the demo never served:\n%s", errOut.String())
+		}
+	}
+	roles := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if role, tok, ok := strings.Cut(line, " "); ok && strings.HasPrefix(tok, "rvk_") {
+			roles[role] = tok
+		}
+	}
+	for _, role := range []string{"admin", "manager", "marketing", "lead", "butler"} {
+		if roles[role] == "" {
+			t.Errorf("no %s token in:\n%s", role, out.String())
+		}
+	}
+	res, err := http.Get(url + "login")
+	if err != nil || res.StatusCode != 200 {
+		t.Errorf("the sign-in page: %v %v", res, err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, strings.TrimSuffix(url, "/ui/")+"/api/v1/callbacks", nil)
+	req.Header.Set("Authorization", "Bearer "+roles["butler"])
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+		t.Errorf("the butler's list: %v %v", res, err)
+	}
+	for _, f := range []string{"回访名单_", "回访任务_"} {
+		if m, _ := filepath.Glob(filepath.Join(dir, "outbox", f+"*.xlsx")); len(m) != 1 {
+			t.Errorf("the outbox lacks %s*.xlsx: %v", f, m)
+		}
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("the demo stopped with %d:\n%s", code, errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the demo did not stop")
 	}
 }

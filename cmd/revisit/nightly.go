@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"revisit/nightly"
@@ -70,7 +73,7 @@ good one, at most seven, oldest first. Every run is recorded (GET
 		for _, r := range results {
 			fmt.Fprintf(e.stdout, "%s %s", r.Night.Format(time.DateOnly), r.Status)
 			for _, st := range r.Steps {
-				fmt.Fprintf(e.stdout, " · %s %.1fs %v", st.Name, float64(st.MS)/1000, st.Counts)
+				fmt.Fprintf(e.stdout, " · %s %.1fs %s", st.Name, float64(st.MS)/1000, formatCounts(st.Counts))
 			}
 			if r.Error != "" {
 				fmt.Fprintf(e.stdout, " · %s", r.Error)
@@ -82,4 +85,13 @@ good one, at most seven, oldest first. Every run is recorded (GET
 		return exitError{code: 1, msg: err.Error()}
 	}
 	return nil
+}
+
+// formatCounts writes a step's counts as "a 1, b 2", by name.
+func formatCounts(counts map[string]int64) string {
+	parts := make([]string, 0, len(counts))
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
+	}
+	return strings.Join(parts, ", ")
 }

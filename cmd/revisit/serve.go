@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 
@@ -57,30 +58,46 @@ taking requests, lets those in flight finish, stops a night between steps
 		cfg.Nightly = &nightly.Config{Inbox: inbox, Outbox: outbox, Import: cfg.Import, Loc: cfg.Import.Ingest.Loc, Log: log}
 	}
 	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
-		srv, err := api.New(cfg, w, log)
-		if err != nil {
-			return err
-		}
-		if cfg.Nightly == nil {
-			return srv.ListenAndServe(ctx)
-		}
-		sched, err := nightly.StartSchedule(w, *cfg.Nightly, spec, nil, srv.ObserveJob)
-		if err != nil {
-			return exitError{code: exitUsage, msg: err.Error()}
-		}
-		var catchUp sync.WaitGroup
-		catchUp.Add(1)
-		go func() {
-			defer catchUp.Done()
-			if _, err := nightly.CatchUp(ctx, w, *cfg.Nightly, "catch_up"); err != nil {
-				log.Error("catch-up stopped", "error", err)
-			}
-		}()
-		serveErr := srv.ListenAndServe(ctx)
-		catchUp.Wait() // ctx is done: a night under way stops between steps
-		if err := sched.Stop(); err != nil && serveErr == nil {
-			serveErr = err
-		}
-		return serveErr
+		return serveWarehouse(ctx, w, cfg, spec, log, nil)
 	})
+}
+
+// serveWarehouse serves w until ctx ends: the API and pages, and, when cfg
+// has a nightly pipeline, its schedule and the catch-up of missed nights.
+// ready, when set, is called once the server listens, with its address.
+func serveWarehouse(ctx context.Context, w *warehouse.Warehouse, cfg api.Config, spec string, log *slog.Logger, ready func(addr string)) error {
+	srv, err := api.New(cfg, w, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "addr", ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	if cfg.Nightly == nil {
+		return srv.Serve(ctx, ln)
+	}
+	sched, err := nightly.StartSchedule(w, *cfg.Nightly, spec, nil, srv.ObserveJob)
+	if err != nil {
+		ln.Close()
+		return exitError{code: exitUsage, msg: err.Error()}
+	}
+	var catchUp sync.WaitGroup
+	catchUp.Add(1)
+	go func() {
+		defer catchUp.Done()
+		if _, err := nightly.CatchUp(ctx, w, *cfg.Nightly, "catch_up"); err != nil {
+			log.Error("catch-up stopped", "error", err)
+		}
+	}()
+	serveErr := srv.Serve(ctx, ln)
+	catchUp.Wait() // ctx is done: a night under way stops between steps
+	if err := sched.Stop(); err != nil && serveErr == nil {
+		serveErr = err
+	}
+	return serveErr
 }

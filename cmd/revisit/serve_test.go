@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"revisit/synth"
 	"revisit/warehouse"
 )
 
@@ -118,4 +121,138 @@ func TestServeHoldsTheWarehouseAndStopsCleanlyOnSIGTERM(t *testing.T) {
 			t.Errorf("the server's log holds %q", leak)
 		}
 	}
+}
+
+// copyDir copies the files of src into a new folder.
+func copyDir(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			b, _ := os.ReadFile(filepath.Join(src, e.Name()))
+			os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644)
+		}
+	}
+	return dst
+}
+
+// counts reads the warehouse's main row counts.
+func counts(t *testing.T, db string) string {
+	t.Helper()
+	var out string
+	openWarehouse(t, db, func(w *warehouse.Warehouse) {
+		st, err := w.Stats(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = fmt.Sprintf("profiles %d guests %d stays %d feedback %d", st.Profiles, st.Guests, st.Stays, st.Feedback)
+	})
+	return out
+}
+
+// waitFor reads lines of r until one contains want.
+func waitFor(t *testing.T, lines *bufio.Scanner, want string) {
+	t.Helper()
+	for lines.Scan() {
+		if strings.Contains(lines.Text(), want) {
+			return
+		}
+	}
+	t.Fatalf("never saw %q", want)
+}
+
+func TestNightKilledMidwayIsCompletedByTheNextRun(t *testing.T) {
+	inbox, _ := generateHotel(t, "1500")
+	os.Remove(filepath.Join(inbox, synth.ManifestName))
+	reference := copyDir(t, inbox)
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	outbox := filepath.Join(t.TempDir(), "outbox")
+
+	night := revisitProcess("nightly", "--db", db, "--inbox", inbox, "--outbox", outbox, "--as-of", "2026-11-26")
+	stderr, _ := night.StderrPipe()
+	if err := night.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stderr)
+	waitFor(t, lines, "loaded ") // the first file is in: the night is under way
+	night.Process.Signal(syscall.SIGKILL)
+	night.Wait()
+
+	env := map[string]string{"REVISIT_DB": db}
+	code, stdout, errOut := runCLI(t, env, "nightly", "--inbox", inbox, "--outbox", outbox, "--as-of", "2026-11-26", "--json")
+	if code != 0 {
+		t.Fatalf("the next run: %d %s", code, errOut)
+	}
+	if !strings.Contains(stdout, `"succeeded"`) {
+		t.Errorf("the next run: %s", stdout)
+	}
+	if left, _ := filepath.Glob(filepath.Join(inbox, "*.csv")); len(left) != 0 {
+		t.Errorf("files left in the inbox: %d", len(left))
+	}
+	openWarehouse(t, db, func(w *warehouse.Warehouse) {
+		runs, _ := w.JobRuns(t.Context(), 10)
+		var statuses []string
+		for _, r := range runs {
+			statuses = append(statuses, r.Status)
+		}
+		if strings.Join(statuses, " ") != "succeeded interrupted" {
+			t.Errorf("the history: %v", statuses)
+		}
+	})
+	// Nothing lost, nothing twice: the same counts as one clean night.
+	clean := filepath.Join(t.TempDir(), "clean.duckdb")
+	if code, _, errOut := runCLI(t, map[string]string{"REVISIT_DB": clean}, "nightly", "--inbox", reference, "--as-of", "2026-11-26"); code != 0 {
+		t.Fatalf("the clean night: %s", errOut)
+	}
+	if got, want := counts(t, db), counts(t, clean); got != want {
+		t.Errorf("after a killed night: %s\nwant (one clean night): %s", got, want)
+	}
+}
+
+func TestSIGTERMMidNightStopsCleanly(t *testing.T) {
+	inbox, _ := generateHotel(t, "1500")
+	os.Remove(filepath.Join(inbox, synth.ManifestName))
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	outbox := filepath.Join(t.TempDir(), "outbox")
+	server := revisitProcess("serve", "--db", db, "--addr", freeAddr(t), "--inbox", inbox, "--outbox", outbox)
+	stderr, _ := server.StderrPipe()
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer server.Process.Kill()
+	lines := bufio.NewScanner(stderr)
+	waitFor(t, lines, `"msg":"nightly run"`) // the catch-up of last night started
+	started := time.Now()
+	server.Process.Signal(syscall.SIGTERM)
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+	done := make(chan error, 1)
+	go func() { done <- server.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve after SIGTERM mid-night: %v", err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve did not stop within a minute of SIGTERM")
+	}
+	t.Logf("stopped %.1fs after SIGTERM", time.Since(started).Seconds())
+	if warehouse.HasWAL(db) {
+		t.Error("a WAL is left")
+	}
+	if half, _ := filepath.Glob(filepath.Join(outbox, ".writing-*")); len(half) != 0 {
+		t.Errorf("half-written files in the outbox: %v", half)
+	}
+	openWarehouse(t, db, func(w *warehouse.Warehouse) {
+		runs, _ := w.JobRuns(t.Context(), 10)
+		if len(runs) == 0 || runs[0].Status == warehouse.JobRunning {
+			t.Errorf("the stopped night's record: %+v", runs)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,5 +39,28 @@ func TestNightlyRunThroughTheAPIIsRecorded(t *testing.T) {
 			t.Fatal("the run never finished")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestAFailedNightIsABannerOnTheManagersPages(t *testing.T) {
+	h := newHotel(t)
+	ts := h.server(t, Config{Now: afternoon})
+	night := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	id, err := h.w.StartJob(t.Context(), nightly.Job, &night, "schedule", afternoon())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.w.FinishJob(t.Context(), id, "failed", "[]", "analyze: the disk is full", afternoon())
+	_, page := signedIn(t, ts.URL, h.tokens["manager"]).get("/ui/kpis")
+	if !strings.Contains(page, `class="banner"`) || !strings.Contains(page, "the disk is full") || !strings.Contains(page, "2026-11-21") {
+		t.Errorf("no banner for the failed night")
+	}
+	if _, page := signedIn(t, ts.URL, h.tokens["butler B01"]).get("/ui/callbacks"); strings.Contains(page, `class="banner"`) {
+		t.Error("butlers see the banner")
+	}
+	id, _ = h.w.StartJob(t.Context(), nightly.Job, &night, "manual", afternoon())
+	h.w.FinishJob(t.Context(), id, "succeeded", "[]", "", afternoon())
+	if _, page := signedIn(t, ts.URL, h.tokens["manager"]).get("/ui/kpis"); strings.Contains(page, `class="banner"`) {
+		t.Error("the banner outlives a good night")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -276,6 +277,9 @@ func (s *Server) render(c *gin.Context, page string, data uiData) {
 			}
 		}
 		data["Nav"] = nav
+		if t.Role == warehouse.RoleManager || t.Role == warehouse.RoleAdmin {
+			data["Banner"] = s.nightlyBanner(c, lang)
+		}
 	}
 	var buf bytes.Buffer
 	if err := uiTemplates(lang).ExecuteTemplate(&buf, page, data); err != nil {
@@ -305,3 +309,27 @@ func uiLang(c *gin.Context) string {
 }
 
 func (s *Server) tr(c *gin.Context, key string) string { return translate(uiLang(c), key) }
+
+// nightlyBanner is the warning managers and admins see on every page when
+// the last nightly run did not succeed, or none has for two days: the
+// numbers they read are then older than they think.
+func (s *Server) nightlyBanner(c *gin.Context, lang string) string {
+	runs, err := s.wh.JobRuns(c.Request.Context(), 20)
+	if err != nil {
+		return ""
+	}
+	for _, r := range runs {
+		if r.Job != "nightly" || r.Status == warehouse.JobRunning || r.Status == warehouse.JobSkipped {
+			continue
+		}
+		at := r.StartedAt.In(s.loc()).Format("2006-01-02 15:04")
+		if r.Status != warehouse.JobSucceeded {
+			return fmt.Sprintf(translate(lang, "banner.failed"), r.NightText, at, r.Error)
+		}
+		if s.cfg.Now().Sub(r.StartedAt) > 48*time.Hour {
+			return fmt.Sprintf(translate(lang, "banner.stale"), r.NightText)
+		}
+		return ""
+	}
+	return ""
+}

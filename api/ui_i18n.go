@@ -51,6 +51,8 @@ func init() {
 		"common.filter":     {"筛选", "Filter"},
 		"common.all":        {"全部", "All"},
 		"common.request_id": {"请求编号", "Request id"},
+		"banner.failed":     {"夜间处理 %s（%s 开始）失败：%s。以下数据可能不是最新的。", "The nightly run for %s (started %s) failed: %s. The figures below may be out of date."},
+		"banner.stale":      {"夜间处理自 %s 之后未再成功运行，以下数据可能不是最新的。", "The nightly run has not succeeded since %s: the figures below may be out of date."},
 	})
 }
 

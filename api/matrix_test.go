@@ -52,10 +52,12 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/api/v1/jobs", "GET", "/api/v1/jobs", "", [7]int{401, 200, 200, 403, 403, 403, 403}, false},
 		// No nightly pipeline in these servers: the admin is told so.
 		{"/api/v1/jobs/nightly/run", "POST", "/api/v1/jobs/nightly/run", "", [7]int{401, 503, 403, 403, 403, 403, 403}, false},
+		// The shared server has a backup folder; a backup changes no answer but the audit log's length.
+		{"/api/v1/backups", "POST", "/api/v1/backups", "", [7]int{401, 201, 403, 403, 403, 403, 403}, false},
 	}
 
 	shared := exportHotel(t)
-	sharedTS := shared.server(t, Config{Now: afternoon, Import: uploadRules()})
+	sharedTS := shared.server(t, Config{Now: afternoon, Import: uploadRules(), BackupDir: t.TempDir()})
 	covered := map[string]bool{}
 	for _, rc := range cases {
 		if rc.route != "" {

@@ -32,6 +32,9 @@ type Config struct {
 	UploadDir string
 	// Import is how uploads load: the rules of `revisit ingest`.
 	Import warehouse.ImportOptions
+	// BackupDir is the folder POST /api/v1/backups writes into; empty: the
+	// server takes no backups.
+	BackupDir string
 	// Nightly is the nightly pipeline's configuration, for a run started
 	// through the API; nil when the server runs none.
 	Nightly *nightly.Config
@@ -122,6 +125,7 @@ func (s *Server) routes() {
 	v1.GET("/audit", s.allow(warehouse.RoleAdmin), s.listAudit)
 	v1.GET("/jobs", s.allow(warehouse.RoleAdmin, warehouse.RoleManager), s.listJobs)
 	v1.POST("/jobs/nightly/run", s.allow(warehouse.RoleAdmin), s.runNightly)
+	v1.POST("/backups", s.allow(warehouse.RoleAdmin), s.createBackup)
 }
 
 // Serve listens until ctx is cancelled, then stops taking new requests,

@@ -9,11 +9,12 @@ import (
 	"time"
 )
 
-// The audit log records who exported, revealed, assigned, imported or
-// changed a token. It is append-only by construction: this file holds the
-// only statements that touch audit_log, an INSERT and a SELECT; there is no
-// update or delete path anywhere in Revisit, so that an entry, once
-// committed, says what happened for good.
+// The audit log records who exported, revealed, assigned, imported, changed
+// a token or took a backup. It is append-only by construction: this file
+// holds the only statements that touch audit_log, an INSERT and a SELECT
+// (a backup copies every table alike); there is no update or delete path
+// anywhere in Revisit, so that an entry, once committed, says what happened
+// for good.
 
 // Audit actions. Callers may log others; these are the ones Revisit writes.
 const (
@@ -23,6 +24,7 @@ const (
 	AuditImport      = "import"
 	AuditTokenCreate = "token_create"
 	AuditTokenRevoke = "token_revoke"
+	AuditBackup      = "backup"
 )
 
 // AuditEntry is one row of the audit log. Filter and Target describe what

@@ -375,7 +375,7 @@ func writeIssue(c *csvRow, importID int64, is *ingest.Issue) {
 // csvColumns describes table's columns for read_csv: {'name': 'TYPE', …}.
 func csvColumns(ctx context.Context, conn *sql.Conn, table string) (string, error) {
 	rows, err := conn.QueryContext(ctx, `SELECT column_name, data_type FROM information_schema.columns
-		WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position`, table)
+		WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = ? ORDER BY ordinal_position`, table)
 	if err != nil {
 		return "", fmt.Errorf("columns of %s: %w", table, err)
 	}

@@ -32,10 +32,13 @@ var commands = []command{
 	{"rejects", "list rejected rows with their reasons, for fixing the source", runRejects},
 	{"analyze", "compute guest metrics, lifetime models, the backtest and revisit targets", runAnalyze},
 	{"export", "write an analysed day's guests or revisit targets as CSV, XLSX or JSON", runExport},
+	{"backup", "write a consistent copy of the warehouse, through the server when it holds it", runBackup},
+	{"restore", "make a new warehouse from a backup, after checking it against its manifest", runRestore},
 	{"callbacks", "the 24-hour callback list: generate, list, attempt, assign, escalate, sla", runCallbacks},
 	{"token", "API tokens for the HTTP server: create, list, revoke", runToken},
 	{"nightly", "run the nightly pipeline now: a night, or the nights missed", runNightly},
 	{"serve", "serve the API, the pages and the nightly schedule over HTTP", runServe},
+	{"health", "exit 0 when a running server answers /livez: the image's health check", runHealth},
 	{"generate", "write a realistic synthetic hotel's export files", runGenerate},
 }
 

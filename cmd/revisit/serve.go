@@ -40,6 +40,7 @@ taking requests, lets those in flight finish, stops a night between steps
 	fs.IntVar(&cfg.RatePerMinute, "rate", 600, "requests a minute per token")
 	fs.StringVar(&inbox, "inbox", envOr(e, "REVISIT_INBOX", ""), "folder the nightly run loads new export files from (env REVISIT_INBOX; empty: none)")
 	fs.StringVar(&outbox, "outbox", envOr(e, "REVISIT_OUTBOX", ""), "folder the nightly run writes the day's workbooks to (env REVISIT_OUTBOX; empty: none)")
+	fs.StringVar(&cfg.BackupDir, "backup-dir", envOr(e, "REVISIT_BACKUP_DIR", ""), "folder POST /api/v1/backups writes backups into (env REVISIT_BACKUP_DIR; empty: none)")
 	fs.StringVar(&spec, "nightly", envOr(e, "REVISIT_NIGHTLY", nightly.DefaultSpec), `when the nightly run starts, a cron expression in the hotel's time (env REVISIT_NIGHTLY); "off" for none`)
 	if err := parseFlags(fs, args); err != nil {
 		return err

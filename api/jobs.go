@@ -61,9 +61,13 @@ func (s *Server) runNightly(c *gin.Context) {
 		abort(c, http.StatusConflict, nightly.ErrBusy.Error())
 		return
 	}
+	// The run outlives the request: its context is taken now (gin reuses
+	// the request's Context once the handler returns) and not cancelled
+	// with it.
+	ctx := context.WithoutCancel(c.Request.Context())
 	go func() {
 		started := time.Now()
-		_, err := nightly.Run(context.WithoutCancel(c.Request.Context()), s.wh, cfg, night, "manual")
+		_, err := nightly.Run(ctx, s.wh, cfg, night, "manual")
 		s.ObserveJob(nightly.Job, time.Since(started), err)
 	}()
 	c.JSON(http.StatusAccepted, gin.H{"night": night.Format(time.DateOnly), "status": "started"})

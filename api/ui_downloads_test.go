@@ -7,7 +7,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,14 +26,7 @@ type dlBrowser struct {
 // dlSignIn signs in with a token through the sign-in form.
 func dlSignIn(t *testing.T, base, token string) *dlBrowser {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	b := &dlBrowser{t: t, base: base, c: &http.Client{Jar: jar}}
-	res, body := b.send(http.MethodPost, "/ui/login", "application/x-www-form-urlencoded",
-		strings.NewReader(url.Values{"token": {token}}.Encode()))
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("sign-in: %d %s", res.StatusCode, body)
-	}
-	return b
+	return &dlBrowser{t: t, base: base, c: signedIn(t, base, token).http}
 }
 
 func (b *dlBrowser) send(method, path, contentType string, body io.Reader) (*http.Response, []byte) {
@@ -77,18 +69,6 @@ func (b *dlBrowser) upload(csrf string, files [][2]string) (*http.Response, stri
 	mw.Close()
 	res, body := b.send(http.MethodPost, "/ui/imports", mw.FormDataContentType(), &buf)
 	return res, string(body)
-}
-
-var dlCSRFField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-// dlCSRF is the CSRF token of a page's forms.
-func dlCSRF(t *testing.T, page string) string {
-	t.Helper()
-	m := dlCSRFField.FindStringSubmatch(page)
-	if m == nil {
-		t.Fatal("the page has no CSRF field")
-	}
-	return html.UnescapeString(m[1])
 }
 
 // dlCardSeen is what the downloads page shows of one export.

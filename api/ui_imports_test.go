@@ -52,7 +52,7 @@ func TestUIImportUploadsWithCSRFAndShowsWhatLoaded(t *testing.T) {
 		t.Fatalf("a refused upload loaded %d files", n-before)
 	}
 
-	res, page = admin.upload(dlCSRF(t, page), impFiles)
+	res, page = admin.upload(csrfOf(t, page), impFiles)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("upload: %d\n%s", res.StatusCode, page)
 	}
@@ -116,11 +116,11 @@ func TestUIImportUploadsWithCSRFAndShowsWhatLoaded(t *testing.T) {
 	}
 
 	// The same bytes again: skipped, and said so.
-	_, page = admin.upload(dlCSRF(t, page), impFiles)
+	_, page = admin.upload(csrfOf(t, page), impFiles)
 	if !strings.Contains(page, "已跳过") || importCount(t, h) != before+2 {
 		t.Errorf("a second upload of the same files is not skipped")
 	}
-	res, page = admin.upload(dlCSRF(t, page), nil)
+	res, page = admin.upload(csrfOf(t, page), nil)
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(page, "请选择至少一个文件") {
 		t.Errorf("an upload without files: %d", res.StatusCode)
 	}
@@ -136,7 +136,7 @@ func TestUIImportIsForAdminsOnly(t *testing.T) {
 		if res.StatusCode != http.StatusForbidden || strings.Contains(page, "roster.csv") {
 			t.Errorf("%s opens the imports page: %d", who, res.StatusCode)
 		}
-		res, _ = b.upload(dlCSRF(t, page), impFiles) // the refusal's own sign-out form has the session's token
+		res, _ = b.upload(csrfOf(t, page), impFiles) // the refusal's own sign-out form has the session's token
 		if res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s uploads: %d", who, res.StatusCode)
 		}
@@ -158,7 +158,7 @@ func TestUIImportPagesTheListOfImports(t *testing.T) {
 	for i := range importsShown {
 		files = append(files, [2]string{fmt.Sprintf("g%02d.csv", i), fmt.Sprintf("客户编号,姓名\nP%d,王五\n", i)})
 	}
-	if res, page := admin.upload(dlCSRF(t, page), files); res.StatusCode != http.StatusOK {
+	if res, page := admin.upload(csrfOf(t, page), files); res.StatusCode != http.StatusOK {
 		t.Fatalf("upload: %d\n%s", res.StatusCode, page)
 	}
 	_, page = admin.get("/ui/imports")
@@ -180,7 +180,7 @@ func TestUIImportOversizedUploadIsRefused(t *testing.T) {
 	ts := h.server(t, Config{BodyLimit: 64 << 10, UploadLimit: 1 << 20, Import: uploadRules()})
 	admin := dlSignIn(t, ts.URL, h.tokens["admin"])
 	_, page := admin.get("/ui/imports")
-	csrf := dlCSRF(t, page)
+	csrf := csrfOf(t, page)
 
 	// Within the upload limit, past the limit of other bodies: loaded.
 	var big strings.Builder

@@ -5,10 +5,8 @@ import (
 	"html"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -20,17 +18,7 @@ import (
 // the session cookie.
 func teamBrowser(t *testing.T, h *hotel, ts *httptest.Server, who string) *http.Client {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar}
-	res, err := client.PostForm(ts.URL+"/ui/login", url.Values{"token": {h.tokens[who]}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("sign in as %s: %d", who, res.StatusCode)
-	}
-	return client
+	return signedIn(t, ts.URL, h.tokens[who]).http
 }
 
 // teamGet fetches a page and returns the final answer and its text (its
@@ -55,18 +43,6 @@ func teamPost(t *testing.T, client *http.Client, url string, form url.Values) (*
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res, html.UnescapeString(string(b))
-}
-
-var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-// teamCSRF reads the form token from a page, as a browser would send it.
-func teamCSRF(t *testing.T, page string) string {
-	t.Helper()
-	m := csrfInput.FindStringSubmatch(page)
-	if m == nil {
-		t.Fatal("no CSRF field on the page")
-	}
-	return m[1]
 }
 
 // listed says which of the hotel's tasks (by owner) the board shows.
@@ -122,7 +98,7 @@ func TestUITeamIsForLeadsOnly(t *testing.T) {
 		t.Errorf("a butler on /ui/team: %d, want 403", res.StatusCode)
 	}
 	_, own := teamGet(t, butler, ts.URL+"/ui/")
-	form := url.Values{"csrf": {teamCSRF(t, own)}, "version": {"1"}, "to": {"B01"}, "reason": {"mine now"}}
+	form := url.Values{"csrf": {csrfOf(t, own)}, "version": {"1"}, "to": {"B01"}, "reason": {"mine now"}}
 	if res, _ := teamPost(t, butler, ts.URL+"/ui/team/"+itoa(h.taskOf["B02"])+"/assign", form); res.StatusCode != http.StatusForbidden {
 		t.Errorf("a butler reassigning: %d, want 403", res.StatusCode)
 	}
@@ -137,7 +113,7 @@ func TestUITeamReassignWithCSRF(t *testing.T) {
 	lead := teamBrowser(t, h, ts, "lead B09")
 	_, page := teamGet(t, lead, ts.URL+"/ui/team?owner=B01&lang=en")
 	id := h.taskOf["B01"]
-	form := url.Values{"csrf": {teamCSRF(t, page)}, "version": {"1"}, "to": {"B02"}, "reason": {"B01 is off sick"}, "back": {"owner=B01"}}
+	form := url.Values{"csrf": {csrfOf(t, page)}, "version": {"1"}, "to": {"B02"}, "reason": {"B01 is off sick"}, "back": {"owner=B01"}}
 	res, after := teamPost(t, lead, ts.URL+"/ui/team/"+itoa(id)+"/assign", form)
 	if res.StatusCode != 200 || res.Request.URL.Path != "/ui/team" {
 		t.Fatalf("reassign: %d at %s", res.StatusCode, res.Request.URL)
@@ -209,7 +185,7 @@ func TestUITeamReassignRefusalsAreShownOnThePage(t *testing.T) {
 			ts := h.server(t, Config{Now: tc.now})
 			lead := teamBrowser(t, h, ts, "lead B09")
 			_, page := teamGet(t, lead, ts.URL+"/ui/team?lang=en")
-			form := url.Values{"csrf": {teamCSRF(t, page)}, "version": {tc.version}, "to": {tc.to}, "reason": {tc.reason}}
+			form := url.Values{"csrf": {csrfOf(t, page)}, "version": {tc.version}, "to": {tc.to}, "reason": {tc.reason}}
 			res, body := teamPost(t, lead, ts.URL+"/ui/team/"+tc.task+"/assign", form)
 			if res.StatusCode != tc.status || !strings.Contains(body, tc.message) {
 				t.Errorf("%d, want %d with %q", res.StatusCode, tc.status, tc.message)
@@ -231,7 +207,7 @@ func TestUITeamReassignRefusalsAreShownOnThePage(t *testing.T) {
 	if !strings.Contains(page, "already called: under first-responder responsibility") {
 		t.Error("the board does not warn that the called task stays its owner's")
 	}
-	form := url.Values{"csrf": {teamCSRF(t, page)}, "version": {"2"}, "to": {"B02"}, "reason": {"r"}}
+	form := url.Values{"csrf": {csrfOf(t, page)}, "version": {"2"}, "to": {"B02"}, "reason": {"r"}}
 	res, body := teamPost(t, lead, ts.URL+"/ui/team/"+b01+"/assign", form)
 	if res.StatusCode != 409 || !strings.Contains(body, "B01 has already called (1 attempts)") {
 		t.Errorf("after a call: %d", res.StatusCode)

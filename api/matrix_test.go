@@ -39,6 +39,9 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/api/v1/guests/:id", "GET", "/api/v1/guests/G1", "", [7]int{401, 200, 200, 200, 200, 404, 200}, false},
 		{"/api/v1/guests/:id/reveal-contact", "POST", "/api/v1/guests/G1/reveal-contact", `{"reason":"callback"}`,
 			[7]int{401, 200, 403, 403, 200, 404, 200}, false},
+		// A dry run: the shared fixture keeps its guest, the audit log grows.
+		{"/api/v1/guests/:id/forget", "POST", "/api/v1/guests/G1/forget", `{"dry_run":true}`,
+			[7]int{401, 200, 403, 403, 403, 403, 403}, false},
 		{"/api/v1/kpis", "GET", "/api/v1/kpis", "", [7]int{401, 200, 200, 403, 403, 403, 403}, false},
 		{"/api/v1/exports/:file", "GET", "/api/v1/exports/targets.xlsx", "", [7]int{401, 200, 200, 200, 403, 403, 403}, false},
 		{"", "GET", "/api/v1/exports/guests.csv", "", [7]int{401, 200, 200, 200, 403, 403, 403}, false},

@@ -212,7 +212,11 @@ func (w *Warehouse) loadKind(ctx context.Context, conn *sql.Conn, pf plannedFile
 	case ingest.KindRoster:
 		return streamRows(ctx, conn, w.path, pf, importID, rosterLoader, opt)
 	case ingest.KindGuests:
-		return streamRows(ctx, conn, w.path, pf, importID, profileLoader, opt)
+		sup, err := loadSuppressions(ctx, conn)
+		if err != nil {
+			return loadStats{}, err
+		}
+		return streamRows(ctx, conn, w.path, pf, importID, profileLoader(sup), opt)
 	case ingest.KindStays:
 		return streamRows(ctx, conn, w.path, pf, importID, stayLoader(ix), opt)
 	case ingest.KindFeedback:

@@ -16,6 +16,9 @@ type guestIndex struct {
 	byMobile map[string]string // mobile (E.164) → smallest profile id with it
 	byMember map[string]string // member number → smallest profile id with it
 	butlers  map[string]string // staff id or name → staff id
+	// suppressed are the digests of forgotten guests' keys: rows naming
+	// them are refused (privacy.go).
+	suppressed suppressionSet
 }
 
 func (w *Warehouse) loadGuestIndex(ctx context.Context) (*guestIndex, error) {
@@ -46,6 +49,9 @@ func (w *Warehouse) loadGuestIndex(ctx context.Context) (*guestIndex, error) {
 			UNION ALL SELECT staff_id, staff_id FROM butlers`, func(k, id string) {
 			ix.butlers[k] = id
 		})
+	}
+	if err == nil {
+		ix.suppressed, err = loadSuppressions(ctx, w.db)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: load guest index: %w", err)

@@ -39,31 +39,48 @@ var rosterLoader = kindLoader[ingest.ButlerRow]{
 	},
 }
 
-var profileLoader = kindLoader[ingest.ProfileRow]{
-	table:    "profiles",
-	validate: (*ingest.Validator).Profile,
-	writeRow: func(c *csvRow, importID int64, r *ingest.ProfileRow) {
-		c.int(importID)
-		c.int(int64(r.Line))
-		c.str(r.ProfileID)
-		c.str(r.Name)
-		c.str(r.Title)
-		c.str(r.Mobile)
-		c.bool(r.Mobile != "" && r.MobileIsMobile)
-		c.str(r.IDHash)
-		c.str(r.IDLast4)
-		c.str(r.MemberNo)
-		c.str(r.VIPLevel)
-		c.str(r.WeChat)
-		c.str(r.Email)
-		c.str(r.Gender)
-		c.date(r.Birthday)
-		c.str(r.Preferences)
-		c.boolPtr(r.Marketing)
-		c.bool(r.DoNotCall)
-		c.timePtr(r.CreatedAt)
-		c.str(r.DedicatedButler)
-	},
+// profileLoader refuses the profiles of forgotten guests (sup); with none,
+// a row costs nothing more.
+func profileLoader(sup suppressionSet) kindLoader[ingest.ProfileRow] {
+	kl := kindLoader[ingest.ProfileRow]{
+		table:    "profiles",
+		validate: (*ingest.Validator).Profile,
+		writeRow: writeProfile,
+	}
+	if len(sup) > 0 {
+		kl.resolve = func(r *ingest.ProfileRow, issues []ingest.Issue) ([]ingest.Issue, bool) {
+			if f, ok := sup.match(suppressedKey{"profile_id", ingest.FGuestID, r.ProfileID},
+				suppressedKey{"mobile", ingest.FMobile, r.Mobile}, suppressedKey{"id_number", ingest.FIDNumber, r.IDHash},
+				suppressedKey{"member_no", ingest.FMemberNo, r.MemberNo}); ok {
+				return suppressedRow(r.Line, f), false
+			}
+			return issues, true
+		}
+	}
+	return kl
+}
+
+func writeProfile(c *csvRow, importID int64, r *ingest.ProfileRow) {
+	c.int(importID)
+	c.int(int64(r.Line))
+	c.str(r.ProfileID)
+	c.str(r.Name)
+	c.str(r.Title)
+	c.str(r.Mobile)
+	c.bool(r.Mobile != "" && r.MobileIsMobile)
+	c.str(r.IDHash)
+	c.str(r.IDLast4)
+	c.str(r.MemberNo)
+	c.str(r.VIPLevel)
+	c.str(r.WeChat)
+	c.str(r.Email)
+	c.str(r.Gender)
+	c.date(r.Birthday)
+	c.str(r.Preferences)
+	c.boolPtr(r.Marketing)
+	c.bool(r.DoNotCall)
+	c.timePtr(r.CreatedAt)
+	c.str(r.DedicatedButler)
 }
 
 func stayLoader(ix *guestIndex) kindLoader[stayRec] {
@@ -74,6 +91,11 @@ func stayLoader(ix *guestIndex) kindLoader[stayRec] {
 			return stayRec{StayRow: r}, issues, ok
 		},
 		resolve: func(r *stayRec, issues []ingest.Issue) ([]ingest.Issue, bool) {
+			if f, ok := ix.suppressed.match(suppressedKey{"profile_id", ingest.FGuestID, r.GuestID},
+				suppressedKey{"mobile", ingest.FMobile, r.Mobile}, suppressedKey{"member_no", ingest.FMemberNo, r.MemberNo},
+				suppressedKey{"stay_id", ingest.FStayID, r.StayID}); ok {
+				return suppressedRow(r.Line, f), false
+			}
 			id, by, ok := ix.profile(r.GuestID, r.Mobile, r.MemberNo)
 			if !ok {
 				f, v := namedBy(r.GuestID, r.Mobile, r.MemberNo)
@@ -114,6 +136,11 @@ func feedbackLoader(ix *guestIndex) kindLoader[feedbackRec] {
 			return feedbackRec{FeedbackRow: r}, issues, ok
 		},
 		resolve: func(r *feedbackRec, issues []ingest.Issue) ([]ingest.Issue, bool) {
+			if f, ok := ix.suppressed.match(suppressedKey{"profile_id", ingest.FGuestID, r.GuestID},
+				suppressedKey{"mobile", ingest.FMobile, r.Mobile}, suppressedKey{"stay_id", ingest.FStayID, r.StayID},
+				suppressedKey{"form_id", ingest.FFormID, r.FormID}); ok {
+				return suppressedRow(r.Line, f), false
+			}
 			// A stay id or a room and date are resolved in SQL after the load;
 			// a guest id or mobile can be resolved here.
 			if id, by, ok := ix.profile(r.GuestID, r.Mobile, ""); ok {

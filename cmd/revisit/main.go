@@ -36,6 +36,8 @@ var commands = []command{
 	{"restore", "make a new warehouse from a backup, after checking it against its manifest", runRestore},
 	{"callbacks", "the 24-hour callback list: generate, list, attempt, assign, escalate, sla", runCallbacks},
 	{"token", "API tokens for the HTTP server: create, list, revoke", runToken},
+	{"forget", "delete one guest's personal data on request, and keep them from coming back", runForget},
+	{"retention", "anonymise the guests inactive for longer than the retention period", runRetention},
 	{"nightly", "run the nightly pipeline now: a night, or the nights missed", runNightly},
 	{"serve", "serve the API, the pages and the nightly schedule over HTTP", runServe},
 	{"health", "exit 0 when a running server answers /livez: the image's health check", runHealth},

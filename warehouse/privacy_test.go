@@ -1,0 +1,248 @@
+package warehouse
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// privacyFiles are a small hotel's exports: 张伟 is two profiles (G1, G7)
+// joined by a mobile, with two stays, a complaint, a callback with a note,
+// a marketing contact and an analysis row. extra rows are appended to each
+// file, as the next night's export would bring them.
+func privacyFiles(t *testing.T, dir string, extra ...[3]string) []string {
+	t.Helper()
+	g := []string{"客户编号,姓名,手机,证件号码,会员卡号,微信,邮箱,生日,喜好,建档日期",
+		"G1,张伟,13812345678,11010519491231002X,M8801,zhangwei88,zw@example.com,1980-05-06,高楼层无烟房,2024-01-02",
+		"G7,张伟,+86 138 1234 5678,,,,,,,2025-03-04",
+		"G2,李娜,13900002222,,,,,,,2024-05-06",
+		"G3,王芳,13900003333,,,,,,,2019-01-01"}
+	s := []string{"单号,客户编号,消费场所,到店时间,离店时间,消费金额,房号,管家",
+		"S1,G1,客房,2025-01-10 15:00,2025-01-12 11:00,\"1,280.00\",1808,B01",
+		"S2,G7,餐饮,2025-06-01 18:00,2025-06-01 20:00,300,,B02",
+		"S3,G2,客房,2025-06-01 15:00,2025-06-02 11:00,500,1206,B02",
+		"S4,G3,客房,2019-02-01 15:00,2019-02-02 11:00,400,1101,B02"}
+	f := []string{"表单号,单号,客户编号,手机,总体满意度,推荐意愿,意见建议,投诉",
+		"F1,S2,,,2,3,菜太咸了不好吃,房间有异味",
+		"F2,S3,,,5,10,很好,",
+		"F3,,,13812345678,4,8,早餐丰富,"}
+	for _, e := range extra {
+		g, s, f = append(g, e[0]), append(s, e[1]), append(f, e[2])
+	}
+	return []string{
+		writeFile(t, dir, "guests.csv", csvLines(g...)),
+		writeFile(t, dir, "stays.csv", csvLines(s...)),
+		writeFile(t, dir, "feedback.csv", csvLines(f...)),
+	}
+}
+
+// privacyHotel loads privacyFiles and adds what the day's work leaves: a
+// callback with a note, a recovery case, a marketing contact, metrics and
+// a target.
+func privacyHotel(t *testing.T) (*Warehouse, []string) {
+	t.Helper()
+	w := openTemp(t)
+	files := privacyFiles(t, t.TempDir())
+	importAll(t, w, testOptions(), files...)
+	ctx := context.Background()
+	dep := hotelTime("2025-06-01 20:00")
+	task := seedTask(t, w, "G1", "B02", dep)
+	for _, q := range []string{
+		`UPDATE callback_tasks SET stay_ids = 'S2' WHERE guest_id = 'G1'`,
+		`INSERT INTO callback_events (event_id, task_id, event_at, kind, actor, owner, note)
+			VALUES (100, ` + itoaTest(task) + `, TIMESTAMPTZ '2025-06-02 10:00:00+08', 'attempt', 'B02', 'B02', '张伟说房间有异味，手机13812345678')`,
+		`INSERT INTO recovery_cases VALUES (1, ` + itoaTest(task) + `, 'G1', 'B02', 'housekeeping',
+			TIMESTAMPTZ '2025-06-02 10:00:00+08', TIMESTAMPTZ '2025-06-03 10:00:00+08', 'open', NULL, NULL, 1)`,
+		`INSERT INTO guest_metrics (as_of, guest_id, visits, first_visit, last_visit, recency_days, age_days, days_since_last,
+			anniversary, total_spend_cents, mean_spend_cents, r_score, f_score, m_score, segment)
+			SELECT DATE '2025-06-10', guest_id, 2, DATE '2025-01-12', DATE '2025-06-01', 140, 149, 9, false, 158000, 79000, 5, 5, 5, 'loyal'
+			FROM guests`,
+		`INSERT INTO targets VALUES (DATE '2025-06-10', 'G1', 'due', 0.9, DATE '2025-07-01', 'B01', 'room', '高楼层无烟房', '张伟 常客', 'regular')`,
+	} {
+		if _, err := w.DB().ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", firstLine(q), err)
+		}
+	}
+	if err := w.RecordContact(ctx, "G1", dep, "wechat", "spring"); err != nil {
+		t.Fatal(err)
+	}
+	return w, files
+}
+
+func itoaTest(n int64) string { return fmtAny(n) }
+
+// traces are what must not be found anywhere once 张伟 is forgotten.
+var traces = []string{"张伟", "13812345678", "+8613812345678", "138****5678", "+86138****5678", "zhangwei88",
+	"zw@example.com", "M8801", "002X", "高楼层无烟房", "房间有异味", "菜太咸了不好吃", "早餐丰富"}
+
+// idTraces are the PMS ids of 张伟's profiles, stays and forms: allowed in
+// the append-only audit log only (entries written before the deletion).
+var idTraces = []string{"G1", "G7", "S1", "S2", "F1", "F3"}
+
+// scanText returns "table.column: value" for every VARCHAR (or VARCHAR[])
+// value of every table that contains one of needles.
+func scanText(t *testing.T, w *Warehouse, needles []string, skip map[string]bool) []string {
+	t.Helper()
+	cols := queryStrings(t, w, `SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = 'main' AND (data_type = 'VARCHAR' OR data_type = 'VARCHAR[]') ORDER BY 1, 2`)
+	var found []string
+	for _, tc := range cols {
+		table, col, _ := strings.Cut(tc, "|")
+		if skip[table] {
+			continue
+		}
+		for _, v := range queryStrings(t, w, `SELECT DISTINCT CAST("`+col+`" AS VARCHAR) FROM "`+table+`" WHERE "`+col+`" IS NOT NULL`) {
+			for _, n := range needles {
+				if v == n || (len(n) > 3 && strings.Contains(v, n)) {
+					found = append(found, table+"."+col+": "+v)
+				}
+			}
+		}
+	}
+	return found
+}
+
+func forgetAudit() AuditEntry {
+	return AuditEntry{At: time.Now(), Actor: "dpo", Role: RoleAdmin, ClientIP: "127.0.0.1"}
+}
+
+// kpiFacts are the totals the KPIs are made of, which a deletion keeps.
+func kpiFacts(t *testing.T, w *Warehouse) []string {
+	return queryStrings(t, w, `SELECT (SELECT count(*) FROM stays), (SELECT sum(spend_cents) FROM stays),
+		(SELECT count(*) FROM feedback), (SELECT count(*) FILTER (WHERE complaint) FROM feedback),
+		(SELECT round(avg(overall), 3) FROM feedback), (SELECT count(*) FROM callback_tasks),
+		(SELECT count(*) FROM callback_events), (SELECT count(DISTINCT guest_id) FROM guest_visits(TIMESTAMPTZ '2030-01-01 00:00:00+00'))`)
+}
+
+func TestForgetGuestLeavesNoTraceAndSurvivesReimport(t *testing.T) {
+	ctx := context.Background()
+	w, files := privacyHotel(t)
+	before := kpiFacts(t, w)
+	if found := scanText(t, w, traces, nil); len(found) == 0 {
+		t.Fatal("the fixture holds none of the traces: the scan would prove nothing")
+	}
+
+	dry, err := w.ForgetGuest(ctx, "G7", true, forgetAudit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := scanText(t, w, traces, nil); len(got) == 0 {
+		t.Fatal("a dry run removed data")
+	}
+	if got := kpiFacts(t, w); strings.Join(got, ";") != strings.Join(before, ";") {
+		t.Fatalf("a dry run changed the facts: %v, was %v", got, before)
+	}
+
+	rep, err := w.ForgetGuest(ctx, "G7", false, forgetAudit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dry.DryRun = false
+	if dry != rep {
+		t.Errorf("dry run reported %+v, the deletion %+v", dry, rep)
+	}
+	want := ForgetReport{Pseudonym: "DEL-1", Guests: 1, Profiles: 2, Stays: 2, Feedback: 2, CallbackTasks: 1,
+		CallbackEvents: 1, RecoveryCases: 1, MarketingContacts: 1, GuestMetrics: 1, Targets: 1, IdentityLinks: 1,
+		Suppressions: rep.Suppressions, Rejects: rep.Rejects}
+	want.total()
+	if rep != want {
+		t.Errorf("report %+v, want %+v", rep, want)
+	}
+	if rep.Suppressions != 9 { // G1 G7, S1 S2, F1 F3, one mobile, one ID hash, one member number
+		t.Errorf("%d suppressions, want 9", rep.Suppressions)
+	}
+
+	if found := scanText(t, w, traces, nil); len(found) > 0 {
+		t.Errorf("personal data left after the deletion:\n%s", strings.Join(found, "\n"))
+	}
+	if found := scanText(t, w, idTraces, map[string]bool{"audit_log": true}); len(found) > 0 {
+		t.Errorf("the guest's ids left outside the audit log:\n%s", strings.Join(found, "\n"))
+	}
+	if got := kpiFacts(t, w); strings.Join(got, ";") != strings.Join(before, ";") {
+		t.Errorf("the KPIs' facts changed: %v, was %v", got, before)
+	}
+	audit := queryStrings(t, w, `SELECT action, target, filter, rows FROM audit_log
+		WHERE action LIKE 'forget%' ORDER BY entry_id`)
+	wantAudit := []string{"forget_dry_run|G7|dry_run=true|" + fmtAny(rep.Rows), "forget|DEL-1|dry_run=false|" + fmtAny(rep.Rows)}
+	if strings.Join(audit, ";") != strings.Join(wantAudit, ";") {
+		t.Errorf("audit %v, want %v", audit, wantAudit)
+	}
+	if _, err := w.ForgetGuest(ctx, "G1", false, forgetAudit()); !errors.Is(err, ErrNotFound) {
+		t.Errorf("forgetting a forgotten guest again: %v, want ErrNotFound", err)
+	}
+
+	// The same files again are skipped as loaded; the next night's export
+	// with the same rows and a new guest's is refused row by row.
+	for _, r := range importAll(t, w, testOptions(), files...) {
+		if r.Status != StatusSkipped {
+			t.Errorf("%s: %s, want skipped", r.Path, r.Status)
+		}
+	}
+	next := privacyFiles(t, t.TempDir(), [3]string{
+		"G9,赵敏,13900009999,,,,,,,2025-06-01",
+		"S9,G9,客房,2025-06-05 15:00,2025-06-06 11:00,600,1402,B01",
+		"F9,S9,,,5,9,不错,"})
+	opt := testOptions()
+	opt.RejectThreshold = 1
+	res := importAll(t, w, opt, next...)
+	for name, want := range map[string][2]int64{"guests.csv": {3, 2}, "stays.csv": {3, 2}, "feedback.csv": {2, 2}} {
+		r := resultByName(t, res, name)
+		if r.Status != StatusLoaded || r.Loaded != want[0] || r.Rejected != want[1] {
+			t.Errorf("%s: %s, %d loaded, %d rejected; want %d loaded, %d rejected", name, r.Status, r.Loaded, r.Rejected, want[0], want[1])
+		}
+	}
+	if got := queryInt(t, w, "SELECT count(*) FROM rejects WHERE reason = 'SUPPRESSED' AND value_masked IS NULL"); got != 6 {
+		t.Errorf("%d SUPPRESSED rejects without a value, want 6", got)
+	}
+	if found := scanText(t, w, traces, nil); len(found) > 0 {
+		t.Errorf("the re-import brought the guest back:\n%s", strings.Join(found, "\n"))
+	}
+	if got := queryStrings(t, w, "SELECT guest_id FROM guests ORDER BY 1"); strings.Join(got, ",") != "DEL-1,G2,G3,G9" {
+		t.Errorf("guests after the re-import: %v", got)
+	}
+}
+
+func TestAnonymiseInactiveKeepsAggregates(t *testing.T) {
+	ctx := context.Background()
+	w, _ := privacyHotel(t)
+	before := kpiFacts(t, w)
+	cutoff := hotelTime("2022-06-01 00:00") // G3's last stay was in 2019
+	dry, err := w.AnonymiseInactive(ctx, cutoff, true, forgetAudit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, w, "SELECT count(*) FROM profiles WHERE profile_id = 'G3' AND name = '王芳'"); n != 1 {
+		t.Fatal("a dry run anonymised")
+	}
+	rep, err := w.AnonymiseInactive(ctx, cutoff, false, forgetAudit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dry.DryRun = false
+	if dry != rep || rep.Guests != 1 || rep.Stays != 1 || rep.Profiles != 1 || rep.Suppressions != 0 {
+		t.Errorf("report %+v, dry run %+v", rep, dry)
+	}
+	if found := scanText(t, w, []string{"王芳", "+8613900003333", "G3", "S4"}, map[string]bool{"audit_log": true}); len(found) > 0 {
+		t.Errorf("personal data left:\n%s", strings.Join(found, "\n"))
+	}
+	if got := kpiFacts(t, w); strings.Join(got, ";") != strings.Join(before, ";") {
+		t.Errorf("aggregates changed: %v, was %v", got, before)
+	}
+	if n := queryInt(t, w, "SELECT count(*) FROM profiles WHERE name IN ('张伟', '李娜')"); n != 3 {
+		t.Errorf("active guests lost their profiles: %d left", n)
+	}
+	// Anonymised guests are not anonymised again.
+	again, err := w.AnonymiseInactive(ctx, cutoff, false, forgetAudit())
+	if err != nil || again.Guests != 0 {
+		t.Errorf("second run: %+v, %v", again, err)
+	}
+	// No suppression: the guest comes back as new with a new export.
+	dir := t.TempDir()
+	g := writeFile(t, dir, "g3.csv", csvLines("客户编号,姓名,手机,建档日期", "G3,王芳,13900003333,2026-01-01"))
+	importAll(t, w, testOptions(), g)
+	if n := queryInt(t, w, "SELECT count(*) FROM guests WHERE guest_id = 'G3'"); n != 1 {
+		t.Error("a returning anonymised guest was not welcomed back")
+	}
+}

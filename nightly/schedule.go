@@ -2,6 +2,7 @@ package nightly
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -58,10 +59,7 @@ func StartSchedule(wh *warehouse.Warehouse, cfg Config, spec string, clock clock
 	}
 	escalate := func() {
 		started := time.Now()
-		_, _, err := wh.Escalate(ctx, cfg.Now(), 0, 0)
-		if err != nil {
-			cfg.Log.Error("escalation failed", "error", err)
-		}
+		err := Escalate(ctx, wh, cfg, "schedule")
 		observe(EscalationJob, time.Since(started), err)
 	}
 	if _, err := s.NewJob(gocron.CronJob(spec, false), gocron.NewTask(nightly), gocron.WithName(Job),
@@ -83,4 +81,27 @@ func StartSchedule(wh *warehouse.Warehouse, cfg Config, spec string, clock clock
 func (s *Schedule) Stop() error {
 	s.cancel()
 	return s.s.Shutdown()
+}
+
+// Escalate marks the callbacks at risk and escalates the overdue ones to
+// their leads, as a recorded run of the escalation job.
+func Escalate(ctx context.Context, wh *warehouse.Warehouse, cfg Config, trigger string) error {
+	cfg = cfg.withDefaults()
+	id, err := wh.StartJob(ctx, EscalationJob, nil, trigger, cfg.Now())
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	atRisk, escalated, err := wh.Escalate(ctx, cfg.Now(), 0, 0)
+	status, errText := warehouse.JobSucceeded, ""
+	if err != nil {
+		status, errText = warehouse.JobFailed, err.Error()
+		cfg.Log.Error("escalation failed", "error", err)
+	}
+	steps, _ := json.Marshal([]Step{{Name: "escalate", MS: time.Since(started).Milliseconds(),
+		Counts: map[string]int64{"at_risk": int64(atRisk), "escalated": int64(escalated)}, Error: errText}})
+	if ferr := wh.FinishJob(context.WithoutCancel(ctx), id, status, string(steps), errText, cfg.Now()); ferr != nil {
+		return errors.Join(err, ferr)
+	}
+	return err
 }

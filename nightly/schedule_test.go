@@ -2,6 +2,7 @@ package nightly
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -58,6 +59,17 @@ func TestScheduleFiresAtTwoInTheHotelsZoneOnAUTCMachine(t *testing.T) {
 	}
 	r := runs(t, w)
 	if len(r) != 1 || r[0].NightText != "2026-11-21" || r[0].Trigger != "schedule" || r[0].Status != warehouse.JobSucceeded {
+		t.Errorf("history %+v", r)
+	}
+}
+
+func TestTheEscalationIsARecordedRun(t *testing.T) {
+	w, cfg := hotel(t)
+	if err := Escalate(context.Background(), w, cfg, "schedule"); err != nil {
+		t.Fatal(err)
+	}
+	r := runs(t, w)
+	if len(r) != 1 || r[0].Job != EscalationJob || r[0].Status != warehouse.JobSucceeded || !strings.Contains(r[0].Steps, `"escalated"`) {
 		t.Errorf("history %+v", r)
 	}
 }

@@ -23,7 +23,11 @@ func (s *Server) forgetGuest(c *gin.Context) {
 		abort(c, http.StatusBadRequest, "dry_run is required: true to see what would change, false to delete")
 		return
 	}
-	rep, err := s.wh.ForgetGuest(c.Request.Context(), c.Param("id"), *req.DryRun, s.auditEntry(c, "", ""))
+	if !s.cfg.Import.Ingest.Hasher.Keyed() {
+		abort(c, http.StatusServiceUnavailable, "this server was started without the ID-number key, which keys the suppression")
+		return
+	}
+	rep, err := s.wh.ForgetGuest(c.Request.Context(), c.Param("id"), *req.DryRun, s.cfg.Import.Ingest.Hasher, s.auditEntry(c, "", ""))
 	if err != nil {
 		s.fail(c, err)
 		return

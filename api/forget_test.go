@@ -7,7 +7,7 @@ import (
 
 func TestForgetGuestDryRunThenDelete(t *testing.T) {
 	h := newHotel(t)
-	ts := h.server(t, Config{Now: afternoon})
+	ts := h.server(t, Config{Now: afternoon, Import: uploadRules()})
 	admin := h.tokens["admin"]
 	url := ts.URL + "/api/v1/guests/G1/forget"
 

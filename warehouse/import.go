@@ -176,7 +176,7 @@ func (w *Warehouse) Import(ctx context.Context, paths []string, opt ImportOption
 	var idxErr error
 	var wg sync.WaitGroup
 	if needsIndexOnly(plan) {
-		wg.Go(func() { idx, idxErr = w.loadGuestIndex(ctx) })
+		wg.Go(func() { idx, idxErr = w.loadGuestIndex(ctx, opt.Ingest.Hasher) })
 	}
 	hashFiles(plan)
 	wg.Wait()
@@ -203,7 +203,7 @@ func (w *Warehouse) Import(ctx context.Context, paths []string, opt ImportOption
 		sw := newStopwatch()
 		sw.laps["plan"] = pf.planMS
 		if idx == nil && pf.failure == nil && (pf.cols.Kind == ingest.KindStays || pf.cols.Kind == ingest.KindFeedback) {
-			if idx, err = w.loadGuestIndex(ctx); err != nil {
+			if idx, err = w.loadGuestIndex(ctx, opt.Ingest.Hasher); err != nil {
 				return results, err
 			}
 			sw.lap("index")

@@ -212,7 +212,7 @@ func (w *Warehouse) loadKind(ctx context.Context, conn *sql.Conn, pf plannedFile
 	case ingest.KindRoster:
 		return streamRows(ctx, conn, w.path, pf, importID, rosterLoader, opt)
 	case ingest.KindGuests:
-		sup, err := loadSuppressions(ctx, conn)
+		sup, err := loadSuppressions(ctx, conn, opt.Ingest.Hasher)
 		if err != nil {
 			return loadStats{}, err
 		}

@@ -21,7 +21,7 @@ type guestIndex struct {
 	suppressed suppressionSet
 }
 
-func (w *Warehouse) loadGuestIndex(ctx context.Context) (*guestIndex, error) {
+func (w *Warehouse) loadGuestIndex(ctx context.Context, key ingest.IDHasher) (*guestIndex, error) {
 	ix := &guestIndex{
 		profiles: map[string]struct{}{},
 		byMobile: map[string]string{},
@@ -51,7 +51,7 @@ func (w *Warehouse) loadGuestIndex(ctx context.Context) (*guestIndex, error) {
 		})
 	}
 	if err == nil {
-		ix.suppressed, err = loadSuppressions(ctx, w.db)
+		ix.suppressed, err = loadSuppressions(ctx, w.db, key)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: load guest index: %w", err)

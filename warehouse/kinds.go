@@ -47,7 +47,7 @@ func profileLoader(sup suppressionSet) kindLoader[ingest.ProfileRow] {
 		validate: (*ingest.Validator).Profile,
 		writeRow: writeProfile,
 	}
-	if len(sup) > 0 {
+	if len(sup.keys) > 0 {
 		kl.resolve = func(r *ingest.ProfileRow, issues []ingest.Issue) ([]ingest.Issue, bool) {
 			if f, ok := sup.match(suppressedKey{"profile_id", ingest.FGuestID, r.ProfileID},
 				suppressedKey{"mobile", ingest.FMobile, r.Mobile}, suppressedKey{"id_number", ingest.FIDNumber, r.IDHash},

@@ -2,9 +2,7 @@ package warehouse
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -91,7 +89,10 @@ func (r *ForgetReport) total() {
 // entry. A dry run reports the same counts and changes nothing but the
 // audit log (action forget_dry_run). An unknown or already anonymised
 // guest is ErrNotFound.
-func (w *Warehouse) ForgetGuest(ctx context.Context, guestID string, dryRun bool, audit AuditEntry) (ForgetReport, error) {
+func (w *Warehouse) ForgetGuest(ctx context.Context, guestID string, dryRun bool, key ingest.IDHasher, audit AuditEntry) (ForgetReport, error) {
+	if !key.Keyed() {
+		return ForgetReport{}, errors.New("warehouse: forget: the ID-number key is needed to record the suppression")
+	}
 	rep := ForgetReport{DryRun: dryRun}
 	e := audit
 	e.Action, e.Target, e.Filter = AuditForget, "", "dry_run=false"
@@ -113,7 +114,7 @@ func (w *Warehouse) ForgetGuest(ctx context.Context, guestID string, dryRun bool
 		if err := conn.QueryRowContext(ctx, "SELECT pseudonym FROM forget_guests").Scan(&rep.Pseudonym); err != nil {
 			return err
 		}
-		if rep.Suppressions, err = suppress(ctx, conn, e.At, e.Actor); err != nil {
+		if rep.Suppressions, err = suppress(ctx, conn, key, e.At, e.Actor); err != nil {
 			return err
 		}
 		if err := anonymise(ctx, conn, &rep); err != nil {
@@ -256,7 +257,7 @@ SELECT DISTINCT kind, value FROM (
 ORDER BY kind, value`
 
 // suppress records the digests of the planned guest's keys.
-func suppress(ctx context.Context, conn *sql.Conn, at time.Time, by string) (int64, error) {
+func suppress(ctx context.Context, conn *sql.Conn, key ingest.IDHasher, at time.Time, by string) (int64, error) {
 	rows, err := conn.QueryContext(ctx, suppressionKeys)
 	if err != nil {
 		return 0, fmt.Errorf("suppress: %w", err)
@@ -268,7 +269,7 @@ func suppress(ctx context.Context, conn *sql.Conn, at time.Time, by string) (int
 			rows.Close()
 			return 0, fmt.Errorf("suppress: %w", err)
 		}
-		keys = append(keys, [2]string{kind, suppressionKey(kind, value)})
+		keys = append(keys, [2]string{kind, suppressionKey(key, kind, value)})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -355,31 +356,35 @@ func anonymise(ctx context.Context, conn *sql.Conn, rep *ForgetReport) error {
 	return nil
 }
 
-// suppressionKey is the digest a suppression keeps of a value: the hex
-// SHA-256 of "kind:value". The loader computes it of what a row names.
-func suppressionKey(kind, value string) string {
-	sum := sha256.Sum256([]byte(kind + ":" + value))
-	return hex.EncodeToString(sum[:])
+// suppressionKey is the digest a suppression keeps of a value: the keyed
+// HMAC-SHA256 of "kind:value" with the warehouse's ID-number key (a plain
+// hash of a mobile number could be reversed by trying every number). The
+// loader computes it of what a row names.
+func suppressionKey(key ingest.IDHasher, kind, value string) string {
+	return key.Hash(kind + ":" + value)
 }
 
 // suppressionSet holds the digests of every suppression, loaded once per
 // import run (stays, feedback) or profiles file; it is read-only while a
 // file loads. Empty, it costs a row nothing.
-type suppressionSet map[string]struct{}
+type suppressionSet struct {
+	keys map[string]struct{}
+	key  ingest.IDHasher
+}
 
-func loadSuppressions(ctx context.Context, q querier) (suppressionSet, error) {
+func loadSuppressions(ctx context.Context, q querier, key ingest.IDHasher) (suppressionSet, error) {
 	rows, err := q.QueryContext(ctx, "SELECT key_hash FROM suppressions")
 	if err != nil {
-		return nil, fmt.Errorf("load suppressions: %w", err)
+		return suppressionSet{}, fmt.Errorf("load suppressions: %w", err)
 	}
 	defer rows.Close()
-	set := suppressionSet{}
+	set := suppressionSet{keys: map[string]struct{}{}, key: key}
 	for rows.Next() {
 		var h string
 		if err := rows.Scan(&h); err != nil {
-			return nil, fmt.Errorf("load suppressions: %w", err)
+			return set, fmt.Errorf("load suppressions: %w", err)
 		}
-		set[h] = struct{}{}
+		set.keys[h] = struct{}{}
 	}
 	return set, rows.Err()
 }
@@ -388,7 +393,7 @@ func (s suppressionSet) has(kind, value string) bool {
 	if value == "" {
 		return false
 	}
-	_, ok := s[suppressionKey(kind, value)]
+	_, ok := s.keys[suppressionKey(s.key, kind, value)]
 	return ok
 }
 
@@ -402,7 +407,7 @@ type suppressedKey struct {
 
 // match reports the first key that names a forgotten guest.
 func (s suppressionSet) match(keys ...suppressedKey) (ingest.Field, bool) {
-	if len(s) == 0 {
+	if len(s.keys) == 0 {
 		return "", false
 	}
 	for _, k := range keys {

@@ -124,7 +124,7 @@ func TestForgetGuestLeavesNoTraceAndSurvivesReimport(t *testing.T) {
 		t.Fatal("the fixture holds none of the traces: the scan would prove nothing")
 	}
 
-	dry, err := w.ForgetGuest(ctx, "G7", true, forgetAudit())
+	dry, err := w.ForgetGuest(ctx, "G7", true, testOptions().Ingest.Hasher, forgetAudit())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestForgetGuestLeavesNoTraceAndSurvivesReimport(t *testing.T) {
 		t.Fatalf("a dry run changed the facts: %v, was %v", got, before)
 	}
 
-	rep, err := w.ForgetGuest(ctx, "G7", false, forgetAudit())
+	rep, err := w.ForgetGuest(ctx, "G7", false, testOptions().Ingest.Hasher, forgetAudit())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestForgetGuestLeavesNoTraceAndSurvivesReimport(t *testing.T) {
 	if strings.Join(audit, ";") != strings.Join(wantAudit, ";") {
 		t.Errorf("audit %v, want %v", audit, wantAudit)
 	}
-	if _, err := w.ForgetGuest(ctx, "G1", false, forgetAudit()); !errors.Is(err, ErrNotFound) {
+	if _, err := w.ForgetGuest(ctx, "G1", false, testOptions().Ingest.Hasher, forgetAudit()); !errors.Is(err, ErrNotFound) {
 		t.Errorf("forgetting a forgotten guest again: %v, want ErrNotFound", err)
 	}
 

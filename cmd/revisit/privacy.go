@@ -26,6 +26,7 @@ suppressed: a later import refuses their rows (reason SUPPRESSED). ID is
 the guest's id or any of their profile ids. --dry-run prints what would
 change and changes nothing. Both are written to the audit log.`)
 	warehouseFlags(fs, e, &c)
+	fs.StringVar(&c.IDKeyFile, "id-key-file", envOr(e, "REVISIT_ID_KEY_FILE", ""), "the ID-number key, which keys the suppression (env REVISIT_ID_KEY_FILE; default the warehouse path + \".key\")")
 	fs.StringVar(&guest, "guest", "", "the guest's id, or one of their profile ids")
 	fs.BoolVar(&dryRun, "dry-run", false, "report what would change, change nothing")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON on stdout")
@@ -38,8 +39,12 @@ change and changes nothing. Both are written to the audit log.`)
 	if guest = strings.TrimSpace(guest); guest == "" {
 		return exitError{code: exitUsage, msg: "--guest is required: the id of the guest to forget"}
 	}
+	key, err := c.idHasher()
+	if err != nil {
+		return err
+	}
 	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
-		rep, err := w.ForgetGuest(ctx, guest, dryRun, warehouse.AuditEntry{At: time.Now(), Actor: cliActor(e), Role: "cli"})
+		rep, err := w.ForgetGuest(ctx, guest, dryRun, key, warehouse.AuditEntry{At: time.Now(), Actor: cliActor(e), Role: "cli"})
 		if errors.Is(err, warehouse.ErrNotFound) {
 			return fmt.Errorf("no guest %q to forget (unknown, or already anonymised)", guest)
 		}

@@ -69,9 +69,12 @@ type FileResult struct {
 	Loaded   int64  `json:"loaded"`
 	Rejected int64  `json:"rejected"`
 	Warnings int64  `json:"warnings"`
-	Message  string `json:"message"`
-	ImportID int64  `json:"import_id,omitempty"`
-	SHA256   string `json:"sha256,omitempty"`
+	// Suppressed counts the rejected rows that named a forgotten guest;
+	// they do not count towards the reject threshold.
+	Suppressed int64  `json:"suppressed,omitempty"`
+	Message    string `json:"message"`
+	ImportID   int64  `json:"import_id,omitempty"`
+	SHA256     string `json:"sha256,omitempty"`
 	// Timings says where a load's time went, in milliseconds per phase:
 	// plan (hash and header), index (known guests), read (decode, validate
 	// and stage, with inserts alongside), insert (inserts left once all was

@@ -130,11 +130,14 @@ const insertImport = `INSERT INTO imports (import_id, file_name, sha256, size_by
 const updateImport = `UPDATE imports SET status = ?, rows_read = ?, rows_loaded = ?, rows_rejected = ?,
 	warnings = ?, message = ?, finished_at = ?, read_ms = ?, load_ms = ? WHERE import_id = ?`
 
+// rejectShare is the share of a file's rows rejected as bad. Rows of
+// forgotten guests (SUPPRESSED) are not bad rows: a file of many of them
+// is not refused for it.
 func rejectShare(r FileResult) float64 {
-	if r.Rows == 0 {
+	if r.Rows-r.Suppressed <= 0 {
 		return 0
 	}
-	return float64(r.Rejected) / float64(r.Rows)
+	return float64(r.Rejected-r.Suppressed) / float64(r.Rows-r.Suppressed)
 }
 
 func tableOf(k ingest.Kind) string {
@@ -230,8 +233,9 @@ func (w *Warehouse) loadKind(ctx context.Context, conn *sql.Conn, pf plannedFile
 func countOutcome(ctx context.Context, conn *sql.Conn, k ingest.Kind, importID int64, res *FileResult) error {
 	q := `SELECT (SELECT count(*) FROM ` + tableOf(k) + ` WHERE import_id = $1),
 		(SELECT count(DISTINCT line) FROM rejects WHERE import_id = $1 AND severity = 'reject'),
-		(SELECT count(*) FROM rejects WHERE import_id = $1 AND severity = 'warning')`
-	if err := conn.QueryRowContext(ctx, q, importID).Scan(&res.Loaded, &res.Rejected, &res.Warnings); err != nil {
+		(SELECT count(*) FROM rejects WHERE import_id = $1 AND severity = 'warning'),
+		(SELECT count(DISTINCT line) FROM rejects WHERE import_id = $1 AND reason = $2)`
+	if err := conn.QueryRowContext(ctx, q, importID, ReasonSuppressed).Scan(&res.Loaded, &res.Rejected, &res.Warnings, &res.Suppressed); err != nil {
 		return fmt.Errorf("count outcome: %w", err)
 	}
 	return nil

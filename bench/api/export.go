@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"revisit/bench/internal/machine"
 	"revisit/reports"
 	"revisit/warehouse"
 )
@@ -24,10 +25,10 @@ type exportOutcome struct {
 }
 
 // runExport runs one export child on a fresh copy.
-func runExport(ctx context.Context, o options, child string) (*exportOutcome, sample, error) {
+func runExport(ctx context.Context, o options, child string) (*exportOutcome, machine.Sample, error) {
 	db, remove, err := copyWarehouse(o, child[1:])
 	if err != nil {
-		return nil, sample{}, err
+		return nil, machine.Sample{}, err
 	}
 	defer remove()
 	fmt.Fprintf(os.Stderr, "%s…\n", child[1:])
@@ -37,7 +38,7 @@ func runExport(ctx context.Context, o options, child string) (*exportOutcome, sa
 		return nil, s, err
 	}
 	fmt.Fprintf(os.Stderr, "  %d rows, %.1f MB in %.2f s (process %.2f s, peak RSS %.0f MiB)\n",
-		out.Rows, float64(out.Bytes)/1e6, out.Seconds, s.seconds, s.rssMiB)
+		out.Rows, float64(out.Bytes)/1e6, out.Seconds, s.Seconds, s.RSSMiB)
 	return &out, s, nil
 }
 

@@ -50,8 +50,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
+
+	"revisit/bench/internal/machine"
 )
 
 // The DuckDB settings every child runs with: Revisit's defaults.
@@ -143,25 +144,6 @@ func validate(o *options) error {
 	return nil
 }
 
-// sample is one measured child process.
-type sample struct {
-	seconds float64
-	rssMiB  float64
-}
-
-// measure runs cmd to its exit and returns its wall time and peak RSS.
-func measure(cmd *exec.Cmd) (sample, error) {
-	start := time.Now()
-	err := cmd.Run()
-	s := sample{seconds: time.Since(start).Seconds()}
-	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			s.rssMiB = float64(ru.Maxrss) / 1024 // KiB on Linux
-		}
-	}
-	return s, err
-}
-
 // results is everything the report shows.
 type results struct {
 	started      time.Time
@@ -171,7 +153,7 @@ type results struct {
 	dbBytes      int64
 	loaded, ref  *loadOutcome // with the nightly analysis, and without
 	http, bare   *exportOutcome
-	httpS, bareS sample
+	httpS, bareS machine.Sample
 	problems     []string
 }
 
@@ -191,11 +173,11 @@ func run(ctx context.Context, o options) error {
 		defer os.RemoveAll(dir)
 		o.work = dir
 	}
-	floor, err := measure(exec.CommandContext(ctx, "true"))
+	floor, err := machine.Measure(exec.CommandContext(ctx, "true"))
 	if err != nil {
 		return fmt.Errorf("measure the RSS floor: %w", err)
 	}
-	r := &results{started: time.Now(), load0: loadAverage(), floorMiB: floor.rssMiB, dbBytes: info.Size()}
+	r := &results{started: time.Now(), load0: machine.LoadAverage(), floorMiB: floor.RSSMiB, dbBytes: info.Size()}
 	if o.load && o.reference {
 		r.ref, err = runLoad(ctx, o, false)
 		r.note("load without analysis", err)
@@ -210,7 +192,7 @@ func run(ctx context.Context, o options) error {
 		r.http, r.httpS, err = runExport(ctx, o, "-export-http-child")
 		r.note("HTTP export", err)
 	}
-	r.took, r.load1 = time.Since(r.started), loadAverage()
+	r.took, r.load1 = time.Since(r.started), machine.LoadAverage()
 	report := render(o, r)
 	fmt.Print(report)
 	if o.out != "" {
@@ -278,15 +260,15 @@ func childArgs(o options, db string, flags ...string) []string {
 }
 
 // runChild runs this harness again with args, and decodes its JSON outcome.
-func runChild(ctx context.Context, args []string, out any) (sample, error) {
+func runChild(ctx context.Context, args []string, out any) (machine.Sample, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return sample{}, err
+		return machine.Sample{}, err
 	}
 	cmd := exec.CommandContext(ctx, self, args...)
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	s, err := measure(cmd)
+	s, err := machine.Measure(cmd)
 	if err != nil {
 		return s, fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"revisit/bench/internal/machine"
 )
 
 // Targets of the issue.
@@ -41,7 +43,7 @@ func render(o options, r *results) string {
 			thousands(l.Stays), thousands(l.Guests), thousands(l.OpenTasks), l.Butler, thousands(l.ButlerOpen), l.ListItems, listLimitItems)
 	}
 	fmt.Fprintf(&b, "- Machine: %d × %s, %s RAM, %s, Linux %s; load average %s before, %s after\n",
-		runtime.NumCPU(), procField("/proc/cpuinfo", "model name"), memTotal(), osName(), kernel(), r.load0, r.load1)
+		runtime.NumCPU(), machine.ProcField("/proc/cpuinfo", "model name"), machine.MemTotal(), osName(), machine.Kernel(), r.load0, r.load1)
 	fmt.Fprintf(&b, "- Go %s, DuckDB %s; threads %d, memory_limit %s, TimeZone %s\n",
 		strings.TrimPrefix(runtime.Version(), "go"), r.duckdb(), runtime.NumCPU(), memoryLimit, timeZone)
 	fmt.Fprintf(&b, "- Whole benchmark %.0f s; peak RSS floor (a child running `true`) %.0f MiB\n\n", r.took.Seconds(), r.floorMiB)
@@ -217,13 +219,13 @@ func renderExport(b *strings.Builder, r *results) {
 		"they come, no styles, widths, panes, filter, masking or extra sheets.\n\n")
 	b.WriteString("| side | rows | file MB | process s | export s | peak RSS MiB | Go runtime peak MiB |\n")
 	b.WriteString("|---|--:|--:|--:|--:|--:|--:|\n")
-	line := func(name string, e *exportOutcome, s sample) {
+	line := func(name string, e *exportOutcome, s machine.Sample) {
 		if e == nil {
 			fmt.Fprintf(b, "| %s | — | — | — | — | — | — |\n", name)
 			return
 		}
 		fmt.Fprintf(b, "| %s | %s | %.1f | %.2f | %.2f | %.0f | %.0f |\n", name, thousands(e.Rows), float64(e.Bytes)/1e6,
-			s.seconds, e.Seconds, s.rssMiB, e.GoPeakMiB)
+			s.Seconds, e.Seconds, s.RSSMiB, e.GoPeakMiB)
 	}
 	line("**Revisit**: `GET /api/v1/exports/guests.xlsx`", r.http, r.httpS)
 	line("bare StreamWriter", r.bare, r.bareS)
@@ -232,8 +234,8 @@ func renderExport(b *strings.Builder, r *results) {
 		return
 	}
 	fmt.Fprintf(b, "| Revisit ÷ bare | | %.2f× | **%.2f×** | %.2f× | %.2f× | %.2f× |\n\n",
-		float64(r.http.Bytes)/float64(r.bare.Bytes), r.httpS.seconds/r.bareS.seconds, r.http.Seconds/r.bare.Seconds,
-		r.httpS.rssMiB/r.bareS.rssMiB, r.http.GoPeakMiB/r.bare.GoPeakMiB)
+		float64(r.http.Bytes)/float64(r.bare.Bytes), r.httpS.Seconds/r.bareS.Seconds, r.http.Seconds/r.bare.Seconds,
+		r.httpS.RSSMiB/r.bareS.RSSMiB, r.http.GoPeakMiB/r.bare.GoPeakMiB)
 	b.WriteString("Process: from starting the child to its exit (opening the warehouse, and for Revisit starting the " +
 		"server and the client, included); export: the request to its last byte, or the query to the bare workbook's " +
 		"last byte. Go runtime peak: memory the Go runtime had mapped, sampled every 20 ms; the rest of the RSS is " +
@@ -241,10 +243,10 @@ func renderExport(b *strings.Builder, r *results) {
 	if r.http.Rows != r.bare.Rows {
 		r.problems = append(r.problems, fmt.Sprintf("the export wrote %d rows, the bare writer %d", r.http.Rows, r.bare.Rows))
 	}
-	ratio := r.httpS.seconds / r.bareS.seconds
+	ratio := r.httpS.Seconds / r.bareS.Seconds
 	fmt.Fprintf(b, "Targets: within %.1f× of the bare StreamWriter — %s (%.2f×; the export alone %.2f×); under %d MiB — %s (%.0f MiB).\n\n",
 		targetTimes, verdict(ratio <= targetTimes), ratio, r.http.Seconds/r.bare.Seconds,
-		targetPeakMiB, verdict(r.httpS.rssMiB < targetPeakMiB), r.httpS.rssMiB)
+		targetPeakMiB, verdict(r.httpS.RSSMiB < targetPeakMiB), r.httpS.RSSMiB)
 }
 
 func verdict(ok bool) string {
@@ -272,37 +274,6 @@ func thousands(n int64) string {
 	return s
 }
 
-// procField is the value of the first "key : value" line of a /proc file.
-func procField(path, key string) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "unknown"
-	}
-	for line := range strings.Lines(string(data)) {
-		k, v, ok := strings.Cut(line, ":")
-		if ok && strings.TrimSpace(k) == key {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
-}
-
-func memTotal() string {
-	kb, err := strconv.ParseFloat(strings.TrimSuffix(procField("/proc/meminfo", "MemTotal"), " kB"), 64)
-	if err != nil {
-		return "unknown"
-	}
-	return fmt.Sprintf("%.1f GiB", kb/(1<<20))
-}
-
-func kernel() string {
-	data, err := os.ReadFile("/proc/sys/kernel/osrelease")
-	if err != nil {
-		return "unknown"
-	}
-	return strings.TrimSpace(string(data))
-}
-
 // osName is the distribution's PRETTY_NAME.
 func osName() string {
 	data, err := os.ReadFile("/etc/os-release")
@@ -315,16 +286,4 @@ func osName() string {
 		}
 	}
 	return "unknown OS"
-}
-
-func loadAverage() string {
-	data, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(data))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
 }

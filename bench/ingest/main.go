@@ -51,10 +51,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"revisit/bench/internal/machine"
 )
 
 // The DuckDB settings both sides run with: Revisit's defaults.
@@ -120,12 +121,6 @@ func main() {
 	}
 }
 
-// sample is one measured child process.
-type sample struct {
-	seconds float64
-	rssMiB  float64
-}
-
 // kindResult gathers every measurement of one kind.
 type kindResult struct {
 	kind                         kind
@@ -133,7 +128,7 @@ type kindResult struct {
 	bytes                        int64
 	rows, loaded, rejected, warn int64 // from revisit's JSON summary
 	copyRows                     int64
-	revisit, copy                []sample
+	revisit, copy                []machine.Sample
 	failures                     []string
 }
 
@@ -163,11 +158,11 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
-	floor, err := measure(exec.CommandContext(ctx, "true"))
+	floor, err := machine.Measure(exec.CommandContext(ctx, "true"))
 	if err != nil {
 		return fmt.Errorf("measure the RSS floor: %w", err)
 	}
-	started, load0 := time.Now(), loadAverage()
+	started, load0 := time.Now(), machine.LoadAverage()
 	var duckdbVersion string
 	for rep := 1; rep <= o.repeat; rep++ {
 		dir := filepath.Join(o.work, fmt.Sprintf("run%d", rep))
@@ -191,9 +186,9 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
-	report := render(o, results, machine{
-		started: started, took: time.Since(started), load0: load0, load1: loadAverage(),
-		duckdb: duckdbVersion, floorMiB: floor.rssMiB,
+	report := render(o, results, runInfo{
+		started: started, took: time.Since(started), load0: load0, load1: machine.LoadAverage(),
+		duckdb: duckdbVersion, floorMiB: floor.RSSMiB,
 	})
 	fmt.Print(report)
 	if o.out != "" {
@@ -238,19 +233,6 @@ func prepare(k kind, data string) (*kindResult, error) {
 	return &kindResult{kind: k, path: path, bytes: int64(len(header)) + n}, nil
 }
 
-// measure runs cmd to its exit and returns its wall time and peak RSS.
-func measure(cmd *exec.Cmd) (sample, error) {
-	start := time.Now()
-	err := cmd.Run()
-	s := sample{seconds: time.Since(start).Seconds()}
-	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			s.rssMiB = float64(ru.Maxrss) / 1024 // KiB on Linux
-		}
-	}
-	return s, err
-}
-
 // ingestSummary is the part of `revisit ingest --json` the harness reads.
 type ingestSummary struct {
 	Files []struct {
@@ -265,7 +247,7 @@ type ingestSummary struct {
 }
 
 // runRevisit ingests r's file into the warehouse at db in a child process.
-func runRevisit(ctx context.Context, o options, r *kindResult, db string, rep int) (sample, error) {
+func runRevisit(ctx context.Context, o options, r *kindResult, db string, rep int) (machine.Sample, error) {
 	cmd := exec.CommandContext(ctx, o.revisit, "ingest", "--db", db, "--json",
 		"--threads", "0", "--memory-limit", memoryLimit, "--tz", timeZone, r.path)
 	cmd.Env = withoutRevisitEnv(os.Environ())
@@ -275,13 +257,13 @@ func runRevisit(ctx context.Context, o options, r *kindResult, db string, rep in
 	if o.logs != "" {
 		f, err := os.Create(filepath.Join(o.logs, fmt.Sprintf("revisit-%s-run%d.log", r.kind.name, rep)))
 		if err != nil {
-			return sample{}, err
+			return machine.Sample{}, err
 		}
 		defer f.Close()
 		log.w = f
 	}
 	cmd.Stderr = log
-	s, err := measure(cmd)
+	s, err := machine.Measure(cmd)
 	var sum ingestSummary
 	if jerr := json.Unmarshal(stdout.Bytes(), &sum); jerr != nil || len(sum.Files) != 1 {
 		return s, fmt.Errorf("exit %v, no JSON summary for one file; last stderr: %s", err, log.last)
@@ -331,15 +313,15 @@ type copyOutcome struct {
 }
 
 // runCopy runs the COPY baseline for r's file in a child process.
-func runCopy(ctx context.Context, r *kindResult, db string) (sample, string, error) {
+func runCopy(ctx context.Context, r *kindResult, db string) (machine.Sample, string, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return sample{}, "", err
+		return machine.Sample{}, "", err
 	}
 	cmd := exec.CommandContext(ctx, self, "-copy-child", "-kind", r.kind.name, "-file", r.path, "-db", db)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	s, err := measure(cmd)
+	s, err := machine.Measure(cmd)
 	defer os.Remove(db)
 	if err != nil {
 		return s, "", fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
@@ -398,18 +380,18 @@ func copyChild(kindName, file, db string) error {
 }
 
 // note tells the operator how one measurement went, and keeps failures.
-func note(r *kindResult, side string, rep int, s sample, err error) {
+func note(r *kindResult, side string, rep int, s machine.Sample, err error) {
 	if err != nil {
 		msg := fmt.Sprintf("%s, run %d: %v", side, rep, err)
 		r.failures = append(r.failures, msg)
 		fmt.Fprintf(os.Stderr, "%-8s %s\n", r.kind.name, msg)
 		return
 	}
-	fmt.Fprintf(os.Stderr, "%-8s %-7s run %d: %7.2f s, peak RSS %6.0f MiB\n", r.kind.name, side, rep, s.seconds, s.rssMiB)
+	fmt.Fprintf(os.Stderr, "%-8s %-7s run %d: %7.2f s, peak RSS %6.0f MiB\n", r.kind.name, side, rep, s.Seconds, s.RSSMiB)
 }
 
-// machine describes where and when the benchmark ran.
-type machine struct {
+// runInfo describes when the benchmark ran and under what load.
+type runInfo struct {
 	started      time.Time
 	took         time.Duration
 	load0, load1 string
@@ -418,7 +400,7 @@ type machine struct {
 }
 
 // render writes the report: the setting, then one table row per kind.
-func render(o options, results []*kindResult, m machine) string {
+func render(o options, results []*kindResult, m runInfo) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Ingest benchmark, %s\n\n", m.started.UTC().Format("2006-01-02 15:04 MST"))
 	// Only the folder's own name: a report names no path of the machine.
@@ -427,7 +409,7 @@ func render(o options, results []*kindResult, m machine) string {
 		fmt.Fprintf(&b, "- Revision: `%s`\n", o.revision)
 	}
 	fmt.Fprintf(&b, "- Machine: %d × %s, %s RAM; load average %s before, %s after\n",
-		runtime.NumCPU(), procField("/proc/cpuinfo", "model name"), memTotal(), m.load0, m.load1)
+		runtime.NumCPU(), machine.ProcField("/proc/cpuinfo", "model name"), machine.MemTotal(), m.load0, m.load1)
 	fmt.Fprintf(&b, "- Go %s, DuckDB %s; both sides: threads %d, memory_limit %s, TimeZone %s\n",
 		strings.TrimPrefix(runtime.Version(), "go"), m.duckdb, runtime.NumCPU(), memoryLimit, timeZone)
 	fmt.Fprintf(&b, "- %d run(s) per measurement, medians shown; whole benchmark %.0f s; peak RSS floor (a child running `true`) %.0f MiB\n\n",
@@ -441,9 +423,9 @@ func render(o options, results []*kindResult, m machine) string {
 		mb := float64(r.bytes) / 1e6
 		fmt.Fprintf(&b, "| %s | %s | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			r.kind.name, thousands(r.rows), mb, thousands(r.loaded), thousands(r.rejected),
-			num(rev.seconds, "%.2f"), num(float64(r.rows)/rev.seconds, ","), num(mb/rev.seconds, "%.1f"), num(rev.rssMiB, "%.0f"),
-			num(cp.seconds, "%.2f"), num(cp.rssMiB, "%.0f"),
-			num(rev.seconds/cp.seconds, "%.2f×"), num(rev.rssMiB/cp.rssMiB, "%.2f×"))
+			num(rev.Seconds, "%.2f"), num(float64(r.rows)/rev.Seconds, ","), num(mb/rev.Seconds, "%.1f"), num(rev.RSSMiB, "%.0f"),
+			num(cp.Seconds, "%.2f"), num(cp.RSSMiB, "%.0f"),
+			num(rev.Seconds/cp.Seconds, "%.2f×"), num(rev.RSSMiB/cp.RSSMiB, "%.2f×"))
 		if len(r.revisit) > 0 && len(r.copy) > 0 && r.copyRows != r.rows {
 			failures = append(failures, fmt.Sprintf("%s: COPY loaded %d rows, Revisit read %d", r.kind.name, r.copyRows, r.rows))
 		}
@@ -471,8 +453,8 @@ func render(o options, results []*kindResult, m machine) string {
 
 // medians takes the median of each measure separately; NaN when there is
 // nothing to take it of, which the table shows as "—".
-func medians(ss []sample) sample {
-	med := func(f func(sample) float64) float64 {
+func medians(ss []machine.Sample) machine.Sample {
+	med := func(f func(machine.Sample) float64) float64 {
 		if len(ss) == 0 {
 			return math.NaN()
 		}
@@ -486,9 +468,9 @@ func medians(ss []sample) sample {
 		}
 		return (v[len(v)/2-1] + v[len(v)/2]) / 2
 	}
-	return sample{
-		seconds: med(func(s sample) float64 { return s.seconds }),
-		rssMiB:  med(func(s sample) float64 { return s.rssMiB }),
+	return machine.Sample{
+		Seconds: med(func(s machine.Sample) float64 { return s.Seconds }),
+		RSSMiB:  med(func(s machine.Sample) float64 { return s.RSSMiB }),
 	}
 }
 
@@ -512,45 +494,10 @@ func thousands(n int64) string {
 	return s
 }
 
-func listSamples(ss []sample) string {
+func listSamples(ss []machine.Sample) string {
 	parts := make([]string, len(ss))
 	for i, s := range ss {
-		parts[i] = fmt.Sprintf("%.2f (%.0f)", s.seconds, s.rssMiB)
+		parts[i] = fmt.Sprintf("%.2f (%.0f)", s.Seconds, s.RSSMiB)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// procField is the value of the first "key : value" line of a /proc file.
-func procField(path, key string) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "unknown"
-	}
-	for line := range strings.Lines(string(data)) {
-		k, v, ok := strings.Cut(line, ":")
-		if ok && strings.TrimSpace(k) == key {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
-}
-
-func memTotal() string {
-	kb, err := strconv.ParseFloat(strings.TrimSuffix(procField("/proc/meminfo", "MemTotal"), " kB"), 64)
-	if err != nil {
-		return "unknown"
-	}
-	return fmt.Sprintf("%.1f GiB", kb/(1<<20))
-}
-
-func loadAverage() string {
-	data, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(data))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
 }

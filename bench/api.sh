@@ -23,8 +23,6 @@ guests=${GUESTS:-1000000}
 data=$(abs "${BENCH_DATA:-$root/bench-data}")
 out=$(abs "${BENCH_OUT:-$data/api-g$guests.md}")
 mkdir -p "$(dirname "$out")"
-# The same arguments as bench/ingest.sh, so both reuse one generated set.
-gen_args=(--guests "$guests" --years 2 --seed 1 --end 2026-10-31 --clean)
 # The analysed day is the data's last day; callbacks are generated at the
 # end of it, so the butlers have the last two days' departures to call.
 as_of=2026-10-31
@@ -41,18 +39,8 @@ echo "building revisit and the harness into $bin" >&2
 go build -o "$bin/revisit" ./cmd/revisit
 go build -o "$bin/bench-api" ./bench/api
 
-set_dir=$data/clean-g$guests
-stamp="generate ${gen_args[*]}"
-if [[ ${REGENERATE:-0} == 1 || ! -f $set_dir/.generated || $(<"$set_dir/.generated") != "$stamp" ]]; then
-	rm -rf "$set_dir"
-	echo "generating $guests guests into $set_dir" >&2
-	start=$SECONDS
-	"$bin/revisit" generate --out "$set_dir" "${gen_args[@]}" >&2
-	echo "generated in $((SECONDS - start)) s" >&2
-	printf '%s\n' "$stamp" >"$set_dir/.generated"
-else
-	echo "reusing $set_dir (REGENERATE=1 to make it again)" >&2
-fi
+source "$root/bench/clean-set.sh"
+ensure_clean_set
 
 # The prepared warehouse is kept and never changed: the harness measures
 # copies of it. It is made again when the data or the steps change.

@@ -20,8 +20,6 @@ data=$(abs "${BENCH_DATA:-$root/bench-data}")
 out=$(abs "${BENCH_OUT:-bench-results.md}")
 repeat=${REPEAT:-1}
 mkdir -p "$(dirname "$out")"
-# Fixed, so that every run of a size loads byte-identical files.
-gen_args=(--guests "$guests" --years 2 --seed 1 --end 2026-10-31 --clean)
 
 cd "$root"
 bin=$data/bin
@@ -30,18 +28,8 @@ echo "building revisit and the harness into $bin" >&2
 go build -o "$bin/revisit" ./cmd/revisit
 go build -o "$bin/bench-ingest" ./bench/ingest
 
-set_dir=$data/clean-g$guests
-stamp="generate ${gen_args[*]}"
-if [[ ${REGENERATE:-0} == 1 || ! -f $set_dir/.generated || $(<"$set_dir/.generated") != "$stamp" ]]; then
-	rm -rf "$set_dir"
-	echo "generating $guests guests into $set_dir" >&2
-	start=$SECONDS
-	"$bin/revisit" generate --out "$set_dir" "${gen_args[@]}" >&2
-	echo "generated in $((SECONDS - start)) s" >&2
-	printf '%s\n' "$stamp" >"$set_dir/.generated"
-else
-	echo "reusing $set_dir (REGENERATE=1 to make it again)" >&2
-fi
+source "$root/bench/clean-set.sh"
+ensure_clean_set
 df -h "$data" >&2
 
 logs=$data/logs/$(date -u +%Y%m%dT%H%M%SZ)-g$guests

@@ -3,7 +3,7 @@
 # it: each step's time from the job history, and the process's wall time and
 # peak memory from outside. See bench/README.md.
 #
-#   GUESTS      people (default 1000000, reusing bench/ingest.sh's data)
+#   GUESTS      people (default 1000000; the generated set is shared with bench/ingest.sh)
 #   BENCH_DATA  as for bench/ingest.sh (default ./bench-data)
 #   BENCH_OUT   the report (default $BENCH_DATA/nightly-g$GUESTS.md)
 set -euo pipefail
@@ -13,14 +13,12 @@ abs() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$caller/$1" ;; es
 guests=${GUESTS:-1000000}
 data=$(abs "${BENCH_DATA:-$root/bench-data}")
 out=$(abs "${BENCH_OUT:-$data/nightly-g$guests.md}")
-set_dir=$data/clean-g$guests
 cd "$root"
 mkdir -p "$data/bin"
 go build -o "$data/bin/revisit" ./cmd/revisit
-if [[ ! -f $set_dir/.generated ]]; then
-	echo "generate the data first: GUESTS=$guests bench/ingest.sh (it is shared)" >&2
-	exit 2
-fi
+bin=$data/bin
+source "$root/bench/clean-set.sh"
+ensure_clean_set
 work=$(mktemp -d "$data/nightly-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/inbox"

@@ -140,3 +140,21 @@ func TestVisitTruth(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseShape: --shape takes exactly the two names, spelled as they are,
+// and nothing else (no case folding, no spaces, no prefixes).
+func FuzzParseShape(f *testing.F) {
+	for _, s := range []string{"dense", "sparse", "", "Dense", " sparse", "spars", "sparse\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseShape(s)
+		known := s == "dense" || s == "sparse"
+		switch {
+		case known && (err != nil || string(got) != s):
+			t.Errorf("ParseShape(%q) = %q, %v", s, got, err)
+		case !known && err == nil:
+			t.Errorf("ParseShape(%q) accepted %q", s, got)
+		}
+	})
+}

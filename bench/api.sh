@@ -5,9 +5,10 @@
 #
 # Environment (relative paths are taken from where you run the script):
 #   GUESTS      people to generate (default 1000000; 20000 for a quick check)
+#   SHAPE       dense (default) or sparse: the generated clientele
 #   BENCH_DATA  folder for binaries, data, the prepared warehouse, logs
 #               (default: ./bench-data in the repo, git-ignored)
-#   BENCH_OUT   the report (default: $BENCH_DATA/api-g$GUESTS.md, git-ignored with it)
+#   BENCH_OUT   the report (default: $BENCH_DATA/api-g$GUESTS.md, api-sparse-g$GUESTS.md; git-ignored with it)
 #   RATE        requests a second of the load test (default 200)
 #   DURATION    length of each load test (default 30s)
 #   REGENERATE  1 to generate the data again (and so prepare it again)
@@ -21,8 +22,6 @@ abs() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$caller/$1" ;; es
 
 guests=${GUESTS:-1000000}
 data=$(abs "${BENCH_DATA:-$root/bench-data}")
-out=$(abs "${BENCH_OUT:-$data/api-g$guests.md}")
-mkdir -p "$(dirname "$out")"
 # The analysed day is the data's last day; callbacks are generated at the
 # end of it, so the butlers have the last two days' departures to call.
 as_of=2026-10-31
@@ -41,10 +40,12 @@ go build -o "$bin/bench-api" ./bench/api
 
 source "$root/bench/clean-set.sh"
 ensure_clean_set
+out=$(abs "${BENCH_OUT:-$data/api-$set_tag.md}")
+mkdir -p "$(dirname "$out")"
 
 # The prepared warehouse is kept and never changed: the harness measures
 # copies of it. It is made again when the data or the steps change.
-prep_dir=$data/api-g$guests
+prep_dir=$data/api-$set_tag
 db=$prep_dir/warehouse.duckdb
 prep_stamp="$stamp | ingest ${db_args[*]} | analyze --as-of $as_of | callbacks generate --as-of $callbacks_at"
 if [[ ${REGENERATE:-0} == 1 || ${REPREPARE:-0} == 1 || ! -f $prep_dir/.prepared ||

@@ -4,6 +4,7 @@
 #
 # Environment (relative paths are taken from where you run the script):
 #   GUESTS      people to generate (default 1000000, ≈10M stays; 100000 for a quick run)
+#   SHAPE       dense (default) or sparse (most guests come once, ≈2.2M stays for 1M people)
 #   BENCH_DATA  folder for binaries, data, logs (default: ./bench-data in the repo, git-ignored)
 #   BENCH_OUT   the report (default: bench-results.md in the current folder)
 #   REPEAT      runs per measurement; the median is reported (default 1)
@@ -32,7 +33,7 @@ source "$root/bench/clean-set.sh"
 ensure_clean_set
 df -h "$data" >&2
 
-logs=$data/logs/$(date -u +%Y%m%dT%H%M%SZ)-g$guests
+logs=$data/logs/$(date -u +%Y%m%dT%H%M%SZ)-$set_tag
 revision=$(git describe --always --dirty 2>/dev/null || echo unknown)
 "$bin/bench-ingest" -revisit "$bin/revisit" -data "$set_dir" -out "$out" -repeat "$repeat" \
 	-logs "$logs" -revision "$revision" "$@"

@@ -62,9 +62,15 @@ func civil(s string) time.Time {
 }
 
 func TestAnalyzeAGeneratedHotel(t *testing.T) {
+	for _, shape := range synth.Shapes {
+		t.Run(string(shape), func(t *testing.T) { analyzeGeneratedHotel(t, shape) })
+	}
+}
+
+func analyzeGeneratedHotel(t *testing.T, shape synth.Shape) {
 	dir := t.TempDir()
 	if _, err := synth.Generate(context.Background(), synth.Config{OutDir: dir, Guests: 1500, Years: 2, Seed: 3,
-		End: time.Date(2026, 11, 26, 0, 0, 0, 0, shanghai), Loc: shanghai}); err != nil {
+		End: time.Date(2026, 11, 26, 0, 0, 0, 0, shanghai), Loc: shanghai, Shape: shape}); err != nil {
 		t.Fatal(err)
 	}
 	w := openTemp(t)

@@ -35,3 +35,14 @@ func BenchmarkGenerateClean(b *testing.B) {
 func BenchmarkGenerateMessy(b *testing.B) {
 	benchmarkGenerate(b, Config{End: testEnd, Guests: 100_000})
 }
+
+// BenchmarkGenerateCleanSparse is the sparse analyze benchmark's input: a
+// million guests, most of whom come once (about 2.2 million stays).
+func BenchmarkGenerateCleanSparse(b *testing.B) {
+	benchmarkGenerate(b, Config{End: testEnd, Guests: 1_000_000, Clean: true, Shape: ShapeSparse})
+}
+
+// BenchmarkGenerateMessySparse is a large sparse hotel's exports.
+func BenchmarkGenerateMessySparse(b *testing.B) {
+	benchmarkGenerate(b, Config{End: testEnd, Guests: 100_000, Shape: ShapeSparse})
+}

@@ -5,16 +5,16 @@ import "math/rand/v2"
 // calibrationPeople is the sample size behind one estimate of the mean.
 const calibrationPeople = 1500
 
-// calibrate finds the mix whose mean number of stay rows per person is target
+// calibrate finds the lean of a shape's base mix whose mean number of stay rows per person is target
 // (0: the natural mix) and returns it with the mean room nights per person,
 // which sizes the hotel. It simulates people's visits only — no identities —
 // on its own random stream, with the same sample at every step, so the
 // bisection sees a monotone function.
-func calibrate(seed int64, w window, target float64) (mix, float64) {
+func calibrate(seed int64, w window, base mix, target float64) (mix, float64) {
 	k := 0.0
 	if target > 0 {
 		lo, hi := -1.0, 16.0
-		if rows, _ := sampleMix(seed, w, leanMix(hi)); rows < target {
+		if rows, _ := sampleMix(seed, w, leanMix(base, hi)); rows < target {
 			lo = hi // as far as the knob goes
 		}
 		for range 22 {
@@ -22,7 +22,7 @@ func calibrate(seed int64, w window, target float64) (mix, float64) {
 				break
 			}
 			mid := (lo + hi) / 2
-			if rows, _ := sampleMix(seed, w, leanMix(mid)); rows < target {
+			if rows, _ := sampleMix(seed, w, leanMix(base, mid)); rows < target {
 				lo = mid
 			} else {
 				hi = mid
@@ -30,7 +30,7 @@ func calibrate(seed int64, w window, target float64) (mix, float64) {
 		}
 		k = (lo + hi) / 2
 	}
-	m := leanMix(k)
+	m := leanMix(base, k)
 	_, nights := sampleMix(seed, w, m)
 	return m, nights
 }

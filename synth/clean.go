@@ -96,6 +96,7 @@ func (g *generator) writeClean(ctx context.Context) (sum Summary, err error) {
 		People: g.cfg.Guests, Profiles: guests.info.Rows, Stays: stays.info.Rows, Feedback: feedback.info.Rows,
 		BadRows: map[string]int{}, Warnings: map[string]int{},
 	}
+	g.truth.fill(&sum, g.cfg.Shape)
 	for _, f := range files {
 		sum.Files = append(sum.Files, f.info)
 	}

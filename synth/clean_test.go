@@ -7,7 +7,16 @@ import (
 )
 
 func TestClean(t *testing.T) {
-	h := generated(t, cleanHotel)
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+	}{{"dense", cleanHotel}, {"sparse", sparseCleanHotel}} {
+		t.Run(tc.name, func(t *testing.T) { checkClean(t, tc.cfg) })
+	}
+}
+
+func checkClean(t *testing.T, cfg Config) {
+	h := generated(t, cfg)
 	sum := h.sum
 	want := map[string]string{
 		"roster":   "staff_id,name,team,lead",
@@ -82,9 +91,14 @@ func TestClean(t *testing.T) {
 			}
 		}
 	}
-	perPerson := float64(sum.Stays) / float64(sum.People)
-	if perPerson < DefaultCleanStaysPerGuest*0.85 || perPerson > DefaultCleanStaysPerGuest*1.15 {
-		t.Errorf("%.2f stays per person, want about %d", perPerson, DefaultCleanStaysPerGuest)
+	// A dense clean hotel aims at ten stay rows a person; a sparse one
+	// keeps its natural few.
+	lo, hi := DefaultCleanStaysPerGuest*0.85, DefaultCleanStaysPerGuest*1.15
+	if cfg.Shape == ShapeSparse {
+		lo, hi = 1.5, 3.5
+	}
+	if perPerson := float64(sum.Stays) / float64(sum.People); perPerson < lo || perPerson > hi {
+		t.Errorf("%.2f stays per person, want %.1f–%.1f", perPerson, lo, hi)
 	}
 	if share := float64(sum.Feedback) / float64(sum.Stays); share < 0.3 || share > 0.4 {
 		t.Errorf("%.2f forms per stay, want about %.2f", share, formShare)

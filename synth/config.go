@@ -13,10 +13,40 @@ const (
 	DefaultSeed     = 1
 	DefaultProperty = "丽都国际酒店"
 	// DefaultCleanStaysPerGuest is the mean number of stay rows per person in
-	// Clean mode when StaysPerGuest is zero: bulk-load benchmarks want about
-	// ten million stays for a million guests.
+	// Clean mode when StaysPerGuest is zero, for the dense shape: bulk-load
+	// benchmarks want about ten million stays for a million guests. A sparse
+	// hotel keeps its natural mix in Clean mode too.
 	DefaultCleanStaysPerGuest = 10
 )
+
+// Shape is the kind of clientele a generated hotel has.
+type Shape string
+
+const (
+	// ShapeDense is the default: a hotel with many regulars and locals who
+	// dine often, about four stay rows a person over two years (ten in
+	// Clean mode). Output for a seed never changes with new shapes.
+	ShapeDense Shape = "dense"
+	// ShapeSparse is a real hotel's shape: most guests (about 88 %) come
+	// once, a few regulars keep their own rhythm, company bookers (a travel
+	// agent or an assistant) book many room stays under one profile, rooms
+	// outnumber meals, and a few room stays are day-use (钟点房): arrival
+	// and departure on the same day.
+	ShapeSparse Shape = "sparse"
+)
+
+// Shapes lists the shapes Generate knows, default first.
+var Shapes = []Shape{ShapeDense, ShapeSparse}
+
+// ParseShape reads a shape's name, as the CLI's --shape flag takes it.
+func ParseShape(s string) (Shape, error) {
+	for _, sh := range Shapes {
+		if string(sh) == s {
+			return sh, nil
+		}
+	}
+	return "", fmt.Errorf("synth: unknown shape %q (want dense or sparse)", s)
+}
 
 // Limits keep identifiers unique (phone numbers and member numbers are drawn
 // from fixed number spaces) and runs bounded.
@@ -53,6 +83,8 @@ type Config struct {
 	// four rows a person over two years) in messy mode and aims for
 	// DefaultCleanStaysPerGuest in Clean mode.
 	StaysPerGuest float64
+	// Shape is the clientele: ShapeDense (the default) or ShapeSparse.
+	Shape Shape
 }
 
 // FileInfo describes one written file.
@@ -78,6 +110,21 @@ type Summary struct {
 	Warnings map[string]int `json:"warnings"`
 	// Duplicates counts stay and form rows repeated in overlapping files.
 	Duplicates int `json:"duplicates"`
+
+	// Shape is the clientele the hotel was generated with.
+	Shape Shape `json:"shape"`
+	// Visitors counts people with at least one good stay; OneVisit those
+	// whose stays make a single visit. A visit is a person's run of stays
+	// on touching days (a room stay with its dinner, a wedding with its
+	// room); two visits of one person never touch.
+	Visitors int `json:"visitors"`
+	OneVisit int `json:"one_visit_people"`
+	// DayUseStays counts room stays that arrive and depart on the same day
+	// (钟点房), written with explicit times (10:00–15:00 or so).
+	DayUseStays int `json:"day_use_stays"`
+	// CompanyBookers counts people who book room stays for their company,
+	// often several rooms at once, all under their own profile.
+	CompanyBookers int `json:"company_bookers"`
 }
 
 // Reason codes, spelled as Revisit's ingest layer spells them. synth keeps its
@@ -118,7 +165,13 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Loc == nil {
 		c.Loc = shanghai()
 	}
-	if c.StaysPerGuest == 0 && c.Clean {
+	if c.Shape == "" {
+		c.Shape = ShapeDense
+	}
+	if _, err := ParseShape(string(c.Shape)); err != nil {
+		return c, err
+	}
+	if c.StaysPerGuest == 0 && c.Clean && c.Shape == ShapeDense {
 		c.StaysPerGuest = DefaultCleanStaysPerGuest
 	}
 	switch {

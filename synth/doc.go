@@ -12,6 +12,13 @@
 // should give it. In Clean mode it writes one UTF-8 CSV per kind with
 // canonical headers and ISO values, for bulk-load benchmarks.
 //
+// Config.Shape chooses the clientele. ShapeDense, the default, has many
+// regulars and local diners. ShapeSparse is a real hotel's: most guests
+// come once, a few regulars keep their rhythm, company bookers book rooms
+// for colleagues under their own profile, and some room stays are day-use
+// (same-day). The Summary says how many people came, how many came once and
+// how many day-use stays there are, so analytics can be checked on both.
+//
 // The package deliberately imports no other package of the module: it writes
 // the files the ingest layer must survive, and must not share its assumptions.
 // Output is a pure function of Config: the same Config gives byte-identical

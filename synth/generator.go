@@ -25,6 +25,8 @@ type generator struct {
 	staySeq      int64
 	formSeq      int64
 
+	truth visitTruth // what the Summary says of people's visits
+
 	// scratch, reused from person to person
 	anchors []day
 	occs    []occasion
@@ -50,7 +52,7 @@ func newGenerator(cfg Config) *generator {
 	g.roster = newRoster(newRand(cfg.Seed, streamRoster), g.mobiles)
 	g.teams = membersOf(g.roster)
 	var nightsPerPerson float64
-	g.mix, nightsPerPerson = calibrate(cfg.Seed, g.win, cfg.StaysPerGuest)
+	g.mix, nightsPerPerson = calibrate(cfg.Seed, g.win, baseMix(cfg.Shape), cfg.StaysPerGuest)
 	g.rooms = newRoomCalendar(hotelSize(cfg.Guests, nightsPerPerson, g.win), g.win)
 	return g
 }
@@ -82,6 +84,7 @@ func (g *generator) person(idx int, b *batch) {
 	for i, o := range g.occs {
 		b.stays = append(b.stays, g.stayOf(r, p, b.profiles, g.refs[i], o))
 	}
+	g.truth.add(t.arch, g.occs)
 	for i := range b.stays {
 		if chance(r, formShare) {
 			b.forms = append(b.forms, g.formOf(r, b, int32(i)))

@@ -74,6 +74,7 @@ func (m *messyRun) collect(ctx context.Context) error {
 		}
 	}
 	m.sum.Profiles, m.sum.Stays, m.sum.Feedback = len(m.profiles), len(m.stays), len(m.forms)
+	m.g.truth.fill(&m.sum, m.g.cfg.Shape)
 	return nil
 }
 

@@ -83,6 +83,8 @@ const (
 	visitDining
 	visitBanquet
 	visitConference
+	visitDayUse // a room for the day (钟点房): in and out on the same day
+	visitGroup  // a company booker's rooms for colleagues
 )
 
 var visitWeights = [numHabits][]float64{
@@ -93,14 +95,35 @@ var visitWeights = [numHabits][]float64{
 	habitCorporate:   {40, 0, 0, 60},
 }
 
-func visitKindFor(r *rand.Rand, t traits, vi int) visitKind {
+// sparseVisitWeights are the sparse hotel's: rooms first, meals as the
+// rooms' guests and a few locals take them.
+var sparseVisitWeights = [numHabits][]float64{
+	habitLeisure:     {85, 15, 0, 0},
+	habitBusiness:    {85, 10, 0, 5},
+	habitDiner:       {15, 82, 3, 0},
+	habitCelebration: {20, 70, 10, 0},
+	habitCorporate:   {50, 0, 0, 50},
+}
+
+func visitKindFor(r *rand.Rand, t traits, m mix, vi int) visitKind {
+	if t.arch == companyBooker {
+		return visitGroup
+	}
 	if t.habit == habitCelebration && vi == 0 {
 		return visitBanquet
 	}
 	if t.habit == habitCorporate && vi == 0 {
 		return visitConference
 	}
-	return visitKind(weighted(r, visitWeights[t.habit]))
+	kinds := &visitWeights
+	if m.kinds != nil {
+		kinds = m.kinds
+	}
+	k := visitKind(weighted(r, kinds[t.habit]))
+	if k == visitRoom && m.dayUse > 0 && chance(r, m.dayUse) {
+		return visitDayUse
+	}
+	return k
 }
 
 // visit appends the occasions of one visit starting on day a; free is the
@@ -113,6 +136,10 @@ func (w window) visit(r *rand.Rand, t traits, k visitKind, a, free day, out []oc
 		return w.banquet(r, t, a, free, out)
 	case visitConference:
 		return w.conference(r, t, a, free, out)
+	case visitDayUse:
+		return w.dayUseStay(r, t, a, out)
+	case visitGroup:
+		return w.groupRooms(r, t, a, out)
 	default:
 		if o, ok := w.meal(r, t, a, 0, t.outlet, 0); ok {
 			out = append(out, o)

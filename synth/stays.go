@@ -58,7 +58,9 @@ func (g *generator) stayOf(r *rand.Rand, p person, ps []profile, prof int32, o o
 		s.butler = p.butler
 	}
 	if o.outlet == outletRoom {
-		s.room, s.roomSure = g.rooms.book(r, o.arrival.day(), int(o.nights), o.roomClass)
+		// A day-use room is kept from the night's sale, so that a room and
+		// a date still name one stay.
+		s.room, s.roomSure = g.rooms.book(r, o.arrival.day(), max(1, int(o.nights)), o.roomClass)
 	}
 	pr := &ps[prof]
 	switch u := r.Float64(); {

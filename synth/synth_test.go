@@ -51,8 +51,10 @@ func TestMain(m *testing.M) {
 }
 
 var (
-	messyHotel = Config{End: testEnd}
-	cleanHotel = Config{End: testEnd, Clean: true, Guests: 1500}
+	messyHotel       = Config{End: testEnd}
+	cleanHotel       = Config{End: testEnd, Clean: true, Guests: 1500}
+	sparseMessyHotel = Config{End: testEnd, Shape: ShapeSparse, Guests: 3000}
+	sparseCleanHotel = Config{End: testEnd, Clean: true, Guests: 3000, Shape: ShapeSparse}
 )
 
 func hashDir(t *testing.T, dir string) map[string]string {
@@ -80,6 +82,8 @@ func TestDeterministic(t *testing.T) {
 	}{
 		{"messy", Config{End: testEnd, Guests: 400}},
 		{"clean", Config{End: testEnd, Guests: 400, Clean: true}},
+		{"sparse messy", Config{End: testEnd, Guests: 400, Shape: ShapeSparse}},
+		{"sparse clean", Config{End: testEnd, Guests: 400, Clean: true, Shape: ShapeSparse}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			run := func(seed int64) map[string]string {
@@ -223,6 +227,7 @@ func TestConfigErrors(t *testing.T) {
 		{"no dir", Config{End: testEnd}},
 		{"too many guests", Config{OutDir: t.TempDir(), End: testEnd, Guests: MaxGuests + 1}},
 		{"negative years", Config{OutDir: t.TempDir(), End: testEnd, Years: -1}},
+		{"unknown shape", Config{OutDir: t.TempDir(), End: testEnd, Shape: "lumpy"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := Generate(context.Background(), tc.cfg); err == nil {

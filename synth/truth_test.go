@@ -60,9 +60,18 @@ func indexGuests(t *testing.T, tables []*table) guestIndex {
 
 // TestMessyTruth reads every file back, judges each row as Revisit should,
 // and checks the verdicts against the Summary: every injected defect is
-// counted once, and no good row is bad.
+// counted once, and no good row is bad — for both shapes of hotel.
 func TestMessyTruth(t *testing.T) {
-	h := generated(t, messyHotel)
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+	}{{"dense", messyHotel}, {"sparse", sparseMessyHotel}} {
+		t.Run(tc.name, func(t *testing.T) { checkMessyTruth(t, tc.cfg) })
+	}
+}
+
+func checkMessyTruth(t *testing.T, cfg Config) {
+	h := generated(t, cfg)
 	sum := h.sum
 	tables := readAll(t, h.dir, sum)
 	g := indexGuests(t, tables["guests"])

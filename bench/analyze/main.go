@@ -7,10 +7,13 @@
 // joined through the identity map — and counts its rows. Then `revisit
 // analyze --json` runs on another copy as a child process. Both are timed
 // from outside (wall time, peak RSS from wait4), on the same machine in the
-// same run; analyze's own phase timings come from its JSON.
+// same run; analyze's own phase timings come from its JSON. Every figure is
+// also given per guest analysed, so that hotels of different shapes (a dense
+// one of regulars, a sparse one where most guests come once) compare.
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -21,10 +24,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"syscall"
+	"slices"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
+
+	"revisit/bench/internal/machine"
 )
 
 // baselineQuery is the per-guest aggregate every analysis starts from.
@@ -35,20 +40,148 @@ const baselineQuery = `SELECT count(*) FROM (
 	WHERE s.departure <= CAST(? AS TIMESTAMPTZ)
 	GROUP BY gp.guest_id)`
 
-type measure struct {
-	seconds float64
-	peakMiB float64
-	out     []byte
+// dbArgs are the warehouse settings of every revisit child, as the other
+// harnesses give them (they are also revisit's defaults).
+var dbArgs = []string{"--threads", "0", "--memory-limit", "4GB", "--tz", "Asia/Shanghai"}
+
+// phases are analyze's timings_ms keys, in the order they run.
+var phases = []string{"summaries", "backtest", "fit", "metrics", "targets", "save"}
+
+type options struct {
+	db, revisit, asOf, label, out, revision string
+	repeat                                  int
 }
 
-func run(cmd *exec.Cmd) (measure, error) {
-	start := time.Now()
-	out, err := cmd.Output()
-	m := measure{seconds: time.Since(start).Seconds(), out: out}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		m.peakMiB = float64(ru.Maxrss) / 1024
+// analysis is what analyze --json says of a run.
+type analysis struct {
+	Guests, Visits int64
+	TimingsMS      map[string]int64 `json:"timings_ms"`
+	SelectedModel  string           `json:"selected_model"`
+}
+
+// results are the runs of both sides.
+type results struct {
+	base, full []machine.Sample
+	runs       []analysis
+	baseRows   int64
+	load0      string
+	floorMiB   float64
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.db, "db", "", "a loaded warehouse (copied, never changed)")
+	flag.StringVar(&o.revisit, "revisit", "", "the revisit binary")
+	flag.StringVar(&o.asOf, "as-of", "", "the day to analyse, YYYY-MM-DD")
+	flag.StringVar(&o.label, "label", "", "what the warehouse holds, for the report's title (e.g. \"sparse hotel, 100,000 people\")")
+	flag.StringVar(&o.out, "out", "", "also write the report to this file")
+	flag.StringVar(&o.revision, "revision", "", "the code's revision, for the report")
+	flag.IntVar(&o.repeat, "repeat", 1, "runs of each side; medians are reported")
+	child := flag.Bool("baseline-child", false, "internal: run the baseline query")
+	flag.Parse()
+	if *child {
+		if err := baselineChild(o.db, o.asOf); err != nil {
+			fmt.Fprintln(os.Stderr, "bench/analyze baseline:", err)
+			os.Exit(1)
+		}
+		return
 	}
-	return m, err
+	if o.db == "" || o.revisit == "" || o.asOf == "" || o.repeat < 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	res, err := measure(context.Background(), o)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench/analyze:", err)
+		os.Exit(1)
+	}
+	report := render(o, res)
+	fmt.Print(report)
+	if o.out != "" {
+		if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "bench/analyze:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// measure runs both sides repeat times, each on a fresh copy of the
+// warehouse (analyze writes its results into the file it reads).
+func measure(ctx context.Context, o options) (results, error) {
+	var res results
+	work, err := os.MkdirTemp(filepath.Dir(o.db), "bench-analyze-")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(work)
+	floor, err := machine.Measure(exec.CommandContext(ctx, "true"))
+	if err != nil {
+		return res, fmt.Errorf("measure the RSS floor: %w", err)
+	}
+	res.floorMiB, res.load0 = floor.RSSMiB, machine.LoadAverage()
+	self, err := os.Executable()
+	if err != nil {
+		return res, err
+	}
+	for rep := 1; rep <= o.repeat; rep++ {
+		base := filepath.Join(work, fmt.Sprintf("base%d.duckdb", rep))
+		if err := copyWarehouse(o.db, base); err != nil {
+			return res, err
+		}
+		cmd := exec.CommandContext(ctx, self, "-baseline-child", "-db", base, "-as-of", o.asOf)
+		out, s, err := output(cmd)
+		if err != nil {
+			return res, fmt.Errorf("baseline run %d: %w", rep, err)
+		}
+		if _, err := fmt.Sscan(string(out), &res.baseRows); err != nil {
+			return res, fmt.Errorf("baseline run %d said %q: %w", rep, out, err)
+		}
+		res.base = append(res.base, s)
+		if err := os.Remove(base); err != nil {
+			return res, err
+		}
+
+		full := filepath.Join(work, fmt.Sprintf("full%d.duckdb", rep))
+		if err := copyWarehouse(o.db, full); err != nil {
+			return res, err
+		}
+		args := append([]string{"analyze", "--db", full, "--as-of", o.asOf, "--json"}, dbArgs...)
+		out, s, err = output(exec.CommandContext(ctx, o.revisit, args...))
+		if err != nil {
+			return res, fmt.Errorf("revisit analyze run %d: %w", rep, err)
+		}
+		var a analysis
+		if err := json.Unmarshal(out, &a); err != nil {
+			return res, fmt.Errorf("revisit analyze run %d: read its JSON: %w", rep, err)
+		}
+		res.full, res.runs = append(res.full, s), append(res.runs, a)
+		if err := os.RemoveAll(full); err != nil {
+			return res, err
+		}
+		os.Remove(full + ".wal")
+		os.Remove(full + ".key")
+	}
+	return res, nil
+}
+
+// output runs cmd, measured from outside, and returns its stdout; its
+// stderr is passed through.
+func output(cmd *exec.Cmd) ([]byte, machine.Sample, error) {
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	s, err := machine.Measure(cmd)
+	return out.Bytes(), s, err
+}
+
+// copyWarehouse copies a warehouse file and its ID-number key, if any.
+func copyWarehouse(src, dst string) error {
+	if err := copyFile(src, dst); err != nil {
+		return fmt.Errorf("copy the warehouse: %w", err)
+	}
+	if _, err := os.Stat(src + ".key"); err == nil {
+		return copyFile(src+".key", dst+".key")
+	}
+	return nil
 }
 
 func copyFile(src, dst string) error {
@@ -57,7 +190,7 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.Create(dst)
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
@@ -68,73 +201,35 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-func main() {
-	db := flag.String("db", "", "a loaded warehouse (copied, never changed)")
-	revisit := flag.String("revisit", "", "the revisit binary")
-	asOf := flag.String("as-of", "", "the day to analyse, YYYY-MM-DD")
-	child := flag.Bool("baseline-child", false, "internal: run the baseline query")
-	flag.Parse()
-	if *child {
-		os.Exit(baselineChild(*db, *asOf))
-	}
-	if *db == "" || *revisit == "" || *asOf == "" {
-		flag.Usage()
-		os.Exit(2)
-	}
-	work, err := os.MkdirTemp(filepath.Dir(*db), "bench-analyze-")
-	check(err)
-	defer os.RemoveAll(work)
-	base, full := filepath.Join(work, "base.duckdb"), filepath.Join(work, "full.duckdb")
-	check(copyFile(*db, base))
-	check(copyFile(*db, full))
-	if key, err := os.ReadFile(*db + ".key"); err == nil {
-		os.WriteFile(full+".key", key, 0o600)
-	}
-
-	self, _ := os.Executable()
-	b, err := run(exec.Command(self, "-baseline-child", "-db", base, "-as-of", *asOf))
-	check(err)
-	a, err := run(exec.Command(*revisit, "analyze", "--db", full, "--as-of", *asOf, "--json"))
-	check(err)
-	var res struct {
-		Guests, Visits int64
-		TimingsMS      map[string]int64 `json:"timings_ms"`
-		SelectedModel  string           `json:"selected_model"`
-	}
-	check(json.Unmarshal(a.out, &res))
-
-	fmt.Printf("## analyze benchmark, %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
-	fmt.Printf("- %d guests with visits, %d visits; as of %s; %d cores; selected model %s\n\n", res.Guests, res.Visits, *asOf, runtime.NumCPU(), res.SelectedModel)
-	fmt.Println("| run | seconds | peak MiB | × baseline |")
-	fmt.Println("|---|--:|--:|--:|")
-	fmt.Printf("| baseline: per-guest aggregates in one SQL query | %.2f | %.0f | 1.00× |\n", b.seconds, b.peakMiB)
-	fmt.Printf("| `revisit analyze` (everything, stored) | %.2f | %.0f | %.2f× |\n\n", a.seconds, a.peakMiB, a.seconds/b.seconds)
-	fmt.Println("| phase | ms |")
-	fmt.Println("|---|--:|")
-	for _, p := range []string{"summaries", "backtest", "fit", "metrics", "targets", "save"} {
-		fmt.Printf("| %s | %d |\n", p, res.TimingsMS[p])
-	}
-}
-
-func baselineChild(path, asOf string) int {
+// baselineChild runs the baseline query as Revisit would open the file.
+func baselineChild(path, asOf string) error {
 	db, err := sql.Open("duckdb", path+"?threads="+fmt.Sprint(runtime.NumCPU())+"&memory_limit=4GB")
-	check(err)
+	if err != nil {
+		return err
+	}
 	defer db.Close()
 	ctx := context.Background()
-	check2(db.ExecContext(ctx, "SET TimeZone = 'Asia/Shanghai'"))
-	day, err := time.ParseInLocation(time.DateOnly, asOf, time.FixedZone("CST", 8*3600))
-	check(err)
-	var n int64
-	check(db.QueryRowContext(ctx, baselineQuery, day.AddDate(0, 0, 1)).Scan(&n))
-	fmt.Println(n)
-	return 0
-}
-
-func check(err error) {
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench/analyze:", err)
-		os.Exit(1)
+	if _, err := db.ExecContext(ctx, "SET TimeZone = 'Asia/Shanghai'"); err != nil {
+		return err
 	}
+	day, err := time.ParseInLocation(time.DateOnly, asOf, time.FixedZone("CST", 8*3600))
+	if err != nil {
+		return err
+	}
+	var n int64
+	if err := db.QueryRowContext(ctx, baselineQuery, day.AddDate(0, 0, 1)).Scan(&n); err != nil {
+		return err
+	}
+	fmt.Println(n)
+	return nil
 }
 
-func check2(_ any, err error) { check(err) }
+// median of xs (xs is not changed).
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
+}

@@ -20,13 +20,14 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	var s synthFlags
 	var dir, addr string
 	var serve bool
-	fs := newFlagSet(e, "demo", "demo [--dir DIR] [--addr HOST:PORT] [--guests N] [--serve=false]",
+	fs := newFlagSet(e, "demo", "demo [--dir DIR] [--addr HOST:PORT] [--guests N] [--shape dense|sparse] [--serve=false]",
 		`Generates a hotel whose history ends yesterday into DIR/inbox, runs a
 night of the pipeline on it (ingest, analysis, last night's callbacks, the
 day's workbooks in DIR/outbox), creates a token per role and prints one
 line per role as ROLE TOKEN on stdout, then serves the API and the pages
 at --addr until Ctrl-C: open the printed address and sign in with a token.
-Each run starts afresh: the demo's own files in DIR are replaced.`)
+Each run starts afresh: the demo's own files in DIR are replaced.
+--shape sparse shows a hotel where most guests come once (see generate -h).`)
 	fs.StringVar(&dir, "dir", "revisit-demo", "folder for the demo's files and warehouse")
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "where to serve")
 	fs.BoolVar(&serve, "serve", true, "serve the API and pages after the night (false: stop there)")

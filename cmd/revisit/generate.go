@@ -16,6 +16,7 @@ type synthFlags struct {
 	end           string
 	clean         bool
 	tz            string
+	shape         string
 }
 
 func addSynthFlags(fs *flag.FlagSet, e *env, s *synthFlags, defGuests int) {
@@ -24,6 +25,8 @@ func addSynthFlags(fs *flag.FlagSet, e *env, s *synthFlags, defGuests int) {
 	fs.Int64Var(&s.seed, "seed", 1, "random seed: the same seed writes the same files")
 	fs.StringVar(&s.end, "end", "", "last day with departures, YYYY-MM-DD (default: yesterday in the hotel's zone)")
 	fs.StringVar(&s.tz, "tz", envOr(e, "REVISIT_TZ", "Asia/Shanghai"), "the hotel's time zone (env REVISIT_TZ)")
+	fs.StringVar(&s.shape, "shape", string(synth.ShapeDense),
+		"the clientele: dense (many regulars and diners, ~4 stays a person) or sparse (a real hotel's: ~88 % come once, a few regulars, company bookers, day-use rooms)")
 }
 
 // synthConfig checks the flags and turns them into a generator config.
@@ -43,19 +46,28 @@ func (s *synthFlags) synthConfig(out string) (synth.Config, error) {
 		}
 	}
 	end = time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, loc)
-	return synth.Config{OutDir: out, Guests: s.guests, Years: s.years, Seed: s.seed, End: end, Loc: loc, Clean: s.clean}, nil
+	shape, err := synth.ParseShape(s.shape)
+	if err != nil {
+		return synth.Config{}, exitError{code: exitUsage, msg: "--shape must be dense or sparse"}
+	}
+	return synth.Config{OutDir: out, Guests: s.guests, Years: s.years, Seed: s.seed, End: end, Loc: loc, Clean: s.clean, Shape: shape}, nil
 }
 
 func runGenerate(ctx context.Context, e *env, args []string) error {
 	var s synthFlags
 	var out string
-	fs := newFlagSet(e, "generate", "generate --out DIR [--guests N] [--years Y] [--seed S]",
+	fs := newFlagSet(e, "generate", "generate --out DIR [--guests N] [--years Y] [--seed S] [--shape dense|sparse]",
 		`Writes a realistic synthetic hotel's export files into DIR: the butler
 roster, guest profiles (with duplicate profiles of one person), stays across
 rooms, restaurants, banquets and conferences, and feedback forms, in the mixed
 encodings, formats and mistakes of real exports (a known share of bad rows).
 DIR/manifest.json lists the files and what was injected. With --clean, one
-clean UTF-8 CSV per kind, for benchmarks.`)
+clean UTF-8 CSV per kind, for benchmarks.
+
+--shape dense (the default) is a hotel with many regulars and local diners;
+--shape sparse is a real hotel's shape, where about 88 % of guests come once,
+with a few regulars, company bookers who book many rooms under one profile,
+and some day-use (same-day) room stays.`)
 	fs.StringVar(&out, "out", "", "folder to write into (required)")
 	addSynthFlags(fs, e, &s, 2000)
 	fs.BoolVar(&s.clean, "clean", false, "one clean UTF-8 CSV per kind, no mistakes (benchmarks)")
@@ -76,5 +88,7 @@ clean UTF-8 CSV per kind, for benchmarks.`)
 	}
 	fmt.Fprintf(e.stdout, "wrote %d files to %s: %d people, %d profiles, %d stays, %d feedback forms\n",
 		len(sum.Files), out, sum.People, sum.Profiles, sum.Stays, sum.Feedback)
+	fmt.Fprintf(e.stdout, "%s shape: %d people came, %d of them once (%.1f %%); %d day-use stays; %d company bookers\n",
+		sum.Shape, sum.Visitors, sum.OneVisit, 100*float64(sum.OneVisit)/float64(max(1, sum.Visitors)), sum.DayUseStays, sum.CompanyBookers)
 	return nil
 }

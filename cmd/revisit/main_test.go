@@ -32,8 +32,15 @@ func runCLI(t *testing.T, environ map[string]string, args ...string) (int, strin
 // generateHotel writes a small messy hotel and returns its folder and truth.
 func generateHotel(t *testing.T, guests string) (string, synth.Summary) {
 	t.Helper()
+	return generateShapedHotel(t, guests, "dense")
+}
+
+// generateShapedHotel writes a small messy hotel of the shape (dense or
+// sparse) and returns its folder and truth.
+func generateShapedHotel(t *testing.T, guests, shape string) (string, synth.Summary) {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "exports")
-	code, _, stderr := runCLI(t, nil, "generate", "--out", dir, "--guests", guests, "--end", "2026-11-26", "--seed", "7")
+	code, _, stderr := runCLI(t, nil, "generate", "--out", dir, "--guests", guests, "--end", "2026-11-26", "--seed", "7", "--shape", shape)
 	if code != 0 {
 		t.Fatalf("generate: exit %d: %s", code, stderr)
 	}
@@ -49,7 +56,16 @@ func generateHotel(t *testing.T, guests string) (string, synth.Summary) {
 }
 
 func TestIngestLoadsExactlyWhatTheGeneratorWrote(t *testing.T) {
-	dir, truth := generateHotel(t, "1500")
+	for _, shape := range []string{"dense", "sparse"} {
+		t.Run(shape, func(t *testing.T) { checkIngestAgainstTruth(t, shape) })
+	}
+}
+
+func checkIngestAgainstTruth(t *testing.T, shape string) {
+	dir, truth := generateShapedHotel(t, "1500", shape)
+	if truth.Shape != synth.Shape(shape) {
+		t.Fatalf("the manifest says shape %q, asked for %s", truth.Shape, shape)
+	}
 	db := filepath.Join(t.TempDir(), "w.duckdb")
 	code, stdout, stderr := runCLI(t, map[string]string{"REVISIT_DB": db}, "ingest", "--json", dir)
 	if code != 0 {
@@ -136,6 +152,7 @@ func TestBadCommandLinesExitTwoWithHelp(t *testing.T) {
 		{"generate"},
 		{"generate", "--out", t.TempDir(), "--guests", "0"},
 		{"generate", "--out", t.TempDir(), "--end", "26/11/2026"},
+		{"generate", "--out", t.TempDir(), "--shape", "lumpy"},
 		{"stats", "--tz", "Mars/Olympus"},
 	}
 	for _, args := range cases {

@@ -137,6 +137,7 @@ func TestBadCommandLinesExitTwoWithHelp(t *testing.T) {
 		{"generate", "--out", t.TempDir(), "--guests", "0"},
 		{"generate", "--out", t.TempDir(), "--end", "26/11/2026"},
 		{"stats", "--tz", "Mars/Olympus"},
+		{"analyze", "--model", "pareto"},
 	}
 	for _, args := range cases {
 		code, _, _ := runCLI(t, nil, args...)

@@ -1,8 +1,16 @@
 package reports
 
 import (
+	"bytes"
 	"context"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"revisit/reports/export"
+	"revisit/warehouse"
 )
 
 // The day conventions of the field (BTYD dc.ElogToCbsCbt, lifetimes
@@ -54,5 +62,48 @@ func TestAgeAndRecencyAreWholeDaysBetweenHotelLocalDates(t *testing.T) {
 	}
 	if seen != len(want) {
 		t.Errorf("%d guests measured, want %d", seen, len(want))
+	}
+	checkDayColumnNotes(t, w)
+}
+
+// checkDayColumnNotes reopens the guests workbook and reads what its About
+// sheet says of the day columns: which dates they count between, in both
+// languages, and which model quantity they are.
+func checkDayColumnNotes(t *testing.T, w *warehouse.Warehouse) {
+	t.Helper()
+	var buf bytes.Buffer
+	req := ExportRequest{Report: ExportGuests, AsOf: civil("2026-11-26"), Filter: "as_of=2026-11-26"}
+	who := warehouse.AuditEntry{At: time.Now(), Actor: "marketing", Role: warehouse.RoleMarketing}
+	if _, err := Export(context.Background(), w, req, who, func(t export.Table, rows export.Rows) (int, error) {
+		return export.WriteXLSX(context.Background(), &buf, t, rows)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("说明 About")
+	if err != nil {
+		t.Fatal(err)
+	}
+	about := map[string]string{}
+	for _, r := range rows {
+		if len(r) == 5 {
+			about[r[0]] = r[4]
+		}
+	}
+	want := map[string][]string{
+		"age_days":        {"T of the models", "first visit's arrival date to the as-of date", "首次来访到店日期至统计日", "模型的 T"},
+		"recency_days":    {"t_x of the models", "first visit's arrival date to the last visit's arrival date", "模型的 t_x"},
+		"days_since_last": {"last visit's departure date to the as-of date", "最近一次离店日期至统计日"},
+	}
+	for key, phrases := range want {
+		for _, p := range phrases {
+			if !strings.Contains(about[key], p) {
+				t.Errorf("About sheet on %s: %q lacks %q", key, about[key], p)
+			}
+		}
 	}
 }

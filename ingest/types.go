@@ -103,7 +103,7 @@ const (
 	RBadDate         = "BAD_DATE"           // a required date cannot be read
 	RBadAmount       = "BAD_AMOUNT"         // spend cannot be read or is negative
 	RBadNumber       = "BAD_NUMBER"         // an integer field cannot be read
-	RImpossibleDates = "IMPOSSIBLE_DATES"   // departure before arrival, or a stay too long
+	RImpossibleDates = "IMPOSSIBLE_DATES"   // departure on a day before arrival, or a stay too long
 	RScoreOutOfRange = "SCORE_OUT_OF_RANGE" // a feedback score outside its scale
 	RUnknownGuest    = "UNKNOWN_GUEST"      // names nobody known
 	RUnknownStay     = "UNKNOWN_STAY"       // a form names a stay that does not exist

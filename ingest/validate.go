@@ -96,15 +96,22 @@ func (c *rowCheck) required(f Field, code string) string {
 }
 
 // time reads f as a time. A required time that is missing or bad rejects the
-// row; an optional one is dropped with a warning. Date-only values get the
-// clock defaultClock (hours after local midnight).
-func (c *rowCheck) time(f Field, required bool, defaultClock time.Duration) *time.Time {
+// row; an optional one is dropped with a warning. Date-only values are
+// midnight in the hotel's zone.
+func (c *rowCheck) time(f Field, required bool) *time.Time {
+	t, _ := c.timeAndClock(f, required)
+	return t
+}
+
+// timeAndClock is time, also reporting whether the value carried a time of
+// day (false for a bare date).
+func (c *rowCheck) timeAndClock(f Field, required bool) (*time.Time, bool) {
 	s := c.get(f)
 	if s == "" {
 		if required {
 			c.reject(f, RMissingValue, "missing "+string(f))
 		}
-		return nil
+		return nil, false
 	}
 	t, hasClock, err := ParseTime(s, c.v.opt.Loc, c.v.date1904)
 	if err != nil {
@@ -113,12 +120,9 @@ func (c *rowCheck) time(f Field, required bool, defaultClock time.Duration) *tim
 			sev = Reject
 		}
 		c.fail(f, sev, err)
-		return nil
+		return nil, false
 	}
-	if !hasClock && defaultClock != 0 {
-		t = t.Add(defaultClock)
-	}
-	return &t
+	return &t, hasClock
 }
 
 // mobile reads f as a phone number; a bad one is dropped with a warning.
@@ -218,20 +222,16 @@ func (v *Validator) Profile(line int, cells []string) (ProfileRow, []Issue, bool
 		}
 	}
 	r.Gender = normalizeGender(c.get(FGender))
-	r.Birthday = c.time(FBirthday, false, 0)
+	r.Birthday = c.time(FBirthday, false)
 	r.Preferences = c.get(FPreferences)
 	r.Marketing = c.boolean(FMarketing)
 	if dnc := c.boolean(FDoNotCall); dnc != nil {
 		r.DoNotCall = *dnc
 	}
-	r.CreatedAt = c.time(FCreatedAt, false, 0)
+	r.CreatedAt = c.time(FCreatedAt, false)
 	r.DedicatedButler = c.get(FDedicatedButler)
 	return r, c.issues, !c.rejected
 }
-
-// departureClock is the clock given to a departure exported as a bare date:
-// the hotel's usual check-out hour, so a callback is not due at midnight.
-const departureClock = 12 * time.Hour
 
 // Stay validates one stay or outlet-visit row.
 func (v *Validator) Stay(line int, cells []string) (StayRow, []Issue, bool) {
@@ -251,13 +251,15 @@ func (v *Validator) Stay(line int, cells []string) (StayRow, []Issue, bool) {
 	}
 	r.Outlet = c.get(FOutlet)
 	r.OutletKind = OutletKind(r.Outlet)
-	arrival := c.time(FArrival, true, 0)
-	departure := c.time(FDeparture, true, departureClock)
+	arrival := c.time(FArrival, true)
+	departure, depClock := c.timeAndClock(FDeparture, true)
 	if arrival != nil && departure != nil {
-		r.Arrival, r.Departure = *arrival, *departure
+		var ok bool
+		r.Arrival = *arrival
+		r.Departure, ok = stayDeparture(*arrival, *departure, depClock, v.opt.Loc)
 		switch {
-		case r.Departure.Before(r.Arrival):
-			c.reject(FDeparture, RImpossibleDates, "departure is before arrival")
+		case !ok:
+			c.reject(FDeparture, RImpossibleDates, "departure is on a day before arrival")
 		case r.Departure.Sub(r.Arrival) > time.Duration(v.opt.MaxStayDays)*24*time.Hour:
 			c.reject(FDeparture, RImpossibleDates, "the stay is longer than the allowed maximum")
 		}
@@ -285,8 +287,8 @@ func (v *Validator) Feedback(line int, cells []string) (FeedbackRow, []Issue, bo
 	if p, ok := c.mobile(FMobile); ok {
 		r.Mobile = p.E164
 	}
-	r.VisitDate = c.time(FVisitDate, false, 0)
-	r.SubmittedAt = c.time(FSubmittedAt, false, 0)
+	r.VisitDate = c.time(FVisitDate, false)
+	r.SubmittedAt = c.time(FSubmittedAt, false)
 	byRoom := r.Room != "" && (r.VisitDate != nil || r.SubmittedAt != nil)
 	if r.StayID == "" && r.GuestID == "" && r.Mobile == "" && !byRoom && !c.rejected {
 		c.reject(FStayID, RMissingKey, "the form names no stay or guest: no stay id, guest id, mobile, or room and date")

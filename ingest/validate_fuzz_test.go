@@ -55,3 +55,66 @@ func FuzzValidateRow(f *testing.F) {
 		}
 	})
 }
+
+// FuzzStayDates checks the day conventions on arbitrary arrival and
+// departure cells, in a zone with clock changes and one without: a stay
+// never loads with its departure before its arrival; a departure on the
+// arrival's hotel-local day always loads (a same-day stay); one on an
+// earlier day is always IMPOSSIBLE_DATES; a bare departure date is 12:00 on
+// the wall clock, or the arrival when the guest came later that day.
+func FuzzStayDates(f *testing.F) {
+	seeds := [][2]string{
+		{"2016-03-27 14:00", "2016-03-27"}, {"2016-03-27", "2016-03-27"}, {"2016-10-30 14:00", "2016-10-30 00:00"},
+		{"2016-03-13 23:59", "2016-03-13 01:30"}, {"2016-11-06 01:30", "2016-11-06"}, {"42673.75", "42673"},
+		{"2016-03-27 14:00", "2016-03-26"}, {"2016-03-28 14:00", "2016-03-27T23:30:00Z"}, {"2016年3月27日14时", "2016年3月27日"},
+	}
+	for _, s := range seeds {
+		for z := range uint8(3) {
+			f.Add(s[0], s[1], z)
+		}
+	}
+	zones := []*time.Location{zone(f, "Europe/Lisbon"), zone(f, "America/New_York"), zone(f, "Asia/Shanghai")}
+	f.Fuzz(func(t *testing.T, arrival, departure string, z uint8) {
+		loc := zones[int(z)%len(zones)]
+		v := stayValidator(t, loc)
+		r, issues, ok := v.Stay(2, []string{"S1", "G1", arrival, departure})
+		if ok && r.Departure.Before(r.Arrival) {
+			t.Fatalf("loaded with departure %v before arrival %v", r.Departure, r.Arrival)
+		}
+		arr, _, errA := ParseTime(arrival, loc, false)
+		dep, depClock, errD := ParseTime(departure, loc, false)
+		if errA != nil || errD != nil {
+			if ok {
+				t.Fatalf("loaded although a date does not parse (%v, %v)", errA, errD)
+			}
+			return
+		}
+		ad, dd := civilDay(arr, loc), civilDay(dep, loc)
+		switch {
+		case dd.Before(ad):
+			if ok || len(issues) == 0 || issues[len(issues)-1].Code != RImpossibleDates {
+				t.Fatalf("departure on a day before arrival: ok %v, issues %v", ok, issueCodes(issues))
+			}
+			return
+		case dd.Equal(ad) && !ok:
+			t.Fatalf("a same-day stay was refused: %v", issueCodes(issues))
+		case !ok:
+			return // a stay longer than allowed
+		}
+		if !civilDay(r.Departure, loc).Equal(dd) {
+			t.Fatalf("departure moved from %v to another day: %v", dd, r.Departure.In(loc))
+		}
+		if !depClock {
+			h, m, s := r.Departure.In(loc).Clock()
+			if (h != 12 || m != 0 || s != 0) && !r.Departure.Equal(r.Arrival) {
+				t.Fatalf("bare departure stored at %v: neither 12:00 nor the arrival %v", r.Departure.In(loc), r.Arrival.In(loc))
+			}
+		}
+	})
+}
+
+// civilDay is t's hotel-local calendar date, as midnight UTC.
+func civilDay(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

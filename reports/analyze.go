@@ -24,6 +24,10 @@ type Options struct {
 	OverdueFactor     float64        // or win-back when this many typical intervals have passed (default 1.5)
 	AnnualDiscount    float64        // discount rate for the 365-day value (default 0.10)
 	Now               func() time.Time
+	// Model names the repeat-visit model the targets use: ModelAuto (or
+	// empty) lets the backtest choose; "bgnbd" or "mbgnbd" uses that model,
+	// and the analysis fails, naming why, when it cannot be fitted.
+	Model string
 	// Background runs the analysis beside a serving API: DuckDB on one
 	// thread for its length (warehouse.InBackground), so answers stay quick
 	// while it runs, a little slower itself.
@@ -125,6 +129,9 @@ func Analyze(ctx context.Context, wh *warehouse.Warehouse, opt Options) (*Result
 
 func analyze(ctx context.Context, wh *warehouse.Warehouse, opt Options) (*Result, error) {
 	opt = opt.withDefaults()
+	if err := checkModelName(opt.Model); err != nil {
+		return nil, err
+	}
 	sw := newLaps()
 	res := &Result{AsOf: opt.AsOf.Format(time.DateOnly), TimingsMS: sw.laps}
 	end := opt.endOf(opt.AsOf)
@@ -175,6 +182,11 @@ func analyze(ctx context.Context, wh *warehouse.Warehouse, opt Options) (*Result
 	if res.SelectedModel == modelRhythm {
 		selected = nil
 		res.Message = "no lifetime model could be fitted: targets use each guest's own rhythm only"
+	}
+	if asked, err := requestedFit(opt.Model, fits); err != nil {
+		return nil, err
+	} else if asked != nil {
+		res.SelectedModel, selected, res.Message = asked.name, asked, "model "+asked.name+" as requested"
 	}
 	sw.lap("fit")
 
@@ -294,14 +306,18 @@ type customer struct {
 	x, tx, t float64
 }
 
-// customerOf measures a guest as of the end of civil day asOf. Visits are
-// counted by their arrival days; the first visit is the trial.
+// customerOf measures a guest as of civil day asOf, in whole days between
+// hotel-local dates as BTYD (dc.ElogToCbsCbt) and lifetimes
+// (summary_data_from_transaction_data) count them: t_x = last visit's
+// arrival date − first visit's arrival date, T = asOf − first visit's
+// arrival date. A visit on the as-of day itself gives t_x = T. The first
+// visit is the trial.
 func customerOf(s *warehouse.GuestSummary, asOf time.Time) customer {
 	first, last := s.FirstArrival, s.LastArrival
 	return customer{
 		x:  float64(s.Visits - 1),
 		tx: days(last.Sub(first)),
-		t:  days(asOf.Sub(first)) + 1, // through the end of the as-of day
+		t:  days(asOf.Sub(first)),
 	}
 }
 

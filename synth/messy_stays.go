@@ -147,6 +147,12 @@ func (m *messyRun) spoilStay(r *rand.Rand, rec []val, s *stay) string {
 		rec[col] = text(pick(r, garbage))
 		return codeBadDate
 	case 2:
+		if s.departure.day() == s.arrival.day() {
+			// Swapped clocks on one day load as a same-day stay; a
+			// departure on the day before the arrival is impossible.
+			rec[sDeparture] = at(s.arrival - minutesPerDay)
+			return codeImpossibleDates
+		}
 		rec[sArrival], rec[sDeparture] = rec[sDeparture], rec[sArrival]
 		return codeImpossibleDates
 	case 3:

@@ -255,8 +255,8 @@ func judgeStay(tb *table, i int, g guestIndex) string {
 	switch {
 	case !ok1 || !ok2:
 		return codeBadDate
-	case dep < arr:
-		return codeImpossibleDates
+	case dep.day() < arr.day():
+		return codeImpossibleDates // on the arrival's day it is a same-day stay
 	}
 	if _, ok := parseAmount(tb.get(i, "spend")); !ok {
 		return codeBadAmount

@@ -20,6 +20,7 @@ type analyzeFlags struct {
 	pAlive    float64
 	overdue   float64
 	discount  float64
+	model     string
 }
 
 func addAnalyzeFlags(fs *flag.FlagSet, a *analyzeFlags) {
@@ -30,17 +31,21 @@ func addAnalyzeFlags(fs *flag.FlagSet, a *analyzeFlags) {
 	fs.Float64Var(&a.pAlive, "palive-threshold", 0.5, "win back valuable guests whose P(alive) is below this")
 	fs.Float64Var(&a.overdue, "overdue-factor", 1.5, "or whose time since the last visit passed this many typical intervals")
 	fs.Float64Var(&a.discount, "discount", 0.10, "annual discount rate of the 365-day value")
+	fs.StringVar(&a.model, "model", reports.ModelAuto, "repeat-visit model: auto (chosen by the backtest), bgnbd or mbgnbd (an error when it cannot be fitted)")
 }
 
 func (a *analyzeFlags) options(loc *time.Location) (reports.Options, error) {
 	opt := reports.Options{Loc: loc, HoldoutDays: a.holdout, DueWindowDays: a.dueWindow, ContactWindowDays: a.contacted,
-		PAliveThreshold: a.pAlive, OverdueFactor: a.overdue, AnnualDiscount: a.discount}
+		PAliveThreshold: a.pAlive, OverdueFactor: a.overdue, AnnualDiscount: a.discount, Model: a.model}
 	if a.asOf != "" {
 		d, err := time.ParseInLocation(time.DateOnly, a.asOf, loc)
 		if err != nil {
 			return opt, exitError{code: exitUsage, msg: "--as-of must be a date like 2026-11-26"}
 		}
 		opt.AsOf = d
+	}
+	if a.model != reports.ModelAuto && a.model != "bgnbd" && a.model != "mbgnbd" {
+		return opt, exitError{code: exitUsage, msg: "--model must be auto, bgnbd or mbgnbd"}
 	}
 	if a.holdout < 1 || a.dueWindow < 1 || a.contacted < 1 || a.pAlive <= 0 || a.pAlive >= 1 || a.overdue <= 0 || a.discount < 0 {
 		return opt, exitError{code: exitUsage, msg: "the day counts must be positive, --palive-threshold between 0 and 1, the factors positive"}
@@ -52,7 +57,7 @@ func runAnalyze(ctx context.Context, e *env, args []string) error {
 	var c config
 	var a analyzeFlags
 	var asJSON bool
-	fs := newFlagSet(e, "analyze", "analyze [--db PATH] [--as-of YYYY-MM-DD] [--json]",
+	fs := newFlagSet(e, "analyze", "analyze [--db PATH] [--as-of YYYY-MM-DD] [--model auto|bgnbd|mbgnbd] [--json]",
 		`Computes, as of the end of a hotel-local day and from data up to then only:
 each guest's visits, rhythm, RFM segment and lifetime-model outputs
 (BG/NBD or MBG/NBD, chosen by a holdout backtest, and Gamma-Gamma spend);

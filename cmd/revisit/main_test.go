@@ -154,6 +154,7 @@ func TestBadCommandLinesExitTwoWithHelp(t *testing.T) {
 		{"generate", "--out", t.TempDir(), "--end", "26/11/2026"},
 		{"generate", "--out", t.TempDir(), "--shape", "lumpy"},
 		{"stats", "--tz", "Mars/Olympus"},
+		{"analyze", "--model", "pareto"},
 	}
 	for _, args := range cases {
 		code, _, _ := runCLI(t, nil, args...)

@@ -144,13 +144,16 @@ func healthWhyZH(h fitHealth, params map[string]any) string {
 	switch {
 	case worst == "":
 		return "未记录参数。"
-	case h.Identified:
+	case h.Identified && !math.IsInf(worstRSE, 1):
 		return fmt.Sprintf("各参数的估计误差均在 %.0f%% 以内。", math.Ceil(100*worstRSE))
 	case strings.Contains(h.Why, "condition number"):
 		return "似然函数沿某个参数组合几乎是平的：数据无法确定这个模型。"
 	}
 	rse := kpiNumber(100*worstRSE, 0) + "%"
-	if worstRSE >= 2 {
+	switch {
+	case math.IsInf(worstRSE, 1):
+		rse = "远大于估计值"
+	case worstRSE >= 2:
 		rse = "其 " + kpiNumber(worstRSE, 0) + " 倍"
 	}
 	return fmt.Sprintf("参数 %s 估计为 %s，标准误为%s：数据无法判断%s。", worst, strconv.FormatFloat(worstValue, 'g', 3, 64), rse, healthParamZH[worst])

@@ -99,3 +99,25 @@ func TestUIKPIPageSaysWhenNoModelIsUsed(t *testing.T) {
 		t.Errorf("a period ending before the analysis:\n%s", sec)
 	}
 }
+
+// FuzzModelHealthOfStoredParams: whatever a fit's stored params JSON holds
+// (an older analysis, a hand-edited row), the page says something in each
+// language and never shows NaN, Inf or a Go formatting error.
+func FuzzModelHealthOfStoredParams(f *testing.F) {
+	f.Add(`{"r":0.2,"b":0.0006,"converged":true,"identified":false,"why":"b ran","standard_errors":{"r":0.02,"b":0.024}}`, true)
+	f.Add(`{"converged":true,"identified":true,"penalty":1e-3,"standard_errors":{"p":0,"q":-1}}`, false)
+	f.Add(`{"error":"x","why":"a ran to 5e8, the edge of the search"}`, false)
+	f.Add(`{"standard_errors":{"b":1e308},"b":1e-308}`, true)
+	f.Add(`{"standard_errors":{"b":1e308},"b":1e-308,"converged":true}`, true)
+	f.Add(`{"standard_errors":{"b":1e308},"b":1e-308,"converged":true,"identified":true}`, true)
+	f.Add(`not json`, false)
+	f.Fuzz(func(t *testing.T, params string, selected bool) {
+		for _, lang := range []string{"zh", "en"} {
+			m := kpiHealthOf(lang, warehouse.ModelFit{Name: "mbgnbd", Params: params}, selected)
+			text := m.Verdict + m.Why
+			if m.Verdict == "" || strings.Contains(text, "NaN") || strings.Contains(text, "Inf") || strings.Contains(text, "%!") {
+				t.Errorf("%s, params %q: verdict %q, why %q", lang, params, m.Verdict, m.Why)
+			}
+		}
+	})
+}

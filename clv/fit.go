@@ -100,7 +100,8 @@ type FitResult struct {
 	// Starts is the number of starting points tried.
 	Starts int
 	// Iterations and Evaluations count optimiser iterations and likelihood
-	// evaluations over all starts.
+	// evaluations over all starts, the latter with the 2 per parameter the
+	// standard errors take.
 	Iterations, Evaluations int
 	// Converged reports whether the best start met the tolerance.
 	Converged bool

@@ -3,7 +3,6 @@ package clv
 import (
 	"fmt"
 	"math"
-	"strings"
 )
 
 // Whether the data identify a fit. A maximum-likelihood optimum can be a
@@ -50,6 +49,7 @@ var paramMeaning = map[string]string{
 func assessFit(obj objectiveFunc, theta []float64, n float64, names []string, res *FitResult) {
 	res.StdErr, res.LogStdErr = nil, nil
 	h, ok := hessian(obj, theta)
+	res.Evaluations += 2 * len(theta)
 	if !ok {
 		res.Identified = false
 		res.Why = "the likelihood's curvature could not be computed at the optimum: the data do not identify the model"
@@ -248,13 +248,4 @@ func condition(a [][]float64) float64 {
 		return math.Inf(1)
 	}
 	return hi / lo
-}
-
-// paramList writes names and values as "r 0.243, α 4.41".
-func paramList(names []string, values []float64) string {
-	parts := make([]string, len(names))
-	for i, n := range names {
-		parts[i] = fmt.Sprintf("%s %.3g", n, values[i])
-	}
-	return strings.Join(parts, ", ")
 }

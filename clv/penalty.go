@@ -37,8 +37,9 @@ type modelFit struct {
 // fitForHoldout fits the model (shift 0 BG/NBD, 1 MBG/NBD) and scores it on
 // the holdout. The plain maximum-likelihood fit is kept when the data
 // identify it (so a well-determined fit is the published one, exactly).
-// Otherwise each weight of Penalties is tried and the identified, sensible
-// fit with the lowest holdout RMSE is kept; if there is none, the model is
+// Otherwise the weights of Penalties are tried from the weakest, and the
+// identified, sensible fit with the lowest holdout RMSE is kept (the search
+// stops once the error rises again); if there is none, the model is
 // declined: the Backtest's Err wraps ErrNotIdentified and says why.
 func fitForHoldout(ws []Weighted, shift float64, calib []Customer, holdout []float64, horizon float64, opt FitOptions) modelFit {
 	name := NameBGNBD
@@ -65,9 +66,10 @@ func fitForHoldout(ws []Weighted, shift float64, calib []Customer, holdout []flo
 		if f.test.Err != nil || !f.res.Identified || math.Abs(f.test.TotalError) > maxTotalError {
 			continue
 		}
-		if best == nil || f.test.RMSE < best.test.RMSE {
-			best = &f
+		if best != nil && f.test.RMSE > best.test.RMSE {
+			break // past the lowest holdout error: stronger shrinkage only moves further from the data
 		}
+		best = &f
 	}
 	if best != nil {
 		return *best

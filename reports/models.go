@@ -33,14 +33,20 @@ type fitted struct {
 	ll     float64
 	res    clv.FitResult
 	err    error
+	// declined is why the backtest declined the model (no identified,
+	// sensible fit on the calibration period), or "".
+	declined string
 }
 
 // usable reports whether targets may rest on the fit: it worked and the
 // data identify it.
-func (f fitted) usable() bool { return f.err == nil && f.res.Identified }
+func (f fitted) usable() bool { return f.err == nil && f.res.Identified && f.declined == "" }
 
 // why says in words how well the data determine the fit, or why it failed.
 func (f fitted) why() string {
+	if f.declined != "" {
+		return "declined by the backtest: " + f.declined
+	}
 	if f.res.Why != "" {
 		return f.res.Why
 	}

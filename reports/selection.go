@@ -101,7 +101,11 @@ func fitTonight(name string, ws []clv.Weighted, choice *clv.Choice, prior priorN
 	chosen := opt.Penalty
 	opt.Penalty = 0
 	plain := fitRepeat(name, ws, opt)
-	if plain.usable() || declined(name, choice) != "" ||
+	if d := declined(name, choice); d != "" {
+		plain.declined = d
+		return plain
+	}
+	if plain.usable() ||
 		errors.Is(plain.err, clv.ErrTooLittleData) || errors.Is(plain.err, clv.ErrInvalidData) {
 		return plain
 	}
@@ -148,9 +152,7 @@ func selectModel(fits map[string]*repeatFit, bt BacktestReport, choice *clv.Choi
 			continue
 		}
 		tried[n] = true
-		switch d := declined(n, choice); {
-		case d != "":
-			why = append(why, d)
+		switch {
 		case !f.usable():
 			why = append(why, fmt.Sprintf("%s not used: %s", clvName(n), f.why()))
 		default:

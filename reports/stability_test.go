@@ -207,6 +207,7 @@ func TestSparseHotelTargetsAreStable(t *testing.T) {
 		}
 		if prev != nil {
 			_, unexplained := compareNights(t, *prev, n)
+			t.Logf("%s: %d unexplained win-back changes", day, unexplained)
 			// A quarter moves the list legitimately; what it must not do is
 			// swap it wholesale, as 36 → 22,651 → 64 did.
 			if limit := 10 + len(prev.winback)/4; unexplained > limit {

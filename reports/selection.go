@@ -95,7 +95,9 @@ func fullFitOptions(name string, choice *clv.Choice, prior priorNight) clv.FitOp
 // fit is used when the data identify it; otherwise the penalty its backtest
 // settled on (the backtest found it sensible on the holdout), then the
 // larger weights of clv.Penalties in turn, and the first identified fit is
-// kept. If none is, the plain attempt is kept, and says why.
+// kept. If none is, the plain attempt is kept, and says why. A model the
+// backtest declined keeps its plain fit, marked declined: it is reported,
+// never used.
 func fitTonight(name string, ws []clv.Weighted, choice *clv.Choice, prior priorNight) *repeatFit {
 	opt := fullFitOptions(name, choice, prior)
 	chosen := opt.Penalty
@@ -109,10 +111,12 @@ func fitTonight(name string, ws []clv.Weighted, choice *clv.Choice, prior priorN
 		errors.Is(plain.err, clv.ErrTooLittleData) || errors.Is(plain.err, clv.ErrInvalidData) {
 		return plain
 	}
+	tried := map[float64]bool{0: true}
 	for _, w := range append([]float64{chosen}, clv.Penalties...) {
-		if w < chosen || w == 0 || (w == chosen && opt.Penalty != 0) {
+		if w < chosen || tried[w] {
 			continue
 		}
+		tried[w] = true
 		o := opt
 		o.Penalty = w
 		if f := fitRepeat(name, ws, o); f.usable() {

@@ -305,3 +305,53 @@ func TestChooseModelSwitchesOnASignificantHoldout(t *testing.T) {
 		t.Errorf("chose %s: %s", ch.Best, ch.Reason)
 	}
 }
+
+// TestConditionAndInverse checks the linear algebra behind the standard
+// errors on matrices whose answers are known in closed form: a rotated
+// diagonal matrix Q·diag(λ)·Qᵀ has condition max λ / min λ and inverse
+// Q·diag(1/λ)·Qᵀ; a matrix with a negative eigenvalue is refused.
+func TestConditionAndInverse(t *testing.T) {
+	c, s := math.Cos(0.3), math.Sin(0.3)
+	q := [][]float64{{c, -s, 0}, {s, c, 0}, {0, 0, 1}}
+	build := func(l []float64) [][]float64 {
+		m := make([][]float64, 3)
+		for i := range m {
+			m[i] = make([]float64, 3)
+			for j := range m[i] {
+				for k := range l {
+					m[i][j] += q[i][k] * l[k] * q[j][k]
+				}
+			}
+		}
+		return m
+	}
+	lambda := []float64{1e-3, 2, 50}
+	a := build(lambda)
+	if got := condition(a); math.Abs(got/5e4-1) > 1e-9 {
+		t.Errorf("condition %g, want 5e4", got)
+	}
+	inv, ok := invertSPD(a)
+	want := build([]float64{1e3, 0.5, 0.02})
+	if !ok {
+		t.Fatal("a positive-definite matrix refused")
+	}
+	for i := range inv {
+		for j := range inv[i] {
+			if math.Abs(inv[i][j]-want[i][j]) > 1e-9*(1+math.Abs(want[i][j])) {
+				t.Errorf("inverse[%d][%d] = %g, want %g", i, j, inv[i][j], want[i][j])
+			}
+		}
+	}
+	if _, ok := invertSPD(build([]float64{1, -0.5, 3})); ok {
+		t.Error("an indefinite matrix accepted as positive definite")
+	}
+}
+
+func TestFitRejectsABadPenalty(t *testing.T) {
+	ws := Group(simulation{r: 0.5, alpha: 20, a: 0.8, b: 3, minT: 60, maxT: 400}.customers(1, 500))
+	for _, p := range []float64{-1e-3, math.NaN(), math.Inf(1)} {
+		if _, _, err := FitBGNBD(ws, FitOptions{Penalty: p}); !errors.Is(err, ErrInvalidData) {
+			t.Errorf("penalty %g: %v, want ErrInvalidData", p, err)
+		}
+	}
+}

@@ -58,6 +58,10 @@ func (s *Server) kpisPage(c *gin.Context) {
 	data["Trends"] = kpiTrends(lang, trend)
 	data["Tables"] = tables
 	data["Backtest"] = kpiBacktestRows(trend.Backtest)
+	if data["Health"], err = s.kpiModelHealth(ctx, lang, q.To); err != nil {
+		s.kpiPageFailed(c, data, err)
+		return
+	}
 	s.render(c, "kpis", data)
 }
 

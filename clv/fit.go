@@ -51,6 +51,14 @@ type FitOptions struct {
 	// AllStarts runs every built-in start; by default the search stops once
 	// two starts have converged to the same optimum.
 	AllStarts bool
+	// Penalty is the weight of an L2 penalty on the log-parameters, added
+	// to the per-customer mean negative log-likelihood: Penalty·Σ(ln θᵢ −
+	// ln cᵢ)², with c a neutral point (r 1, α the observed mean time between
+	// repeat purchases, a 1, b 1), so the penalty means the same in any time
+	// unit. It pulls a parameter the data cannot place back from 0 or
+	// infinity, as lifetimes' penalizer does; 0, the default, is plain
+	// maximum likelihood. BG/NBD and MBG/NBD only; Gamma-Gamma ignores it.
+	Penalty float64
 }
 
 func (o FitOptions) maxIterations() int {
@@ -92,13 +100,35 @@ type FitResult struct {
 	// Starts is the number of starting points tried.
 	Starts int
 	// Iterations and Evaluations count optimiser iterations and likelihood
-	// evaluations over all starts.
+	// evaluations over all starts, the latter with the 2 per parameter the
+	// standard errors take.
 	Iterations, Evaluations int
 	// Converged reports whether the best start met the tolerance.
 	Converged bool
 	// GradientNorm is the largest gradient component of the per-customer mean
 	// log-likelihood in log-parameters at the returned parameters.
 	GradientNorm float64
+	// Penalty is the L2 weight the fit used (FitOptions.Penalty).
+	Penalty float64
+	// StdErr is each parameter's standard error in its natural units, in the
+	// model's order (r, α, a, b; or p, q, γ): from the inverse Hessian of the
+	// total negative log-likelihood (penalty included) in log-parameters,
+	// by the delta method. Nil when the Hessian is not positive definite.
+	StdErr []float64
+	// LogStdErr is each log-parameter's standard error, which is also the
+	// parameter's relative standard error.
+	LogStdErr []float64
+	// Condition is the condition number of that Hessian.
+	Condition float64
+	// Identified reports whether the data pin the fit down: it converged,
+	// no parameter is near the edge of the search, the Hessian is positive
+	// definite and well-conditioned, and every relative standard error is
+	// at most MaxRelativeStdErr. Use an unidentified fit for nothing.
+	Identified bool
+	// Why says in words why the fit is or is not identified: "all
+	// parameters estimated to within 29 %", or "b ran to 0.0006 with
+	// standard error 40×: the data cannot tell when guests drop out".
+	Why string
 }
 
 // logBound confines log-parameters to [−logBound, logBound] (about 2e-9 to
@@ -154,6 +184,7 @@ func minimise(obj objectiveFunc, starts [][]float64, names []string, opt FitOpti
 		}
 	}
 	if !found {
+		res.Why = "the likelihood could not be computed from any starting point"
 		return nil, res, fmt.Errorf("%w: likelihood not finite from any of %d starts", ErrNotConverged, res.Starts)
 	}
 	obj(best.theta, grad)
@@ -161,16 +192,39 @@ func minimise(obj objectiveFunc, starts [][]float64, names []string, opt FitOpti
 	res.GradientNorm = normInf(grad)
 	res.Converged = best.converged
 	if !best.converged {
+		res.Why = fmt.Sprintf("the optimiser did not converge (gradient %.3g): the estimates are not an optimum", res.GradientNorm)
 		return nil, res, fmt.Errorf("%w: %s stopped with gradient %.3g (tolerance %.3g) after %d iterations from %d starts",
 			ErrNotConverged, opt.Method, res.GradientNorm, tolerance, res.Iterations, res.Starts)
 	}
 	for i, v := range best.theta {
 		if math.Abs(v) > edgeBound {
+			res.Why = fmt.Sprintf("%s ran to %.3g, the edge of the search: the data cannot tell %s", names[i], math.Exp(v), paramMeaning[names[i]])
 			return nil, res, fmt.Errorf("%w: %s ran to %.3g, the edge of the search space: the data do not identify the model",
 				ErrNotConverged, names[i], math.Exp(v))
 		}
 	}
 	return best.theta, res, nil
+}
+
+// penalised adds weight·Σ(θᵢ − centreᵢ)² to obj, and its gradient.
+func penalised(obj objectiveFunc, weight float64, centre []float64) objectiveFunc {
+	if weight == 0 {
+		return obj
+	}
+	return func(theta, grad []float64) float64 {
+		f := obj(theta, grad)
+		if !finite(f) {
+			return f
+		}
+		for i, v := range theta {
+			d := v - centre[i]
+			f += weight * d * d
+			if grad != nil {
+				grad[i] += 2 * weight * d
+			}
+		}
+		return f
+	}
 }
 
 // agreeing counts the optima within 1e-9 (relative) of best.

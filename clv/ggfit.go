@@ -167,5 +167,6 @@ func FitGammaGamma(x, meanSpend []float64, opt FitOptions) (GammaGamma, FitResul
 		return GammaGamma{}, res, fmt.Errorf("clv: fit Gamma-Gamma: %w", err)
 	}
 	res.LogLikelihood = -p.evaluate(theta, nil) * p.total
+	assessFit(p.evaluate, theta, p.total, ggParamNames, &res)
 	return GammaGamma{P: math.Exp(theta[0]), Q: math.Exp(theta[1]), Gamma: math.Exp(theta[2])}, res, nil
 }

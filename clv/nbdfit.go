@@ -243,18 +243,38 @@ func (p *nbdProblem) sumRows(rows []nbdRow, withGrad bool) nbdPartial {
 	return s
 }
 
-// fitNBD fits the model with the given shift (0 BG/NBD, 1 MBG/NBD).
+// fitNBD fits the model with the given shift (0 BG/NBD, 1 MBG/NBD), with
+// opt.Penalty's L2 penalty, and judges whether the data identify it.
 func fitNBD(ws []Weighted, shift float64, opt FitOptions) (nbd, FitResult, error) {
 	p, err := newNBDProblem(ws, shift, opt.workers())
 	if err != nil {
 		return nbd{}, FitResult{}, err
 	}
-	theta, res, err := minimise(p.evaluate, startsWith(opt.Start, p.starts()), nbdParamNames, opt)
-	res.Customers, res.Rows = p.total, len(p.rows)
+	if !(opt.Penalty >= 0) || math.IsInf(opt.Penalty, 1) {
+		return nbd{}, FitResult{}, fmt.Errorf("%w: penalty %g", ErrInvalidData, opt.Penalty)
+	}
+	obj := penalised(p.evaluate, opt.Penalty, p.centre())
+	theta, res, err := minimise(obj, startsWith(opt.Start, p.starts()), nbdParamNames, opt)
+	res.Customers, res.Rows, res.Penalty = p.total, len(p.rows), opt.Penalty
 	if err != nil {
 		return nbd{}, res, err
 	}
 	m := nbd{r: math.Exp(theta[0]), alpha: math.Exp(theta[1]), a: math.Exp(theta[2]), b: math.Exp(theta[3]), shift: shift}
 	res.LogLikelihood = -p.evaluate(theta, nil) * p.total
+	assessFit(obj, theta, p.total, nbdParamNames, &res)
 	return m, res, nil
+}
+
+// centre is the neutral point the penalty pulls towards, in
+// log-parameters: r 1 and α the mean time between repeat purchases (a
+// population buying at the observed rate, as different as an exponential
+// distribution of rates makes them), a 1 and b 1 (a uniform dropout
+// probability).
+func (p *nbdProblem) centre() []float64 {
+	var sumX, sumT float64
+	for _, r := range p.rows {
+		sumX += r.w * p.xs[r.x]
+		sumT += r.w * p.times[r.iT]
+	}
+	return []float64{0, math.Log(sumT / sumX), 0, 0}
 }

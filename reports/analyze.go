@@ -147,7 +147,11 @@ func analyze(ctx context.Context, wh *warehouse.Warehouse, opt Options) (*Result
 	}
 	sw.lap("summaries")
 
-	bt, err := backtest(ctx, wh, opt)
+	prior, err := loadPrior(ctx, wh, opt.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	bt, choice, err := backtest(ctx, wh, opt, prior)
 	if err != nil {
 		return nil, err
 	}
@@ -162,27 +166,13 @@ func analyze(ctx context.Context, wh *warehouse.Warehouse, opt Options) (*Result
 	fits := map[string]*repeatFit{}
 	grouped := groupCustomers(customers)
 	for _, name := range []string{modelBGNBD, modelMBGNBD} {
-		fits[name] = fitRepeat(name, grouped)
+		fits[name] = fitTonight(name, grouped, choice, prior)
 		res.Models = append(res.Models, fits[name].report())
 	}
 	spend := fitSpend(guests)
 	res.Models = append(res.Models, spend.report())
-	selected := fits[res.SelectedModel]
-	if selected == nil || selected.err != nil {
-		// The backtest could not choose, or its choice does not fit today:
-		// take whichever model fits, else fall back to the guests' rhythm.
-		res.SelectedModel = modelRhythm
-		for _, name := range []string{modelBGNBD, modelMBGNBD} {
-			if fits[name].err == nil {
-				res.SelectedModel, selected = name, fits[name]
-				break
-			}
-		}
-	}
-	if res.SelectedModel == modelRhythm {
-		selected = nil
-		res.Message = "no lifetime model could be fitted: targets use each guest's own rhythm only"
-	}
+	res.SelectedModel, res.Message = selectModel(fits, bt, choice, prior)
+	selected := fits[res.SelectedModel] // nil for the rhythm
 	if asked, err := requestedFit(opt.Model, fits); err != nil {
 		return nil, err
 	} else if asked != nil {
@@ -243,11 +233,13 @@ func loadSummaries(ctx context.Context, wh *warehouse.Warehouse, end, windowStar
 }
 
 // backtest fits both repeat models as of D − holdout, predicts each guest's
-// visits in the holdout, and compares with what happened. clv.ChooseModel
-// picks the model: by holdout RMSE when the difference is significant, else
-// by calibration likelihood (mean absolute error, reported too, rewards
-// predicting zero for everyone and so would favour the lower forecast).
-func backtest(ctx context.Context, wh *warehouse.Warehouse, opt Options) (BacktestReport, error) {
+// visits in the holdout, and compares with what happened.
+// clv.ChooseModelFrom picks the model and each one's penalty: never a fit
+// the data do not identify; last night's model unless the other predicts
+// the holdout significantly better; with no last night, by holdout RMSE
+// when the difference is significant, else by calibration likelihood. The
+// choice is nil when neither model could be fitted.
+func backtest(ctx context.Context, wh *warehouse.Warehouse, opt Options, prior priorNight) (BacktestReport, *clv.Choice, error) {
 	calDay := opt.AsOf.AddDate(0, 0, -opt.HoldoutDays)
 	rep := BacktestReport{HoldoutDays: opt.HoldoutDays, CalibrationEnd: calDay.Format(time.DateOnly), Selected: modelRhythm}
 	var customers []clv.Customer
@@ -259,17 +251,17 @@ func backtest(ctx context.Context, wh *warehouse.Warehouse, opt Options) (Backte
 		return nil
 	})
 	if err != nil {
-		return rep, fmt.Errorf("reports: %w", err)
+		return rep, nil, fmt.Errorf("reports: %w", err)
 	}
 	horizon := float64(opt.HoldoutDays)
-	choice, err := clv.ChooseModel(customers, act, horizon, clv.FitOptions{})
+	choice, err := clv.ChooseModelFrom(customers, act, horizon, clv.FitOptions{}, prior.clvPrior())
 	if err != nil {
 		rep.Reason = "the backtest could fit neither model on the calibration period"
 		msg := strings.ReplaceAll(err.Error(), "\n", "; ")
 		for _, name := range []string{modelBGNBD, modelMBGNBD} {
 			rep.Models = append(rep.Models, ModelScore{Model: name, Error: msg})
 		}
-		return rep, nil
+		return rep, &choice, nil
 	}
 	tests := []struct {
 		name  string
@@ -297,7 +289,7 @@ func backtest(ctx context.Context, wh *warehouse.Warehouse, opt Options) (Backte
 	if choice.Best == clv.NameMBGNBD {
 		rep.Selected = modelMBGNBD
 	}
-	return rep, nil
+	return rep, &choice, nil
 }
 
 // customer is a guest's repeat-visit history in the models' terms, in days:

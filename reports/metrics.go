@@ -41,7 +41,7 @@ func guestMetric(s *warehouse.GuestSummary, c customer, model *repeatFit, spend 
 		m.ExpectedVisits365 = finite(model.expected(c, 365))
 	}
 	perVisit := float64(m.MeanSpendCents)
-	if spend != nil && spend.err == nil {
+	if spend != nil && spend.usable() { // else the guest's own mean: an unidentified fit is used for nothing
 		x := float64(s.Visits - 1)
 		mean := 0.0
 		if x > 0 {

@@ -23,7 +23,9 @@ func checkModelName(name string) error {
 
 // requestedFit is the fit of the model the caller named, overriding the
 // automatic choice, or an error wrapping ErrModelUnusable with the fit's own
-// reason when that model could not be fitted. It returns nil, nil for auto.
+// reason when that model could not be fitted or the data do not identify it
+// (see Model health: an unidentified fit is never used for targets). It
+// returns nil, nil for auto.
 func requestedFit(name string, fits map[string]*repeatFit) (*repeatFit, error) {
 	if name == "" || name == ModelAuto {
 		return nil, nil
@@ -32,8 +34,8 @@ func requestedFit(name string, fits map[string]*repeatFit) (*repeatFit, error) {
 	if f == nil {
 		return nil, checkModelName(name)
 	}
-	if f.err != nil {
-		return nil, fmt.Errorf("reports: --model %s: %w: %w", name, ErrModelUnusable, f.err)
+	if !f.usable() {
+		return nil, fmt.Errorf("reports: --model %s: %w: %s", name, ErrModelUnusable, f.why())
 	}
 	return f, nil
 }

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"math"
 
 	"revisit/clv"
 	"revisit/warehouse"
@@ -24,17 +25,52 @@ type repeatFit struct {
 	expected func(c customer, days float64) float64
 }
 
-// fitted is what every fit has: its parameters and likelihood, or why it
-// failed.
+// fitted is what every fit has: its parameters and likelihood, how well
+// the data determine them, or why it failed.
 type fitted struct {
 	params map[string]float64
+	names  []string // the keys of params in the model's order, as FitResult.StdErr has them
 	ll     float64
+	res    clv.FitResult
 	err    error
+	// declined is why the backtest declined the model (no identified,
+	// sensible fit on the calibration period), or "".
+	declined string
 }
 
-// reportWith adds the fit's parameters and likelihood, or its error, to the
+// usable reports whether targets may rest on the fit: it worked and the
+// data identify it.
+func (f fitted) usable() bool { return f.err == nil && f.res.Identified && f.declined == "" }
+
+// why says in words how well the data determine the fit, or why it failed.
+func (f fitted) why() string {
+	if f.declined != "" {
+		return "declined by the backtest: " + f.declined
+	}
+	if f.res.Why != "" {
+		return f.res.Why
+	}
+	if f.err != nil {
+		return f.err.Error()
+	}
+	return ""
+}
+
+// reportWith adds the fit's parameters, likelihood and health — converged,
+// standard errors, identified, why and the penalty — or its error, to the
 // model's entry of analyze --json's "models".
 func (f fitted) reportWith(out map[string]any) map[string]any {
+	ses := map[string]float64{}
+	for i, se := range f.res.StdErr {
+		if i < len(f.names) && !math.IsNaN(se) && !math.IsInf(se, 0) {
+			ses[f.names[i]] = se
+		}
+	}
+	out["converged"] = f.res.Converged
+	out["standard_errors"] = ses
+	out["identified"] = f.usable()
+	out["why"] = f.why()
+	out["penalty"] = f.res.Penalty
 	if f.err != nil {
 		out["error"] = f.err.Error()
 		return out
@@ -46,10 +82,11 @@ func (f fitted) reportWith(out map[string]any) map[string]any {
 	return out
 }
 
-// modelFit is the fit's row of model_fits.
+// modelFit is the fit's row of model_fits; its params JSON is the report,
+// health included.
 func (f fitted) modelFit(name string, report map[string]any) warehouse.ModelFit {
 	params, _ := jsonString(report)
-	mf := warehouse.ModelFit{Name: name, Params: params, Converged: f.err == nil, Message: "ok"}
+	mf := warehouse.ModelFit{Name: name, Params: params, Converged: f.err == nil, Message: f.why()}
 	if f.err != nil {
 		mf.Message = f.err.Error()
 	} else {
@@ -69,8 +106,13 @@ func groupCustomers(cs []customer) []clv.Weighted {
 	return clv.Group(in)
 }
 
-// fitRepeat fits the named repeat model on grouped (x, tx, T) triples.
-func fitRepeat(name string, ws []clv.Weighted) *repeatFit {
+// repeatParamNames are the repeat models' parameters as analyze --json and
+// model_fits name them, in clv's order.
+var repeatParamNames = []string{"r", "alpha", "a", "b"}
+
+// fitRepeat fits the named repeat model on grouped (x, tx, T) triples with
+// opt's penalty and starting point.
+func fitRepeat(name string, ws []clv.Weighted, opt clv.FitOptions) *repeatFit {
 	var (
 		m      clv.TransactionModel
 		r      clv.FitResult
@@ -80,11 +122,11 @@ func fitRepeat(name string, ws []clv.Weighted) *repeatFit {
 	switch name {
 	case modelBGNBD:
 		var bg clv.BGNBD
-		bg, r, err = clv.FitBGNBD(ws, clv.FitOptions{})
+		bg, r, err = clv.FitBGNBD(ws, opt)
 		m, params = bg, [4]float64{bg.R, bg.Alpha, bg.A, bg.B}
 	case modelMBGNBD:
 		var mbg clv.MBGNBD
-		mbg, r, err = clv.FitMBGNBD(ws, clv.FitOptions{})
+		mbg, r, err = clv.FitMBGNBD(ws, opt)
 		m, params = mbg, [4]float64{mbg.R, mbg.Alpha, mbg.A, mbg.B}
 	default:
 		return &repeatFit{name: name, fitted: fitted{err: fmt.Errorf("unknown model %q", name)}}
@@ -93,7 +135,8 @@ func fitRepeat(name string, ws []clv.Weighted) *repeatFit {
 		name: name,
 		fitted: fitted{
 			params: map[string]float64{"r": params[0], "alpha": params[1], "a": params[2], "b": params[3]},
-			ll:     r.LogLikelihood, err: err,
+			names:  repeatParamNames,
+			ll:     r.LogLikelihood, res: r, err: err,
 		},
 		pAlive:   func(c customer) float64 { return m.PAlive(c.clv()) },
 		expected: func(c customer, t float64) float64 { return m.ExpectedTransactions(c.clv(), t) },
@@ -125,7 +168,8 @@ func fitSpend(guests []warehouse.GuestSummary) *spendFit {
 	}
 	g, r, err := clv.FitGammaGamma(xs, means, clv.FitOptions{})
 	return &spendFit{
-		fitted:        fitted{params: map[string]float64{"p": g.P, "q": g.Q, "gamma": g.Gamma}, ll: r.LogLikelihood, err: err},
+		fitted: fitted{params: map[string]float64{"p": g.P, "q": g.Q, "gamma": g.Gamma}, names: []string{"p", "q", "gamma"},
+			ll: r.LogLikelihood, res: r, err: err},
 		expectedSpend: g.ExpectedSpend,
 	}
 }

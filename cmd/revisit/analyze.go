@@ -126,5 +126,12 @@ func describeModel(m map[string]any) string {
 	for _, k := range keys {
 		out += fmt.Sprintf(" %s=%.4g", k, m[k])
 	}
-	return out + fmt.Sprintf(" LL=%.1f", m["log_likelihood"])
+	out += fmt.Sprintf(" LL=%.1f", m["log_likelihood"])
+	if p, ok := m["penalty"].(float64); ok && p > 0 {
+		out += fmt.Sprintf(" penalty=%g", p)
+	}
+	if id, _ := m["identified"].(bool); id {
+		return out + fmt.Sprintf("; identified: %v", m["why"])
+	}
+	return out + fmt.Sprintf("; NOT identified, not used: %v", m["why"])
 }

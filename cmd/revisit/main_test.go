@@ -243,8 +243,10 @@ func TestAnalyzeAndExportContracts(t *testing.T) {
 		}
 	}
 	models := res["models"].([]any)
-	want := [][]string{{"bgnbd", "r", "alpha", "a", "b", "log_likelihood", "time_unit"},
-		{"mbgnbd", "r", "alpha", "a", "b", "log_likelihood", "time_unit"}, {"gamma_gamma", "p", "q", "gamma"}}
+	health := []string{"converged", "standard_errors", "identified", "why", "penalty"}
+	want := [][]string{append([]string{"bgnbd", "r", "alpha", "a", "b", "log_likelihood", "time_unit"}, health...),
+		append([]string{"mbgnbd", "r", "alpha", "a", "b", "log_likelihood", "time_unit"}, health...),
+		append([]string{"gamma_gamma", "p", "q", "gamma"}, health...)}
 	for i, w := range want {
 		m := models[i].(map[string]any)
 		if m["name"] != w[0] {
@@ -253,6 +255,13 @@ func TestAnalyzeAndExportContracts(t *testing.T) {
 		for _, k := range w[1:] {
 			if _, ok := m[k]; !ok {
 				t.Errorf("model %s lacks %q", w[0], k)
+			}
+		}
+		// A model the targets use is one the data identify, and it says how well.
+		if m["name"] == res["selected_model"] {
+			ses, _ := m["standard_errors"].(map[string]any)
+			if m["identified"] != true || m["converged"] != true || len(ses) != 4 || !strings.HasPrefix(fmt.Sprint(m["why"]), "all parameters estimated to within") {
+				t.Errorf("selected model %v: converged %v, identified %v, standard errors %v, why %v", m["name"], m["converged"], m["identified"], ses, m["why"])
 			}
 		}
 	}

@@ -340,7 +340,7 @@ func TestCallbacksFromTheCommandLine(t *testing.T) {
 		v, _ := f[part].(float64)
 		return v
 	}
-	if figure("due", "denominator") != 2 || figure("closed_within_24h", "numerator") != 1 ||
+	if figure("due", "value") != 2 || figure("due", "denominator") != 1 || figure("closed_within_24h", "numerator") != 1 ||
 		figure("reached", "numerator") != 1 || figure("attempts_per_task", "numerator") != 2 {
 		t.Errorf("sla %v", sla)
 	}

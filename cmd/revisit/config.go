@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"revisit/ingest"
+	"revisit/money"
 	"revisit/warehouse"
 )
 
@@ -28,6 +29,7 @@ type config struct {
 	Threads         int
 	MemoryLimit     string
 	Property        string
+	Currency        string // an ISO 4217 code, checked by currency()
 }
 
 // warehouseFlags adds the flags of commands that open the warehouse.
@@ -36,6 +38,22 @@ func warehouseFlags(fs *flag.FlagSet, e *env, c *config) {
 	fs.StringVar(&c.TZ, "tz", envOr(e, "REVISIT_TZ", "Asia/Shanghai"), "the hotel's time zone, an IANA name (env REVISIT_TZ)")
 	fs.IntVar(&c.Threads, "threads", envInt(e, "REVISIT_THREADS", 0), "DuckDB threads; 0 means one per core (env REVISIT_THREADS)")
 	fs.StringVar(&c.MemoryLimit, "memory-limit", envOr(e, "REVISIT_MEMORY_LIMIT", "4GB"), "DuckDB memory limit (env REVISIT_MEMORY_LIMIT)")
+}
+
+// currencyFlag adds --currency to commands that label or format money.
+func currencyFlag(fs *flag.FlagSet, e *env, c *config) {
+	fs.StringVar(&c.Currency, "currency", envOr(e, "REVISIT_CURRENCY", "CNY"),
+		"the currency amounts are in, an ISO 4217 code such as CNY, EUR or USD: it names the money in labels and number formats; amounts are not converted (env REVISIT_CURRENCY)")
+}
+
+// currency is the --currency the command was given; a code that is not
+// ISO 4217 is a usage error.
+func (c *config) currency() (money.Currency, error) {
+	cur, err := money.Parse(c.Currency)
+	if err != nil {
+		return cur, exitError{code: exitUsage, msg: fmt.Sprintf("--currency %q: want an ISO 4217 currency code such as CNY, EUR or USD", c.Currency)}
+	}
+	return cur, nil
 }
 
 // ingestFlags adds the flags of commands that load files.

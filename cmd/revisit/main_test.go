@@ -10,10 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"revisit/synth"
 	"revisit/warehouse"
@@ -137,11 +140,18 @@ func TestBadCommandLinesExitTwoWithHelp(t *testing.T) {
 		{"generate", "--out", t.TempDir(), "--guests", "0"},
 		{"generate", "--out", t.TempDir(), "--end", "26/11/2026"},
 		{"stats", "--tz", "Mars/Olympus"},
+		{"serve", "--currency", "yuan"},
+		{"nightly", "--currency", "RMB"},
+		{"demo", "--currency", "EU", "--dir", t.TempDir()},
+		{"export", "guests", "--format", "csv", "--currency", "ZZZ"},
 	}
 	for _, args := range cases {
-		code, _, _ := runCLI(t, nil, args...)
+		code, _, stderr := runCLI(t, nil, args...)
 		if code != exitUsage {
 			t.Errorf("revisit %q: exit %d, want %d", args, code, exitUsage)
+		}
+		if slices.Contains(args, "--currency") && !strings.Contains(stderr, "--currency") {
+			t.Errorf("revisit %q: %q does not name the flag", args, stderr)
 		}
 	}
 }
@@ -265,6 +275,19 @@ func TestAnalyzeAndExportContracts(t *testing.T) {
 	if info, err := os.Stat(out); err != nil || info.Size() < 5000 {
 		t.Errorf("xlsx export: %v", err)
 	}
+	// A hotel that books in euros: the workbook's money says €, from the
+	// environment; a code that is not ISO 4217 is refused before anything is written.
+	if code, _, stderr := runCLI(t, env, "export", "guests", "--format", "csv", "--currency", "RMB"); code != exitUsage ||
+		!strings.Contains(stderr, "--currency") || !strings.Contains(stderr, "ISO 4217") {
+		t.Errorf("--currency RMB: exit %d, %q; want 2 naming the flag and what it accepts", code, stderr)
+	}
+	euros := filepath.Join(t.TempDir(), "g.xlsx")
+	if code, _, stderr := runCLI(t, map[string]string{"REVISIT_DB": db, "REVISIT_CURRENCY": "EUR"}, "export", "guests", "--format", "xlsx", "--out", euros); code != 0 {
+		t.Fatalf("export guests xlsx in euros: %d %s", code, stderr)
+	}
+	if format, explain := moneyColumnOf(t, euros, "total_spend"); format != `"€"#,##0.00` || !strings.Contains(explain, "euros") || strings.Contains(explain, "yuan") {
+		t.Errorf("total_spend in euros: number format %q, explained %q", format, explain)
+	}
 	openWarehouse(t, db, func(w *warehouse.Warehouse) {
 		log, err := w.AuditLog(context.Background(), 0)
 		if err != nil {
@@ -279,10 +302,47 @@ func TestAnalyzeAndExportContracts(t *testing.T) {
 				}
 			}
 		}
-		if exports != 2 { // the guests JSON and the targets XLSX; the refused one is not an export
-			t.Errorf("%d exports audited, want 2", exports)
+		if exports != 3 { // the guests JSON, the targets XLSX and the guests in euros; the refused ones are not exports
+			t.Errorf("%d exports audited, want 3", exports)
 		}
 	})
+}
+
+// moneyColumnOf reopens a workbook and returns the number format of the
+// first data cell of the column keyed key, and the About sheet's line on it.
+func moneyColumnOf(t *testing.T, path, key string) (format, explain string) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	about, err := f.GetRows("说明 About")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range about {
+		if i == 0 || len(row) < 5 || row[0] != key {
+			continue
+		}
+		explain = row[4]
+		ref, err := excelize.CoordinatesToCellName(i, 2) // the About sheet lists the columns in order
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := f.GetCellStyle(f.GetSheetName(0), ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.CustomNumFmt != nil {
+			format = *st.CustomNumFmt
+		}
+	}
+	return format, explain
 }
 
 func TestCallbacksFromTheCommandLine(t *testing.T) {

@@ -34,6 +34,7 @@ taking requests, lets those in flight finish, stops a night between steps
 (it runs again at the next start), and closes the warehouse cleanly.`)
 	warehouseFlags(fs, e, &c)
 	ingestFlags(fs, e, &c)
+	currencyFlag(fs, e, &c)
 	fs.Int64Var(&cfg.UploadLimit, "upload-limit", 512<<20, "largest POST /api/v1/imports body, in bytes")
 	fs.StringVar(&cfg.Addr, "addr", envOr(e, "REVISIT_ADDR", ":8080"), "listen address (env REVISIT_ADDR)")
 	fs.StringVar(&proxies, "trusted-proxies", envOr(e, "REVISIT_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is believed (default none)")
@@ -51,12 +52,15 @@ taking requests, lets those in flight finish, stops a night between steps
 		}
 	}
 	var err error
+	if cfg.Currency, err = c.currency(); err != nil {
+		return err
+	}
 	if cfg.Import, err = importOptions(&c); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	if spec != "off" {
-		cfg.Nightly = &nightly.Config{Inbox: inbox, Outbox: outbox, Import: cfg.Import, Loc: cfg.Import.Ingest.Loc, Log: log}
+		cfg.Nightly = &nightly.Config{Inbox: inbox, Outbox: outbox, Import: cfg.Import, Loc: cfg.Import.Ingest.Loc, Currency: cfg.Currency, Log: log}
 	}
 	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		return serveWarehouse(ctx, w, cfg, spec, log, nil)

@@ -56,13 +56,14 @@ func (c *config) currency() (money.Currency, error) {
 	return cur, nil
 }
 
-// ingestFlags adds the flags of commands that load files.
+// ingestFlags adds the flags of commands that load files, --currency among them.
 func ingestFlags(fs *flag.FlagSet, e *env, c *config) {
 	fs.StringVar(&c.IDKeyFile, "id-key-file", envOr(e, "REVISIT_ID_KEY_FILE", ""),
 		"file holding the secret key that hashes ID numbers; default: the warehouse path + \".key\", created on first use (env REVISIT_ID_KEY_FILE)")
 	fs.Float64Var(&c.RejectThreshold, "reject-threshold", envFloat(e, "REVISIT_REJECT_THRESHOLD", 0.20),
 		"refuse a whole file when more than this share of its rows is rejected (env REVISIT_REJECT_THRESHOLD)")
 	fs.StringVar(&c.Property, "property", envOr(e, "REVISIT_PROPERTY", "default"), "property of stays whose export names none (env REVISIT_PROPERTY)")
+	currencyFlag(fs, e, c) // a spend may carry the currency's symbol or code
 }
 
 func envOr(e *env, key, def string) string {

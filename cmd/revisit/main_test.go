@@ -534,3 +534,47 @@ func TestDemoRunsANightPrintsATokenPerRoleAndServes(t *testing.T) {
 		t.Fatal("the demo did not stop")
 	}
 }
+
+// TestIngestReadsSpendInTheHotelsCurrency: with --currency EUR a spend
+// written "€1,280.50" or "99 EUR" loads to the cent; the same file read as
+// yuan has no valid spend, and a yuan amount in a euro hotel is refused.
+func TestIngestReadsSpendInTheHotelsCurrency(t *testing.T) {
+	dir := t.TempDir()
+	guests := filepath.Join(dir, "guests.csv")
+	stays := filepath.Join(dir, "stays.csv")
+	if err := os.WriteFile(guests, []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stays, []byte("单号,客户编号,到店时间,离店时间,消费金额\n"+
+		"S1,G1,2026-11-20 15:00,2026-11-22 11:00,\"€1,280.50\"\n"+
+		"S2,G1,2026-11-24 15:00,2026-11-25 11:00,99 EUR\n"+
+		"S3,G1,2026-11-26 15:00,2026-11-27 11:00,¥300\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spend := func(db string) (loaded, rejected int64, cents int64) {
+		openWarehouse(t, db, func(w *warehouse.Warehouse) {
+			row := w.DB().QueryRowContext(context.Background(), `SELECT count(*), coalesce(sum(spend_cents), 0) FROM stays`)
+			if err := row.Scan(&loaded, &cents); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.DB().QueryRowContext(context.Background(), `SELECT count(*) FROM rejects WHERE reason = 'BAD_AMOUNT'`).Scan(&rejected); err != nil {
+				t.Fatal(err)
+			}
+		})
+		return
+	}
+	euros := filepath.Join(dir, "eur.duckdb")
+	if code, _, stderr := runCLI(t, map[string]string{"REVISIT_CURRENCY": "EUR"}, "ingest", "--db", euros, "--reject-threshold", "1", guests, stays); code != 0 {
+		t.Fatalf("ingest in euros: exit %d\n%s", code, stderr)
+	}
+	if loaded, rejected, cents := spend(euros); loaded != 2 || rejected != 1 || cents != 128050+9900 {
+		t.Errorf("in euros: %d stays loaded, %d amounts refused, %d cents; want 2, 1 (the yuan), 137950", loaded, rejected, cents)
+	}
+	yuan := filepath.Join(dir, "cny.duckdb")
+	if code, _, stderr := runCLI(t, nil, "ingest", "--db", yuan, "--reject-threshold", "1", guests, stays); code != 0 {
+		t.Fatalf("ingest in yuan: exit %d\n%s", code, stderr)
+	}
+	if loaded, rejected, cents := spend(yuan); loaded != 1 || rejected != 2 || cents != 30000 {
+		t.Errorf("in yuan: %d stays loaded, %d amounts refused, %d cents; want 1, 2 (the euros), 30000", loaded, rejected, cents)
+	}
+}

@@ -27,7 +27,6 @@ good one, at most seven, oldest first. Every run is recorded (GET
 /api/v1/jobs). Exit status 1 when a night failed.`)
 	warehouseFlags(fs, e, &c)
 	ingestFlags(fs, e, &c)
-	currencyFlag(fs, e, &c)
 	fs.StringVar(&inbox, "inbox", envOr(e, "REVISIT_INBOX", ""), "folder of new export files (env REVISIT_INBOX; empty: none)")
 	fs.StringVar(&outbox, "outbox", envOr(e, "REVISIT_OUTBOX", ""), "folder for the day's workbooks (env REVISIT_OUTBOX; empty: none)")
 	fs.StringVar(&asOf, "as-of", "", "the night to run, YYYY-MM-DD (default: the nights missed)")

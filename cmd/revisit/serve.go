@@ -34,7 +34,6 @@ taking requests, lets those in flight finish, stops a night between steps
 (it runs again at the next start), and closes the warehouse cleanly.`)
 	warehouseFlags(fs, e, &c)
 	ingestFlags(fs, e, &c)
-	currencyFlag(fs, e, &c)
 	fs.Int64Var(&cfg.UploadLimit, "upload-limit", 512<<20, "largest POST /api/v1/imports body, in bytes")
 	fs.StringVar(&cfg.Addr, "addr", envOr(e, "REVISIT_ADDR", ":8080"), "listen address (env REVISIT_ADDR)")
 	fs.StringVar(&proxies, "trusted-proxies", envOr(e, "REVISIT_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is believed (default none)")

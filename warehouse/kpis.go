@@ -72,7 +72,8 @@ type KPIs struct {
 	// it falls in: a stay from 30 Jan to 2 Feb puts 2 nights in January and 1
 	// in February. A day-use stay (departing on its arrival date) has 0
 	// nights. Per outlet only "room" has it (null for the other outlets);
-	// per butler and team by the stay's butler.
+	// per butler and team by the stay's butler; KPIQuery.Property by the
+	// stay's property.
 	RoomNights *Figure `json:"room_nights"`
 	// RoomRevenue: the room stays' spend, in the hotel's currency, spread
 	// evenly over each stay's nights and counted on the days they fall in (a
@@ -80,7 +81,8 @@ type KPIs struct {
 	// most one fen and add up to the stay's spend). A day-use stay's spend
 	// counts on its date, with no night. A stay without a recorded spend
 	// adds nights and no revenue. Numerator the revenue in hundredths (fen),
-	// Denominator 100, Value the revenue (yuan). Grouped as RoomNights.
+	// Denominator 100, Value the revenue in the currency (yuan by default).
+	// Grouped as RoomNights.
 	RoomRevenue *Figure `json:"room_revenue"`
 	// ADR: average daily rate, room revenue per room night sold (USALI/STR):
 	// Numerator RoomRevenue's hundredths, Denominator RoomNights, Value

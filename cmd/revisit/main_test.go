@@ -404,6 +404,13 @@ func TestCallbacksFromTheCommandLine(t *testing.T) {
 		figure("reached", "numerator") != 1 || figure("attempts_per_task", "numerator") != 2 {
 		t.Errorf("sla %v", sla)
 	}
+	// A week without callbacks: none due is a count of 0, and a rate over
+	// nothing is "—", not a 0 that reads as a result.
+	code, stdout, _ = runCLI(t, env, "callbacks", "sla", "--from", "2026-10-01 00:00", "--to", "2026-10-08 00:00")
+	if code != 0 || !regexp.MustCompile(`(?m)^due\s+0\s+\(0 / 1\)$`).MatchString(stdout) ||
+		!regexp.MustCompile(`(?m)^closed within 24 h\s+—\s+\(0 / 0\)$`).MatchString(stdout) || strings.Contains(stdout, "NaN") {
+		t.Errorf("sla of a week without callbacks: %d\n%s", code, stdout)
+	}
 	code, stdout, _ = runCLI(t, env, "callbacks", "escalate", "--at", "2026-11-23 11:00")
 	if code != 0 || !strings.Contains(stdout, "1 escalated") {
 		t.Errorf("escalate: %d %s", code, stdout)

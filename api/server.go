@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/money"
 	"revisit/nightly"
 	"revisit/warehouse"
 )
@@ -42,6 +43,9 @@ type Config struct {
 	// for a server reached over plain HTTP on a trusted network. Browsers
 	// keep Secure cookies over http://localhost, so tests do not need it.
 	InsecureCookies bool
+	// Currency names the money on the pages and in the exports (default
+	// CNY); amounts are stored in hundredths whatever it is.
+	Currency money.Currency
 	// KPIStaleFor is how long a KPI report may still be answered after the
 	// warehouse changed, while a fresh one is computed (default 1 minute;
 	// negative: never, every change makes the next caller wait).

@@ -266,6 +266,7 @@ func (s *Server) render(c *gin.Context, page string, data uiData) {
 	data["Lang"] = lang
 	data["Path"] = c.Request.URL.Path
 	data["RequestID"] = requestID(c)
+	data["Money"] = s.cfg.Currency // the symbol amounts are shown with
 	if tok, ok := c.Get("principal"); ok {
 		t := tok.(warehouse.Token)
 		data["User"] = t

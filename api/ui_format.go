@@ -1,6 +1,33 @@
 package api
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+
+	"revisit/money"
+)
 
 // formatFloat writes f with digits decimals.
 func formatFloat(f float64, digits int) string { return strconv.FormatFloat(f, 'f', digits, 64) }
+
+// moneyText writes an amount as a bill shows it: the currency's symbol,
+// thousands grouped, two decimals: ¥12,345.60, -€50.00.
+func moneyText(cur money.Currency, v float64) string {
+	s := formatFloat(v, 2)
+	sign := ""
+	if rest, ok := strings.CutPrefix(s, "-"); ok {
+		sign, s = "-", rest
+		if strings.Trim(rest, "0.") == "" {
+			sign = "" // -0.00 after rounding
+		}
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return sign + cur.Symbol() + b.String() + "." + frac
+}

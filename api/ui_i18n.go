@@ -119,8 +119,9 @@ func uiFuncs(lang string) template.FuncMap {
 			}, number)
 			return template.URL("tel:" + clean)
 		},
-		"pct":  func(f float64) string { return formatFloat(100*f, 1) + "%" },
-		"num":  func(f float64, digits int) string { return formatFloat(f, digits) },
+		"pct": func(f float64) string { return formatFloat(100*f, 1) + "%" },
+		"num": func(f float64, digits int) string { return formatFloat(f, digits) },
+		// yuan turns hundredths into units of the hotel's currency, whatever it is.
 		"yuan": func(cents int64) float64 { return float64(cents) / 100 },
 	}
 }

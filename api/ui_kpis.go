@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/money"
 	"revisit/reports"
 	"revisit/warehouse"
 )
@@ -45,7 +47,7 @@ func (s *Server) kpisPage(c *gin.Context) {
 			s.kpiPageFailed(c, data, err)
 			return
 		}
-		tables = append(tables, kpiTableOf(lang, r))
+		tables = append(tables, kpiTableOf(lang, s.cfg.Currency, r))
 	}
 	period := trend.From + " – " + trend.To
 	if trend.Property != "" {
@@ -54,8 +56,8 @@ func (s *Server) kpisPage(c *gin.Context) {
 	data["Period"] = period
 	data["ComputedAt"] = at.In(s.loc()).Format("2006-01-02 15:04")
 	data["Cutoff"] = trend.RevisitCutoff
-	data["Cards"] = kpiCards(lang, trend.Total.KPIs)
-	data["Trends"] = kpiTrends(lang, trend)
+	data["Cards"] = kpiCards(lang, s.cfg.Currency, trend.Total.KPIs)
+	data["Trends"] = kpiTrends(lang, s.cfg.Currency, trend)
 	data["Tables"] = tables
 	data["Backtest"] = kpiBacktestRows(trend.Backtest)
 	if data["Health"], err = s.kpiModelHealth(ctx, lang, q.To); err != nil {
@@ -121,13 +123,15 @@ func (s *Server) kpiPageQuery(c *gin.Context) (q warehouse.KPIQuery, form kpiFor
 type kpiKind int
 
 const (
-	kpiCount  kpiKind = iota // a number of things: n / n
-	kpiRate                  // a share, shown in per cent
-	kpiScore                 // a mean score of 1 to 5
-	kpiPoints                // NPS, −100 to 100
-	kpiPer100                // per 100 stays
-	kpiMedian                // a median of days or hours; the denominator is the sample
-	kpiRatio                 // a mean count, such as attempts per task
+	kpiCount   kpiKind = iota // a number of things: its value is the count
+	kpiRate                   // a share, shown in per cent
+	kpiScore                  // a mean score of 1 to 5
+	kpiPoints                 // NPS, −100 to 100
+	kpiPer100                 // per 100 stays
+	kpiMedian                 // a median of days or hours; the denominator is the sample
+	kpiRatio                  // a mean count, such as attempts per task
+	kpiMoney                  // an amount in the hotel's currency (room revenue)
+	kpiRate100                // money per unit (ADR): revenue in hundredths over nights
 )
 
 // kpiSpec is one figure of warehouse.KPIs, in the order it declares them.
@@ -141,6 +145,9 @@ type kpiSpec struct {
 var kpiSpecs = []kpiSpec{
 	{"stays", kpiCount, true, true, func(k *warehouse.KPIs) *warehouse.Figure { return k.Stays }},
 	{"guests", kpiCount, false, true, func(k *warehouse.KPIs) *warehouse.Figure { return k.Guests }},
+	{"room_nights", kpiCount, true, true, func(k *warehouse.KPIs) *warehouse.Figure { return k.RoomNights }},
+	{"room_revenue", kpiMoney, false, true, func(k *warehouse.KPIs) *warehouse.Figure { return k.RoomRevenue }},
+	{"adr", kpiRate100, true, true, func(k *warehouse.KPIs) *warehouse.Figure { return k.ADR }},
 	{"repeat_guest_rate", kpiRate, true, true, func(k *warehouse.KPIs) *warehouse.Figure { return k.RepeatGuestRate }},
 	{"revisit_rate_90d", kpiRate, false, true, func(k *warehouse.KPIs) *warehouse.Figure { return k.RevisitRate90d }},
 	{"revisit_rate_180d", kpiRate, false, false, func(k *warehouse.KPIs) *warehouse.Figure { return k.RevisitRate180d }},
@@ -158,48 +165,46 @@ var kpiSpecs = []kpiSpec{
 	{"recovery_rate", kpiRate, false, false, func(k *warehouse.KPIs) *warehouse.Figure { return k.RecoveryRate }},
 }
 
-// known says whether f has a value: a count always does, anything divided
-// needs a denominator.
-func (k kpiKind) known(f *warehouse.Figure) bool {
-	return f != nil && (k == kpiCount || f.Denominator > 0)
-}
+// known says whether f has a value: a count always does, a ratio over
+// nothing (0 / 0) does not.
+func (k kpiKind) known(f *warehouse.Figure) bool { return f != nil && f.Value != nil }
 
-// number is what f measures: the count itself for a count (whose Value is n / n).
-func (k kpiKind) number(f *warehouse.Figure) float64 {
-	if k == kpiCount {
-		return float64(f.Numerator)
-	}
-	return f.Value
-}
+// number is what f measures.
+func (k kpiKind) number(f *warehouse.Figure) float64 { return *f.Value }
 
-// value is f's figure as shown: "—" without a denominator, "" when it does
-// not apply.
-func (k kpiKind) value(f *warehouse.Figure) string {
+// value is f's figure as shown: "—" when it has none (0 / 0), "" when it
+// does not apply; money in cur.
+func (k kpiKind) value(f *warehouse.Figure, cur money.Currency) string {
 	switch {
 	case f == nil:
 		return ""
 	case !k.known(f):
 		return "—"
-	case k == kpiRate:
-		return kpiNumber(100*f.Value, 1) + "%"
-	case k == kpiScore, k == kpiRatio:
-		return kpiNumber(f.Value, 2)
-	case k == kpiPoints:
-		return kpiNumber(f.Value, 0)
-	case k == kpiCount:
-		return strconv.FormatInt(f.Numerator, 10)
 	}
-	return kpiNumber(f.Value, 1)
+	v := *f.Value
+	switch k {
+	case kpiMoney, kpiRate100:
+		return moneyText(cur, v)
+	case kpiRate:
+		return kpiNumber(100*v, 1) + "%"
+	case kpiScore, kpiRatio:
+		return kpiNumber(v, 2)
+	case kpiPoints, kpiCount:
+		return kpiNumber(v, 0)
+	}
+	return kpiNumber(v, 1)
 }
 
-// fraction is what f was computed from, shown beneath it: "413 / 500", or
-// the size of a median's sample.
-func (k kpiKind) fraction(f *warehouse.Figure) string {
+// fraction is what f was computed from, shown beneath it: "413 / 500", the
+// size of a median's sample, or an ADR's revenue over its nights.
+func (k kpiKind) fraction(f *warehouse.Figure, cur money.Currency) string {
 	switch {
-	case f == nil || k == kpiCount:
+	case f == nil || k == kpiCount || k == kpiMoney:
 		return ""
 	case k == kpiMedian:
 		return "n = " + strconv.FormatInt(f.Denominator, 10)
+	case k == kpiRate100:
+		return moneyText(cur, float64(f.Numerator)/100) + " / " + strconv.FormatInt(f.Denominator, 10)
 	}
 	return strconv.FormatInt(f.Numerator, 10) + " / " + strconv.FormatInt(f.Denominator, 10)
 }
@@ -209,7 +214,7 @@ func (k kpiKind) axis(v float64) string {
 	switch k {
 	case kpiRate:
 		return kpiNumber(100*v, 0) + "%"
-	case kpiCount, kpiPoints:
+	case kpiCount, kpiPoints, kpiMoney, kpiRate100:
 		return kpiNumber(v, 0)
 	}
 	return kpiNumber(v, 1)
@@ -233,12 +238,12 @@ type kpiCard struct {
 	kpiCell
 }
 
-func kpiCards(lang string, k warehouse.KPIs) []kpiCard {
+func kpiCards(lang string, cur money.Currency, k warehouse.KPIs) []kpiCard {
 	cards := make([]kpiCard, 0, len(kpiSpecs))
 	for _, sp := range kpiSpecs {
 		f := sp.of(&k)
 		cards = append(cards, kpiCard{Code: sp.code, Def: translate(lang, "kpis.def."+sp.code),
-			kpiCell: kpiCell{Label: kpiLabel(lang, sp.code), Value: sp.kind.value(f), Fraction: sp.kind.fraction(f)}})
+			kpiCell: kpiCell{Label: kpiLabel(lang, sp.code, cur), Value: sp.kind.value(f, cur), Fraction: sp.kind.fraction(f, cur)}})
 	}
 	return cards
 }
@@ -249,13 +254,13 @@ type kpiTrend struct {
 	SVG        template.HTML
 }
 
-func kpiTrends(lang string, r warehouse.KPIReport) []kpiTrend {
+func kpiTrends(lang string, cur money.Currency, r warehouse.KPIReport) []kpiTrend {
 	var trends []kpiTrend
 	for _, sp := range kpiSpecs {
 		if !sp.trend {
 			continue
 		}
-		ch := chart{Title: kpiLabel(lang, sp.code), Format: sp.kind.axis, Empty: translate(lang, "kpis.no_data")}
+		ch := chart{Title: kpiLabel(lang, sp.code, cur), Format: sp.kind.axis, Empty: translate(lang, "kpis.no_data")}
 		if sp.kind == kpiCount {
 			ch.Kind = chartBars
 		}
@@ -264,10 +269,10 @@ func kpiTrends(lang string, r warehouse.KPIReport) []kpiTrend {
 		}
 		for _, g := range r.Groups {
 			f := sp.of(&g.KPIs)
-			p := chartPoint{Label: g.Key, Known: sp.kind.known(f), Tip: g.Key + " (" + g.Label + "): " + sp.kind.value(f)}
+			p := chartPoint{Label: g.Key, Known: sp.kind.known(f), Tip: g.Key + " (" + g.Label + "): " + sp.kind.value(f, cur)}
 			if p.Known {
 				p.Value = sp.kind.number(f)
-				if fr := sp.kind.fraction(f); fr != "" {
+				if fr := sp.kind.fraction(f, cur); fr != "" {
 					p.Tip += " (" + fr + ")"
 				}
 			}
@@ -293,13 +298,15 @@ type kpiRow struct {
 	Cells      []kpiCell
 }
 
-func kpiTableOf(lang string, r warehouse.KPIReport) kpiTable {
+func kpiTableOf(lang string, cur money.Currency, r warehouse.KPIReport) kpiTable {
 	t := kpiTable{ID: r.GroupBy, Title: translate(lang, "kpis.by_"+r.GroupBy), GroupTitle: translate(lang, "kpis.group_"+r.GroupBy)}
 	var specs []kpiSpec
 	for _, sp := range kpiSpecs {
-		if sp.table && len(r.Groups) > 0 && sp.of(&r.Groups[0].KPIs) != nil {
+		// A column when some group has the figure: room nights are the rooms
+		// outlet's alone, and the restaurants' cells stay empty.
+		if sp.table && slices.ContainsFunc(r.Groups, func(g warehouse.KPIGroup) bool { return sp.of(&g.KPIs) != nil }) {
 			specs = append(specs, sp)
-			t.Columns = append(t.Columns, kpiColumn{Label: kpiLabel(lang, sp.code), Def: translate(lang, "kpis.def."+sp.code)})
+			t.Columns = append(t.Columns, kpiColumn{Label: kpiLabel(lang, sp.code, cur), Def: translate(lang, "kpis.def."+sp.code)})
 		}
 	}
 	for _, g := range r.Groups {
@@ -310,7 +317,7 @@ func kpiTableOf(lang string, r warehouse.KPIReport) kpiTable {
 		}
 		for _, sp := range specs {
 			f := sp.of(&g.KPIs)
-			row.Cells = append(row.Cells, kpiCell{Label: kpiLabel(lang, sp.code), Value: sp.kind.value(f), Fraction: sp.kind.fraction(f)})
+			row.Cells = append(row.Cells, kpiCell{Label: kpiLabel(lang, sp.code, cur), Value: sp.kind.value(f, cur), Fraction: sp.kind.fraction(f, cur)})
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -349,8 +356,10 @@ func kpiBacktestRows(bts []warehouse.KPIBacktest) []kpiBacktestRow {
 	return rows
 }
 
-// kpiLabel names a figure in lang, as the KPI export does.
-func kpiLabel(lang, code string) string { return kpiPick(lang, reports.KPILabel(code)) }
+// kpiLabel names a figure in lang, as the KPI export does, money in cur.
+func kpiLabel(lang, code string, cur money.Currency) string {
+	return kpiPick(lang, reports.KPILabel(code, cur))
+}
 
 // kpiPick picks lang's half of a label written "中文 English", as the
 // warehouse and the export write them: the Chinese runs to the last
@@ -415,6 +424,9 @@ func init() {
 
 		"kpis.def.stays":                        {"期间内离店的住宿及各场所消费次数（按离店日）。", "Stays and outlet visits that departed in the period, by departure day."},
 		"kpis.def.guests":                       {"期间内有离店消费的客人数，每人只计一次；不分管家或组别。", "Guests with a visit that departed in the period, each counted once; not per butler or team."},
+		"kpis.def.room_nights":                  {"期间内售出的客房间夜数：仅计客房（客房类消费场所）；一次入住的间夜为到店日至离店日前一日的每个酒店当地日期，各计入其所在的日、周、月（1月30日至2月2日：1月2晚、2月1晚）；钟点房（当日离店）为0晚。", "Room nights sold in the period: room stays only; a stay's nights are the hotel-local dates from its arrival date up to, not including, its departure date, each counted in the day, week or month it falls in (30 Jan – 2 Feb: 2 nights in January, 1 in February); a day-use room (leaving the day it arrived) has 0 nights."},
+		"kpis.def.room_revenue":                 {"客房消费按间夜平均分摊，计入各晚所在的期间；钟点房的消费计入其当日。未记录消费的入住只计间夜。", "Room stays' spend spread evenly over their nights, each share in the period its night falls in; a day-use room's spend on its date. A stay without a recorded spend adds nights only."},
+		"kpis.def.adr":                          {"平均房价：客房收入 / 售出间夜数（含钟点房收入，不含其间夜）；无间夜时为“—”。", "Average daily rate: room revenue / room nights sold (day-use revenue included, its stays not counted as nights); \"—\" when no night was sold."},
 		"kpis.def.repeat_guest_rate":            {"期间内离店的客人中，此前（任何时间、任何门店）来过的比例；不分管家或组别。", "Of the guests with a visit departing in the period, the share who had an earlier visit (any time, any property); not per butler or team."},
 		"kpis.def.revisit_rate_90d":             {"首次来店于期间内离店、且90天窗口已结束的客人中，90天内再次到店的比例（按首次离店日）。", "Of the guests whose first visit ever departed in the period and whose 90-day window has closed, the share whose next visit arrived within 90 days; by first departure day."},
 		"kpis.def.revisit_rate_180d":            {"同90天回访率，窗口为180天。", "As the 90-day revisit rate, within 180 days."},

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"revisit/money"
 	"revisit/reports"
 	"revisit/warehouse"
 )
@@ -129,8 +130,8 @@ func TestUIKPIPageShowsEveryFigureWithWhatItCountedFrom(t *testing.T) {
 			t.Errorf("card %s has no definition to tap or hover", code)
 		}
 	}
-	if n := strings.Count(kpiSection(t, page, "trend"), `<svg class="chart"`); n != 6 {
-		t.Errorf("%d trend charts, want 6", n)
+	if n := strings.Count(kpiSection(t, page, "trend"), `<svg class="chart"`); n != 8 {
+		t.Errorf("%d trend charts, want 8", n)
 	}
 	butlers := kpiSection(t, page, "by-butler")
 	for _, want := range []string{"李伟香", "B01", "郭笑颜", "宋雅婷", ">2 / 1<"} {
@@ -212,8 +213,8 @@ func TestUIKPIPageDefaultsAndRefusals(t *testing.T) {
 		}
 	}
 	// The stays departed on the 22nd, after the default period: the bars
-	// are twelve months of none.
-	if trend := kpiSection(t, page, "trend"); strings.Count(trend, "<rect") != 12 ||
+	// (stays and room nights) are twelve months of none.
+	if trend := kpiSection(t, page, "trend"); strings.Count(trend, "<rect") != 2*12 ||
 		!strings.Contains(trend, "<title>2025-12 (2025-12-01 – 2025-12-31): 0</title>") ||
 		!strings.Contains(trend, "<title>2026-11 (2026-11-01 – 2026-11-21): 0</title>") {
 		t.Errorf("the default trend is not twelve months:\n%s", trend)
@@ -252,8 +253,15 @@ func TestUIKPIPageOfAnEmptyPeriod(t *testing.T) {
 	if card := kpiCardOf(t, page, "stays"); !strings.Contains(card, `class="kpi-value">0<`) {
 		t.Errorf("no stays is zero stays: %s", card)
 	}
+	// Counts are 0 and money adds up to nothing; a rate over no night is "—".
+	for code, want := range map[string]string{"room_nights": `class="kpi-value">0<`, "room_revenue": `class="kpi-value">¥0.00<`,
+		"adr": `class="kpi-value">—<`} {
+		if card := kpiCardOf(t, page, code); !strings.Contains(card, want) {
+			t.Errorf("%s of an empty period lacks %s: %s", code, want, card)
+		}
+	}
 	trend := kpiSection(t, page, "trend")
-	if strings.Count(trend, "暂无数据") != 5 || strings.Contains(trend, "<circle") {
+	if strings.Count(trend, "暂无数据") != 6 || strings.Contains(trend, "<circle") {
 		t.Errorf("the charts of a period without data:\n%s", trend)
 	}
 	for _, id := range []string{"by-outlet", "by-team", "by-butler"} {
@@ -309,7 +317,7 @@ func TestUIKPISpecsCoverEveryFigure(t *testing.T) {
 		if sp.of(&k) != f {
 			t.Errorf("%s reads another field", sp.code)
 		}
-		if reports.KPILabel(sp.code) == sp.code {
+		if reports.KPILabel(sp.code, money.CNY) == sp.code {
 			t.Errorf("%s has no label", sp.code)
 		}
 		for _, lang := range []string{"zh", "en"} {

@@ -266,7 +266,8 @@ func (s *Server) teamSLAToday(ctx context.Context, lead string) (teamSLA, error)
 func teamRatio(num, den int) warehouse.Figure {
 	f := warehouse.Figure{Numerator: int64(num), Denominator: int64(den)}
 	if den > 0 {
-		f.Value = float64(num) / float64(den)
+		v := float64(num) / float64(den)
+		f.Value = &v
 	}
 	return f
 }

@@ -3,6 +3,8 @@ package ingest
 import (
 	"strings"
 	"time"
+
+	"revisit/money"
 )
 
 // Options are the hotel's settings that validation needs.
@@ -11,6 +13,9 @@ type Options struct {
 	Hasher          IDHasher       // keys the hash that replaces resident ID numbers
 	DefaultProperty string         // property of stays whose export names none
 	MaxStayDays     int            // a stay longer than this is impossible (default 366)
+	// Currency is what spend is in (the zero value is CNY): its symbol or
+	// code may stand beside an amount, another currency's may not.
+	Currency money.Currency
 }
 
 // Validator turns the cells of one file's rows into typed rows and issues.
@@ -265,7 +270,7 @@ func (v *Validator) Stay(line int, cells []string) (StayRow, []Issue, bool) {
 		}
 	}
 	if s := c.get(FSpend); s != "" {
-		cents, err := ParseAmount(s)
+		cents, err := ParseAmountIn(s, v.opt.Currency)
 		if err != nil {
 			c.fail(FSpend, Reject, err)
 		} else {

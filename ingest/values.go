@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/width"
+
+	"revisit/money"
 )
 
 // FoldText is applied to every cell before anything reads it: it folds
@@ -90,12 +92,24 @@ func isZeroWidth(r rune) bool {
 // is refused rather than read as 128000. At most two decimal places carry
 // value; further places must be zeros. A leading minus (a refund) is allowed;
 // whether a negative spend is acceptable is the caller's call.
-func ParseAmount(s string) (cents int64, err error) {
+func ParseAmount(s string) (cents int64, err error) { return ParseAmountIn(s, money.CNY) }
+
+// ParseAmountIn reads an amount in cur, as ParseAmount reads yuan, with
+// cur's symbol or ISO code before or after the number instead of yuan's
+// marks: "€1280.00", "1,280.50 EUR", "-$50". A yuan mark on an amount of a
+// hotel that books in another currency is refused, not read as that money.
+// Only the decimal point is a decimal separator: "€1.280,00" is refused.
+func ParseAmountIn(s string, cur money.Currency) (cents int64, err error) {
 	s = FoldText(s)
 	if s == "" {
 		return 0, valueErr(RMissingValue, "amount is empty")
 	}
-	num, neg := stripCurrency(s)
+	before, after := yuanBefore, yuanAfter
+	if cur != money.CNY {
+		before = []string{cur.Symbol(), cur.Code()}
+		after = []string{cur.Code(), cur.Symbol()}
+	}
+	num, neg := stripCurrency(s, before, after)
 	intPart, frac, hasDot := strings.Cut(num, ".")
 	if intPart == "" || (hasDot && frac == "") {
 		return 0, valueErr(RBadAmount, "amount is not a number")
@@ -127,13 +141,19 @@ func ParseAmount(s string) (cents int64, err error) {
 	return cents, nil
 }
 
+// The marks of an amount in yuan, before and after the number.
+var (
+	yuanBefore = []string{"¥", "RMB", "CNY"}
+	yuanAfter  = []string{"元", "RMB", "CNY"}
+)
+
 // stripCurrency removes a sign and the currency marks around an amount:
 // "-¥ 50", "¥-50", "RMB 1280", "1280元", "1280 CNY".
-func stripCurrency(s string) (num string, neg bool) {
+func stripCurrency(s string, before, after []string) (num string, neg bool) {
 	if rest, ok := strings.CutPrefix(s, "-"); ok {
 		s, neg = rest, true
 	}
-	for _, mark := range []string{"¥", "RMB", "CNY"} {
+	for _, mark := range before {
 		if len(s) >= len(mark) && strings.EqualFold(s[:len(mark)], mark) {
 			s = strings.TrimLeft(s[len(mark):], " ")
 			break
@@ -142,7 +162,7 @@ func stripCurrency(s string) (num string, neg bool) {
 	if rest, ok := strings.CutPrefix(s, "-"); ok && !neg {
 		s, neg = rest, true
 	}
-	for _, mark := range []string{"元", "RMB", "CNY"} {
+	for _, mark := range after {
 		if len(s) >= len(mark) && strings.EqualFold(s[len(s)-len(mark):], mark) {
 			s = strings.TrimRight(s[:len(s)-len(mark)], " ")
 			break

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"revisit/money"
 )
 
 // fuzzValueError fails t unless err is a *ValueError with one of codes, and
@@ -302,6 +304,36 @@ func FuzzMaskValue(f *testing.F) {
 				got != "["+strconv.Itoa(utf8.RuneCountInString(FoldText(s)))+" chars]" {
 				t.Fatalf("MaskValue(%s) = %q", field, got)
 			}
+		}
+	})
+}
+
+// FuzzParseAmountIn reads amounts in another currency: what it accepts
+// reads back from the canonical form, and an amount that carries a yuan
+// mark is never taken as euros.
+func FuzzParseAmountIn(f *testing.F) {
+	for _, s := range []string{"€1280.00", "1280 EUR", "-€50", "¥1280", "1280元", "€1.280,00", "EUR", ""} {
+		f.Add(s)
+	}
+	eur := money.MustParse("EUR")
+	f.Fuzz(func(t *testing.T, s string) {
+		cents, err := ParseAmountIn(s, eur)
+		if err != nil {
+			msg := fuzzValueError(t, err, RBadAmount, RMissingValue)
+			checkNoEcho(t, msg, s)
+			return
+		}
+		if folded := FoldText(s); strings.ContainsAny(folded, "¥元") || strings.Contains(strings.ToUpper(folded), "RMB") ||
+			strings.Contains(strings.ToUpper(folded), "CNY") {
+			t.Fatalf("%q, in yuan, was read as %d euro cents", s, cents)
+		}
+		sign, abs := "", uint64(cents)
+		if cents < 0 {
+			sign, abs = "-", uint64(-cents)
+		}
+		canonical := fmt.Sprintf("%s€%d.%02d", sign, abs/100, abs%100)
+		if back, err := ParseAmountIn(canonical, eur); err != nil || back != cents {
+			t.Fatalf("%d cents written %q reads back as %d, %v", cents, canonical, back, err)
 		}
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"revisit/money"
 )
 
 // wantValueError fails t unless err is a *ValueError with code.
@@ -379,6 +381,53 @@ func TestMaskValueHidesPersonalData(t *testing.T) {
 			}
 			if !utf8.ValidString(got) {
 				t.Errorf("MaskValue(%s, …) = %q is not valid UTF-8", tt.f, got)
+			}
+		})
+	}
+}
+
+// TestParseAmountInTheHotelsCurrency: a hotel that books in euros or
+// dollars writes its own symbol or code; yuan's marks are then refused, as
+// they would be read as the wrong money.
+func TestParseAmountInTheHotelsCurrency(t *testing.T) {
+	tests := []struct {
+		code, in string
+		want     int64 // -1: refused
+	}{
+		{"EUR", "€1280.00", 128000},
+		{"EUR", "€ 1,280.50", 128050},
+		{"EUR", "1280 EUR", 128000},
+		{"EUR", "eur1280", 128000},
+		{"EUR", "1280€", 128000},
+		{"EUR", "-€50", -5000},
+		{"EUR", "€-50", -5000},
+		{"EUR", "1280", 128000},
+		{"EUR", "¥1280", -1},
+		{"EUR", "1280元", -1},
+		{"EUR", "RMB 1280", -1},
+		{"EUR", "CNY1280", -1},
+		{"EUR", "$1280", -1},
+		{"EUR", "€1.280,00", -1}, // a comma is never a decimal separator
+		{"USD", "$1,280.00", 128000},
+		{"USD", "USD 1280", 128000},
+		{"USD", "1280 usd", 128000},
+		{"USD", "€1280", -1},
+		{"GBP", "£99.99", 9999},
+		{"NZD", "NZD 12", 1200},
+		{"NZD", "$12", -1}, // no symbol of its own here: only the code
+		{"CNY", "¥1280", 128000},
+		{"CNY", "€1280", -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code+" "+tt.in, func(t *testing.T) {
+			got, err := ParseAmountIn(tt.in, money.MustParse(tt.code))
+			switch {
+			case tt.want == -1 && err == nil:
+				t.Errorf("ParseAmountIn(%q, %s) = %d, want refused", tt.in, tt.code, got)
+			case tt.want == -1:
+				wantValueError(t, err, RBadAmount)
+			case err != nil || got != tt.want:
+				t.Errorf("ParseAmountIn(%q, %s) = %d, %v; want %d", tt.in, tt.code, got, err, tt.want)
 			}
 		})
 	}

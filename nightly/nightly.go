@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"revisit/money"
 	"revisit/reports"
 	"revisit/reports/export"
 	"revisit/warehouse"
@@ -38,7 +39,9 @@ type Config struct {
 	Outbox string // the day's files; "" skips the outbox step
 	Import warehouse.ImportOptions
 	Loc    *time.Location // the hotel's clock (default Asia/Shanghai)
-	Now    func() time.Time
+	// Currency names the money in the outbox's workbooks (default CNY).
+	Currency money.Currency
+	Now      func() time.Time
 	// MaxCatchUp is how many missed nights a start runs (default 7): each
 	// in order, the oldest first. Older gaps are left: their callbacks are
 	// long overdue and their analyses would be replaced by the next night's.
@@ -333,6 +336,7 @@ func writeFile(ctx context.Context, wh *warehouse.Warehouse, cfg Config, path st
 	}
 	defer os.Remove(tmp.Name())
 	audit := warehouse.AuditEntry{At: cfg.Now(), Actor: "nightly", Role: "job"}
+	req.Currency = cfg.Currency
 	n, err := reports.Export(ctx, wh, req, audit, func(t export.Table, rows export.Rows) (int, error) {
 		return export.WriteXLSX(ctx, tmp, t, rows)
 	})

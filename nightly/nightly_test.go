@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"revisit/ingest"
+	"revisit/money"
 	"revisit/synth"
 	"revisit/warehouse"
 )
@@ -59,6 +61,7 @@ func runs(t *testing.T, w *warehouse.Warehouse) []warehouse.JobRun {
 
 func TestANightLoadsAnalysesCallsAndWritesTheOutbox(t *testing.T) {
 	w, cfg := hotel(t)
+	cfg.Currency = money.MustParse("EUR")
 	ctx := context.Background()
 	os.WriteFile(filepath.Join(cfg.Inbox, "zz_garbage.csv"), []byte("what,is,this\n1,2,3\n"), 0o644)
 	res, err := Run(ctx, w, cfg, civil("2026-11-21"), "manual")
@@ -86,6 +89,14 @@ func TestANightLoadsAnalysesCallsAndWritesTheOutbox(t *testing.T) {
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
+		}
+		// The workbooks say which money they are in: the night's currency.
+		summary, err := f.GetRows("摘要 Summary")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(summary, func(r []string) bool { return len(r) == 2 && r[0] == "货币 Currency" && r[1] == "EUR" }) {
+			t.Errorf("%s: the summary does not say EUR: %q", name, summary)
 		}
 		f.Close()
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"revisit/money"
 	"revisit/reports/export"
 	"revisit/warehouse"
 )
@@ -23,7 +24,7 @@ const (
 // ExportNames lists every export, in the order help texts show them.
 var ExportNames = []string{ExportTargets, ExportGuests, ExportCallbacks, ExportKPIs, ExportRejects}
 
-// yuan turns fen into yuan for Money columns.
+// yuan turns hundredths (fen) into the currency's units for Money columns.
 func yuan(cents int64) float64 { return float64(cents) / 100 }
 
 func yuanPtr(cents *float64) any {
@@ -71,8 +72,8 @@ var guestColumns = []export.Column{
 	{Key: "typical_interval_days", TitleZH: "通常间隔天数", TitleEN: "Typical interval (days)", Kind: export.Decimal, Explain: "回访间隔中位数（下次到店减上次离店）/ median of next arrival − previous departure"},
 	{Key: "expected_next", TitleZH: "预计下次来访", TitleEN: "Expected next visit", Kind: export.Date, Explain: "按本人节奏（或周年）预计的下次来访 / next visit by the guest's own rhythm (or anniversary)"},
 	{Key: "days_overdue", TitleZH: "逾期天数", TitleEN: "Days overdue", Kind: export.Integer, Explain: "统计日减预计下次来访，负数为尚未到期 / as-of day − expected next visit; negative: not due yet"},
-	{Key: "total_spend", TitleZH: "累计消费", TitleEN: "Total spend", Kind: export.Money, Explain: "累计消费（元）/ total spend, yuan"},
-	{Key: "mean_spend", TitleZH: "次均消费", TitleEN: "Spend per visit", Kind: export.Money, Explain: "每次来访平均消费（元）/ mean spend per visit, yuan"},
+	{Key: "total_spend", TitleZH: "累计消费", TitleEN: "Total spend", Kind: export.Money, Explain: "累计消费（{元}）/ total spend, {yuan}"},
+	{Key: "mean_spend", TitleZH: "次均消费", TitleEN: "Spend per visit", Kind: export.Money, Explain: "每次来访平均消费（{元}）/ mean spend per visit, {yuan}"},
 	{Key: "favourite_outlet", TitleZH: "常去场所", TitleEN: "Favourite outlet", Kind: export.Text, Explain: "room / dining / banquet / conference"},
 	{Key: "segment", TitleZH: "客户分群", TitleEN: "Segment", Kind: export.Text, Explain: "RFM 分群代码 / RFM segment code"},
 	{Key: "segment_label", TitleZH: "分群名称", TitleEN: "Segment label", Kind: export.Text, Explain: "分群中英文名 / segment in Chinese and English"},
@@ -80,8 +81,8 @@ var guestColumns = []export.Column{
 	{Key: "p_alive", TitleZH: "仍为活跃客户概率", TitleEN: "P(alive)", Kind: export.Probability, Explain: "模型估计仍会再来的概率 / model probability the guest is still a guest"},
 	{Key: "expected_visits_90d", TitleZH: "未来90天预计来访", TitleEN: "Expected visits, 90 days", Kind: export.Decimal, Explain: "模型预计未来 90 天来访次数 / expected visits in the next 90 days"},
 	{Key: "expected_visits_365d", TitleZH: "未来365天预计来访", TitleEN: "Expected visits, 365 days", Kind: export.Decimal, Explain: "模型预计未来 365 天来访次数 / expected visits in the next 365 days"},
-	{Key: "expected_spend", TitleZH: "预计次均消费", TitleEN: "Expected spend per visit", Kind: export.Money, Explain: "Gamma-Gamma 模型预计每次消费（元）/ Gamma-Gamma expected spend per visit, yuan"},
-	{Key: "value_365d", TitleZH: "未来一年价值", TitleEN: "365-day value", Kind: export.Money, Explain: "预计来访 × 预计消费，折现（元）/ expected visits × spend, discounted, yuan"},
+	{Key: "expected_spend", TitleZH: "预计次均消费", TitleEN: "Expected spend per visit", Kind: export.Money, Explain: "Gamma-Gamma 模型预计每次消费（{元}）/ Gamma-Gamma expected spend per visit, {yuan}"},
+	{Key: "value_365d", TitleZH: "未来一年价值", TitleEN: "365-day value", Kind: export.Money, Explain: "预计来访 × 预计消费，折现（{元}）/ expected visits × spend, discounted, {yuan}"},
 	{Key: "main_butler", TitleZH: "常服务管家", TitleEN: "Main butler", Kind: export.Text, Explain: "服务次数最多的管家员工号 / staff id of the butler who served the guest most"},
 }
 
@@ -102,7 +103,7 @@ func rfm(r, f, m int) string { return string([]byte{byte('0' + r), byte('0' + f)
 // targetColumns are the targets export's columns. Keys are a contract.
 var targetColumns = []export.Column{
 	{Key: "kind", TitleZH: "类别", TitleEN: "List", Kind: export.Text, Explain: "due 即将回访 / winback 挽回"},
-	{Key: "priority", TitleZH: "优先级", TitleEN: "Priority", Kind: export.Decimal, Explain: "预计次均消费（元）× P(alive) × (1 + ln 来访次数)，越大越先 / expected spend × P(alive) × (1 + ln visits): larger first"},
+	{Key: "priority", TitleZH: "优先级", TitleEN: "Priority", Kind: export.Decimal, Explain: "预计次均消费（{元}）× P(alive) × (1 + ln 来访次数)，越大越先 / expected spend ({yuan}) × P(alive) × (1 + ln visits): larger first"},
 	{Key: "guest_id", TitleZH: "客户编号", TitleEN: "Guest ID", Kind: export.Text, Explain: "主档案的 PMS 客户编号 / PMS id of the guest's primary profile"},
 	{Key: "name", TitleZH: "姓名", TitleEN: "Name", Kind: export.Text, Explain: "最新档案姓名 / name on the latest profile"},
 	{Key: "title", TitleZH: "称谓", TitleEN: "Title", Kind: export.Text, Explain: "称呼 / form of address"},
@@ -139,7 +140,10 @@ type ExportRequest struct {
 	Rejects warehouse.RejectFilter
 	// KPIs: the figures to export, computed by the caller.
 	KPIs *warehouse.KPIReport
-	Loc  *time.Location // the hotel's clock, for callbacks' times
+	// Currency names the money in labels, explanations and number formats
+	// (the zero value is CNY).
+	Currency money.Currency
+	Loc      *time.Location // the hotel's clock, for callbacks' times
 	// Filter describes the request for the summary sheet and the audit log:
 	// parameters, never personal data.
 	Filter string
@@ -196,7 +200,28 @@ func prepareExport(ctx context.Context, s *warehouse.Snapshot, req ExportRequest
 	if !req.Unmasked {
 		summary = append(summary, [2]string{"手机 Mobiles", "已遮蔽 masked"})
 	}
+	summary = append(summary, [2]string{"货币 Currency", req.Currency.Code()})
 	asOf := [2]string{"统计日 As of", req.AsOf.Format(time.DateOnly)}
+	table, n, rows, err := prepareTable(ctx, s, req, summary, asOf)
+	table.Columns = inCurrency(table.Columns, req.Currency)
+	table.Currency = req.Currency
+	return table, n, rows, err
+}
+
+// inCurrency names cur in the columns' titles and explanations, where they
+// say {code} (the ISO code), {元} (its Chinese name) and {yuan} (English).
+func inCurrency(cols []export.Column, cur money.Currency) []export.Column {
+	out := make([]export.Column, len(cols))
+	names := strings.NewReplacer("{code}", cur.Code(), "{元}", cur.NameZH(), "{yuan}", cur.NameEN())
+	for i, c := range cols {
+		c.TitleZH, c.TitleEN, c.Explain = names.Replace(c.TitleZH), names.Replace(c.TitleEN), names.Replace(c.Explain)
+		out[i] = c
+	}
+	return out
+}
+
+// prepareTable describes req's report, counts its rows and returns their stream.
+func prepareTable(ctx context.Context, s *warehouse.Snapshot, req ExportRequest, summary [][2]string, asOf [2]string) (export.Table, int64, export.Rows, error) {
 	switch req.Report {
 	case ExportGuests:
 		n, err := s.CountGuestRows(ctx, req.AsOf)
@@ -222,7 +247,7 @@ func prepareExport(ctx context.Context, s *warehouse.Snapshot, req ExportRequest
 		if req.KPIs == nil {
 			return export.Table{}, 0, nil, errors.New("reports: the kpis export needs its figures")
 		}
-		rows := kpiRows(req.KPIs)
+		rows := kpiRows(req.KPIs, req.Currency)
 		t := export.Table{Name: "指标 KPIs", Columns: kpiColumns, Summary: summary, Unmasked: req.Unmasked}
 		return t, int64(len(rows)), func(yield func([]any) error) error {
 			for _, r := range rows {

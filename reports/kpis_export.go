@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 
+	"revisit/money"
 	"revisit/reports/export"
 	"revisit/warehouse"
 )
@@ -19,13 +20,18 @@ var kpiColumns = []export.Column{
 	{Key: "kpi_label", TitleZH: "指标", TitleEN: "KPI", Kind: export.Text, Width: 30, Explain: "指标中英文名 / the KPI in Chinese and English"},
 	{Key: "numerator", TitleZH: "分子", TitleEN: "Numerator", Kind: export.Integer, Explain: "分子，供核对 / numerator, to check the figure"},
 	{Key: "denominator", TitleZH: "分母", TitleEN: "Denominator", Kind: export.Integer, Explain: "分母，供核对 / denominator, to check the figure"},
-	{Key: "value", TitleZH: "数值", TitleEN: "Value", Kind: export.Decimal, Explain: "指标值（比率为 0–1 的小数）/ the figure (rates as fractions 0–1)"},
+	{Key: "value", TitleZH: "数值", TitleEN: "Value", Kind: export.Decimal, Explain: "指标值：计数为个数，比率为 0–1 的小数，金额以{元}计；无分母（0/0）时留空 / the figure: a count for counts, a fraction 0–1 for rates, {yuan} for money; blank when there is nothing to divide (0/0)"},
+	{Key: "amount", TitleZH: "金额（{code}）", TitleEN: "Amount, {code}", Kind: export.Money, Explain: "金额类指标（客房收入、平均房价）的数值，以{元}计；其他指标留空 / the value of the money figures (room revenue, ADR) in {yuan}, formatted as money; blank for the others"},
 }
+
+// kpiMoneyCodes are the figures whose value is an amount of money.
+var kpiMoneyCodes = map[string]bool{"room_revenue": true, "adr": true}
 
 // kpiRows flattens a report: the total first, then each group, each with
 // its figures in the order warehouse.KPIs declares them. A figure that does
-// not apply to a grouping (nil) is left out.
-func kpiRows(r *warehouse.KPIReport) [][]any {
+// not apply to a grouping (nil) is left out; a figure without a value (0 / 0)
+// has a blank value cell.
+func kpiRows(r *warehouse.KPIReport, cur money.Currency) [][]any {
 	var out [][]any
 	add := func(groupBy string, g warehouse.KPIGroup) {
 		v := reflect.ValueOf(g.KPIs)
@@ -35,7 +41,11 @@ func kpiRows(r *warehouse.KPIReport) [][]any {
 				continue
 			}
 			key, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
-			out = append(out, []any{groupBy, g.Key, g.Label, key, KPILabel(key), f.Numerator, f.Denominator, f.Value})
+			var amount *float64
+			if kpiMoneyCodes[key] {
+				amount = f.Value
+			}
+			out = append(out, []any{groupBy, g.Key, g.Label, key, KPILabel(key, cur), f.Numerator, f.Denominator, f.Value, amount})
 		}
 	}
 	add("total", r.Total)
@@ -49,6 +59,9 @@ func kpiRows(r *warehouse.KPIReport) [][]any {
 var kpiLabels = map[string]string{
 	"stays":                        "消费次数 Stays",
 	"guests":                       "客人数 Guests",
+	"room_nights":                  "客房间夜数 Room nights",
+	"room_revenue":                 "客房收入（{code}）Room revenue, {code}",
+	"adr":                          "平均房价（{code}）ADR, average daily rate, {code}",
 	"repeat_guest_rate":            "回头客比例 Repeat-guest rate",
 	"revisit_rate_90d":             "90天回访率 Revisit rate, 90 days",
 	"revisit_rate_180d":            "180天回访率 Revisit rate, 180 days",
@@ -66,11 +79,12 @@ var kpiLabels = map[string]string{
 	"recovery_rate":                "服务补救成功率 Recovery rate",
 }
 
-// KPILabel names a KPI code in Chinese and English; an unknown code is
-// returned as it is.
-func KPILabel(code string) string {
+// KPILabel names a KPI code in Chinese and English, money by cur's ISO
+// code ("客房收入（CNY）Room revenue, CNY": a code, unlike a symbol, reads
+// the same in both languages); an unknown code is returned as it is.
+func KPILabel(code string, cur money.Currency) string {
 	if l, ok := kpiLabels[code]; ok {
-		return l
+		return strings.ReplaceAll(l, "{code}", cur.Code())
 	}
 	return code
 }

@@ -6,19 +6,32 @@ import (
 	"time"
 )
 
-// Figure is a ratio with its parts, so a reader can check it.
+// Figure is a number with the parts it was computed from, so a reader can
+// check it. For a ratio Value is Numerator / Denominator (scaled for some
+// figures, as each one says); for a count Value is the count, Numerator the
+// count too and Denominator 1. Value is nil (JSON null) when it cannot be
+// computed, a ratio over nothing (0 / 0): never a 0 that reads as a result.
 type Figure struct {
-	Numerator   int64   `json:"numerator"`
-	Denominator int64   `json:"denominator"`
-	Value       float64 `json:"value"` // Numerator / Denominator; 0 when there is no denominator
+	Numerator   int64    `json:"numerator"`
+	Denominator int64    `json:"denominator"`
+	Value       *float64 `json:"value"`
 }
 
+// figure is the ratio num / den; its Value is nil without a denominator.
 func figure(num, den int64) Figure {
 	f := Figure{Numerator: num, Denominator: den}
 	if den > 0 {
-		f.Value = float64(num) / float64(den)
+		v := float64(num) / float64(den)
+		f.Value = &v
 	}
 	return f
+}
+
+// countFigure is a count: n / 1, so that Value is the count and the
+// fraction still reads as what it was computed from.
+func countFigure(n int64) Figure {
+	v := float64(n)
+	return Figure{Numerator: n, Denominator: 1, Value: &v}
 }
 
 // SLA is the callback service level over the tasks due in [From, To).
@@ -27,7 +40,7 @@ func figure(num, den int64) Figure {
 type SLA struct {
 	From time.Time `json:"from"`
 	To   time.Time `json:"to"`
-	// Due: tasks due in the period (n / n).
+	// Due: tasks due in the period, a count (n / 1).
 	Due Figure `json:"due"`
 	// ClosedWithin24h: tasks closed (any closing code, unreachable included)
 	// within 24 h of departure, over tasks due.
@@ -110,7 +123,7 @@ func (w *Warehouse) SLA(ctx context.Context, from, to time.Time) (SLA, error) {
 	}
 	return SLA{
 		From: from, To: to,
-		Due:                       figure(due, due),
+		Due:                       countFigure(due),
 		ClosedWithin24h:           figure(within, due),
 		Reached:                   figure(reached, closed),
 		Unreachable:               figure(unreachable, closed),

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// The managers' KPIs: repeat guests, revisits, satisfaction, complaints and
-// callbacks over a range of hotel-local days, in total and per day, week,
+// The managers' KPIs: room nights and rates, repeat guests, revisits,
+// satisfaction, complaints and callbacks over a range of hotel-local days, in total and per day, week,
 // month, outlet, team or butler: one query per family of figures (stays,
 // visits, feedback, recovery cases, callbacks), each grouped in SQL.
 
@@ -47,21 +47,50 @@ type KPIQuery struct {
 
 // KPIs are a group's figures, each with its numerator and denominator. A nil
 // figure does not apply to the grouping (JSON null); the total has them all.
+// A count's Value is the count (Numerator the count, Denominator 1); a
+// ratio's Value is null when its denominator is 0 (nothing to divide: a
+// period without forms has no CSAT, not a CSAT of 0).
 //
 // Groupings: day, week (ISO, key 2026-W48) and month apply to every figure,
 // by the hotel-local day named on the figure. outlet (the stay's
 // outlet_kind; a visit's main outlet, its biggest spend) applies to the stay,
-// visit and feedback figures. butler (stays.butler_id; a form's stay's
+// visit, feedback and room figures (the room figures only in "room"). butler (stays.butler_id; a form's stay's
 // butler; a task's or case's owner) and team (that butler's roster team)
-// apply to the stay, feedback, callback and recovery figures. A guest counts
+// apply to the stay, room, feedback, callback and recovery figures. A guest counts
 // once per group, so guests do not add up across groups.
 type KPIs struct {
-	// Stays: stays and outlet visits that departed in the period (n / n); by
-	// departure day.
+	// Stays: stays and outlet visits that departed in the period, a count;
+	// by departure day.
 	Stays *Figure `json:"stays"`
-	// Guests: guests with a visit that departed in the period (n / n); by the
-	// visit's departure day. Not per butler or team.
+	// Guests: guests with a visit that departed in the period, a count; by
+	// the visit's departure day. Not per butler or team.
 	Guests *Figure `json:"guests"`
+	// RoomNights: room nights sold in the period, a count (USALI/STR room
+	// nights): only room stays (outlet kind room, 客房) count, and a stay's
+	// nights are the hotel-local dates from its arrival date up to, not
+	// including, its departure date, each counted on the day (week, month)
+	// it falls in: a stay from 30 Jan to 2 Feb puts 2 nights in January and 1
+	// in February. A day-use stay (departing on its arrival date) has 0
+	// nights. Per outlet only "room" has it (null for the other outlets);
+	// per butler and team by the stay's butler; KPIQuery.Property by the
+	// stay's property.
+	RoomNights *Figure `json:"room_nights"`
+	// RoomRevenue: the room stays' spend, in the hotel's currency, spread
+	// evenly over each stay's nights and counted on the days they fall in (a
+	// stay's fen are shared out exactly: the nights' shares differ by at
+	// most one fen and add up to the stay's spend). A day-use stay's spend
+	// counts on its date, with no night. A stay without a recorded spend
+	// adds nights and no revenue. Numerator the revenue in hundredths (fen),
+	// Denominator 100, Value the revenue in the currency (yuan by default).
+	// Grouped as RoomNights.
+	RoomRevenue *Figure `json:"room_revenue"`
+	// ADR: average daily rate, room revenue per room night sold (USALI/STR):
+	// Numerator RoomRevenue's hundredths, Denominator RoomNights, Value
+	// Numerator / Denominator / 100 in the currency; null when no night was
+	// sold (a period of day-use stays only). Day-use revenue is in the
+	// numerator, its stays not in the denominator, as STR reports day rooms.
+	// Grouped as RoomNights.
+	ADR *Figure `json:"adr"`
 	// RepeatGuestRate: guests with a visit departing in the period that had
 	// an earlier visit (any time, any property), over Guests. Visits are
 	// guest_visits as of the end of To. Not per butler or team.
@@ -184,9 +213,8 @@ func (w *Warehouse) KPIs(ctx context.Context, q KPIQuery) (KPIReport, error) {
 		Total:    KPIGroup{Key: "total", Label: "合计 total", KPIs: acc.total.kpis(allKPIFamilies)},
 		Groups:   []KPIGroup{},
 		Backtest: backtests}
-	applies := kpiFamiliesFor(q.GroupBy)
 	for _, key := range acc.keys() {
-		r.Groups = append(r.Groups, KPIGroup{Key: key, Label: labels[key], KPIs: acc.groups[key].kpis(applies)})
+		r.Groups = append(r.Groups, KPIGroup{Key: key, Label: labels[key], KPIs: acc.groups[key].kpis(kpiFamiliesOf(q.GroupBy, key))})
 	}
 	return r, nil
 }

@@ -13,6 +13,7 @@ import (
 // kpiCounts are a group's raw counts, one part per family of figures.
 type kpiCounts struct {
 	stays    kpiStayCounts
+	rooms    kpiRoomCounts
 	visits   kpiVisitCounts
 	feedback kpiFeedbackCounts
 	cases    kpiCaseCounts
@@ -20,6 +21,8 @@ type kpiCounts struct {
 }
 
 type kpiStayCounts struct{ stays int64 }
+
+type kpiRoomCounts struct{ nights, revenueCents int64 }
 
 type kpiVisitCounts struct {
 	guests, repeatGuests int64
@@ -50,27 +53,44 @@ const (
 	famFeedback
 	famCases
 	famCalls
-	allKPIFamilies = famStays | famVisits | famFeedback | famCases | famCalls
+	famRooms
+	allKPIFamilies = famStays | famVisits | famFeedback | famCases | famCalls | famRooms
 )
 
 func kpiFamiliesFor(groupBy string) kpiFamilySet {
 	switch groupBy {
 	case "outlet":
-		return famStays | famVisits | famFeedback
+		return famStays | famVisits | famFeedback | famRooms
 	case "butler", "team":
-		return famStays | famFeedback | famCases | famCalls
+		return famStays | famFeedback | famCases | famCalls | famRooms
 	}
 	return allKPIFamilies
+}
+
+// kpiFamiliesOf are the families that apply to one group: room nights are
+// sold by the rooms outlet only, so a restaurant's are null, not 0.
+func kpiFamiliesOf(groupBy, key string) kpiFamilySet {
+	fams := kpiFamiliesFor(groupBy)
+	if groupBy == "outlet" && key != "room" {
+		fams &^= famRooms
+	}
+	return fams
 }
 
 func (c *kpiCounts) kpis(fams kpiFamilySet) KPIs {
 	var k KPIs
 	if fams&famStays != 0 {
-		k.Stays = ratioFigure(c.stays.stays, c.stays.stays)
+		k.Stays = countOf(c.stays.stays)
+	}
+	if fams&famRooms != 0 {
+		r := &c.rooms
+		k.RoomNights = countOf(r.nights)
+		k.RoomRevenue = revenueFigure(r.revenueCents)
+		k.ADR = rateFigure(r.revenueCents, r.nights)
 	}
 	if fams&famVisits != 0 {
 		v := &c.visits
-		k.Guests = ratioFigure(v.guests, v.guests)
+		k.Guests = countOf(v.guests)
 		k.RepeatGuestRate = ratioFigure(v.repeatGuests, v.guests)
 		k.RevisitRate90d = ratioFigure(v.returned[0], v.cohort[0])
 		k.RevisitRate180d = ratioFigure(v.returned[1], v.cohort[1])
@@ -105,19 +125,46 @@ func ratioFigure(num, den int64) *Figure {
 	return &f
 }
 
-// scaledFigure is a figure whose value is by · num / den (per cent, per 100 stays).
+func countOf(n int64) *Figure {
+	f := countFigure(n)
+	return &f
+}
+
+// scaledFigure is a figure whose value is by · num / den (per cent, per 100
+// stays); null without a denominator.
 func scaledFigure(num, den int64, by float64) *Figure {
 	f := Figure{Numerator: num, Denominator: den}
 	if den > 0 {
-		f.Value = by * float64(num) / float64(den)
+		v := by * float64(num) / float64(den)
+		f.Value = &v
 	}
 	return &f
 }
 
+// revenueFigure is an amount of hundredths (fen) in the currency:
+// cents / 100, so that it still reads as Numerator / Denominator.
+func revenueFigure(cents int64) *Figure {
+	v := float64(cents) / 100
+	return &Figure{Numerator: cents, Denominator: 100, Value: &v}
+}
+
+// rateFigure is an amount of hundredths per night, in the currency:
+// cents / (100 · nights), one correctly rounded division; null without a night.
+func rateFigure(cents, nights int64) *Figure {
+	f := Figure{Numerator: cents, Denominator: nights}
+	if nights > 0 {
+		v := float64(cents) / (100 * float64(nights))
+		f.Value = &v
+	}
+	return &f
+}
+
+// medianFigure is a median over a sample of n; null for an empty sample.
 func medianFigure(m sql.NullFloat64, n int64) *Figure {
 	f := Figure{Denominator: n}
 	if m.Valid && n > 0 {
-		f.Value = m.Float64
+		v := m.Float64
+		f.Value = &v
 	}
 	return &f
 }

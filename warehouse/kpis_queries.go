@@ -106,6 +106,30 @@ var kpiFamilies = []kpiFamily{{
 	scan: scanKPIs(func(c *kpiCounts) *kpiStayCounts { return &c.stays },
 		func(s *kpiStayCounts) []any { return []any{&s.stays} }),
 }, {
+	// One event per night of a room stay that falls in the period, and one
+	// per day-use stay (0 nights) on its date. A stay's spend is shared out
+	// over its n nights as spend·(i+1)/n − spend·i/n for night i, in
+	// integers: the shares add up to the spend exactly, whatever rounding
+	// the division does, and differ by at most one fen.
+	name: "room nights", set: famRooms,
+	events: `rs AS (
+    SELECT CAST(st.arrival AS DATE) AS a, CAST(st.departure AS DATE) AS d, st.butler_id,
+           CAST(coalesce(st.spend_cents, 0) AS HUGEINT) AS spend
+    FROM stays st
+    WHERE st.outlet_kind = 'room' AND st.arrival < $2 AND st.departure >= $1 {property}
+), rn AS (
+    SELECT a, d, butler_id, spend, greatest(d - a, 1) AS n, unnest(range(greatest(d - a, 1))) AS i FROM rs
+), ev AS (
+    SELECT a + CAST(i AS INTEGER) AS ev_day, 'room' AS ev_outlet, butler_id AS ev_butler,
+           CAST(d > a AS INTEGER) AS night, spend * (i + 1) // n - spend * i // n AS revenue
+    FROM rn
+    WHERE a + CAST(i AS INTEGER) BETWEEN CAST($3 AS DATE) AND CAST($4 AS DATE))`,
+	property: "AND st.property = $5",
+	measures: "CAST(coalesce(sum(night), 0) AS BIGINT), CAST(coalesce(sum(revenue), 0) AS BIGINT)",
+	args:     func(p kpiParams) []any { return []any{p.start, p.end, p.from, p.to} },
+	scan: scanKPIs(func(c *kpiCounts) *kpiRoomCounts { return &c.rooms },
+		func(r *kpiRoomCounts) []any { return []any{&r.nights, &r.revenueCents} }),
+}, {
 	// Visits are guest_visits as of the end of To, so a past period's
 	// figures do not move as later stays arrive. Each counted visit is one
 	// row per role: a visit departing in the period, a first visit departing

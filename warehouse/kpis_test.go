@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -177,14 +179,42 @@ func kpiPeriod(groupBy string) KPIQuery {
 	return KPIQuery{From: day("2025-12-01"), To: day("2026-06-30"), GroupBy: groupBy, Now: hotelTime("2026-07-10 10:00")}
 }
 
-func kfig(num, den int64, value float64) *Figure { return &Figure{num, den, value} }
+// kfig is an expected ratio; its value is null when den is 0.
+func kfig(num, den int64, value float64) *Figure {
+	f := Figure{Numerator: num, Denominator: den}
+	if den != 0 {
+		f.Value = &value
+	}
+	return &f
+}
+
+// kcount is an expected count: n / 1, value n.
+func kcount(n int64) *Figure { return kfig(n, 1, float64(n)) }
+
+// sameFigure says whether two figures have the same parts and value, null
+// matching only null.
+func sameFigure(a, b Figure) bool {
+	if a.Numerator != b.Numerator || a.Denominator != b.Denominator || (a.Value == nil) != (b.Value == nil) {
+		return false
+	}
+	return a.Value == nil || *a.Value == *b.Value
+}
+
+// figText shows a figure as n / d = v, "null" for no value, in messages.
+func figText(f Figure) string {
+	v := "null"
+	if f.Value != nil {
+		v = strconv.FormatFloat(*f.Value, 'g', -1, 64)
+	}
+	return fmt.Sprintf("%d / %d = %s", f.Numerator, f.Denominator, v)
+}
 
 // kfigs are expected figures by JSON name; a nil entry must be null.
 type kfigs map[string]*Figure
 
 var kpiTotalWant = kfigs{
-	"stays":                        kfig(16, 16, 1),
-	"guests":                       kfig(8, 8, 1),
+	"stays":                        kcount(16),
+	"guests":                       kcount(8),
 	"repeat_guest_rate":            kfig(7, 8, 0.875),     // all but G6
 	"revisit_rate_90d":             kfig(2, 5, 0.4),       // G1, G2 of G5, G7, G1, G2, G3
 	"revisit_rate_180d":            kfig(1, 2, 0.5),       // G7 of G5, G7
@@ -237,25 +267,25 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 			"2026-03=2026-03-01 – 2026-03-31", "2026-04=2026-04-01 – 2026-04-30", "2026-05=2026-05-01 – 2026-05-31",
 			"2026-06=2026-06-01 – 2026-06-30"},
 		want: map[string]kfigs{
-			"2025-12": {"stays": kfig(2, 2, 1), "guests": kfig(2, 2, 1), "repeat_guest_rate": kfig(0, 2, 0),
+			"2025-12": {"stays": kcount(2), "guests": kcount(2), "repeat_guest_rate": kfig(0, 2, 0),
 				"revisit_rate_90d": kfig(0, 2, 0), "revisit_rate_180d": kfig(1, 2, 0.5), "median_revisit_interval_days": kfig(0, 0, 0),
 				"csat": kfig(0, 0, 0), "complaint_rate": kfig(0, 2, 0), "callback_sla": kfig(0, 0, 0), "open_complaints": kfig(0, 0, 0)},
-			"2026-01": {"stays": kfig(1, 1, 1), "repeat_guest_rate": kfig(0, 1, 0), "revisit_rate_90d": kfig(1, 1, 1),
+			"2026-01": {"stays": kcount(1), "repeat_guest_rate": kfig(0, 1, 0), "revisit_rate_90d": kfig(1, 1, 1),
 				"revisit_rate_180d": kfig(0, 0, 0)},
-			"2026-02": {"stays": kfig(1, 1, 1), "repeat_guest_rate": kfig(1, 1, 1), "revisit_rate_90d": kfig(0, 0, 0),
+			"2026-02": {"stays": kcount(1), "repeat_guest_rate": kfig(1, 1, 1), "revisit_rate_90d": kfig(0, 0, 0),
 				"median_revisit_interval_days": kfig(0, 1, 284)},
-			"2026-03": {"stays": kfig(4, 4, 1), "guests": kfig(3, 3, 1), "repeat_guest_rate": kfig(1, 3, 1.0/3),
+			"2026-03": {"stays": kcount(4), "guests": kcount(3), "repeat_guest_rate": kfig(1, 3, 1.0/3),
 				"revisit_rate_90d": kfig(1, 2, 0.5), "revisit_rate_180d": kfig(0, 0, 0), "median_revisit_interval_days": kfig(0, 1, 52),
 				"csat": kfig(14, 4, 3.5), "top2_box": kfig(2, 4, 0.5), "nps": kfig(-1, 4, -25), "complaint_rate": kfig(1, 4, 25),
 				"complaint_resolution_hours": kfig(0, 1, 6), "open_complaints": kfig(0, 1, 0),
 				"callback_sla": kfig(2, 2, 1), "reach_rate": kfig(2, 2, 1), "attempts_per_task": kfig(3, 2, 1.5), "recovery_rate": kfig(1, 1, 1)},
-			"2026-04": {"stays": kfig(3, 3, 1), "guests": kfig(3, 3, 1), "repeat_guest_rate": kfig(2, 3, 2.0/3),
+			"2026-04": {"stays": kcount(3), "guests": kcount(3), "repeat_guest_rate": kfig(2, 3, 2.0/3),
 				"revisit_rate_90d": kfig(0, 0, 0), "median_revisit_interval_days": kfig(0, 2, 82.5), "csat": kfig(0, 0, 0)},
-			"2026-05": {"stays": kfig(2, 2, 1), "repeat_guest_rate": kfig(1, 2, 0.5), "revisit_rate_90d": kfig(0, 0, 0),
+			"2026-05": {"stays": kcount(2), "repeat_guest_rate": kfig(1, 2, 0.5), "revisit_rate_90d": kfig(0, 0, 0),
 				"median_revisit_interval_days": kfig(0, 1, 50), "csat": kfig(6, 2, 3), "top2_box": kfig(1, 2, 0.5), "nps": kfig(1, 1, 100),
 				"complaint_rate": kfig(1, 2, 50), "complaint_resolution_hours": kfig(0, 0, 0), "open_complaints": kfig(1, 1, 1),
 				"callback_sla": kfig(1, 2, 0.5), "reach_rate": kfig(1, 2, 0.5), "attempts_per_task": kfig(4, 2, 2), "recovery_rate": kfig(0, 0, 0)},
-			"2026-06": {"stays": kfig(3, 3, 1), "repeat_guest_rate": kfig(3, 3, 1), "median_revisit_interval_days": kfig(0, 3, 96),
+			"2026-06": {"stays": kcount(3), "repeat_guest_rate": kfig(3, 3, 1), "median_revisit_interval_days": kfig(0, 3, 96),
 				"csat": kfig(4, 1, 4), "nps": kfig(1, 1, 100), "complaint_rate": kfig(0, 3, 0),
 				"complaint_resolution_hours": kfig(0, 1, 10), "open_complaints": kfig(0, 1, 0),
 				"callback_sla": kfig(1, 1, 1), "reach_rate": kfig(1, 1, 1), "attempts_per_task": kfig(1, 1, 1), "recovery_rate": kfig(0, 1, 0)},
@@ -266,15 +296,15 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		groupBy: "outlet",
 		labels:  []string{"=未知 unknown", "conference=会议 conference", "dining=餐饮 dining", "room=客房 room"},
 		want: map[string]kfigs{
-			"": {"stays": kfig(0, 0, 0), "guests": kfig(0, 0, 0), "csat": kfig(1, 1, 1), "top2_box": kfig(0, 1, 0), "nps": kfig(0, 0, 0),
+			"": {"stays": kcount(0), "guests": kcount(0), "csat": kfig(1, 1, 1), "top2_box": kfig(0, 1, 0), "nps": kfig(0, 0, 0),
 				"complaint_rate": kfig(1, 0, 0), "callback_sla": nil, "complaint_resolution_hours": nil, "open_complaints": nil},
-			"conference": {"stays": kfig(1, 1, 1), "guests": kfig(1, 1, 1), "repeat_guest_rate": kfig(0, 1, 0),
+			"conference": {"stays": kcount(1), "guests": kcount(1), "repeat_guest_rate": kfig(0, 1, 0),
 				"revisit_rate_90d": kfig(0, 0, 0), "csat": kfig(0, 0, 0), "complaint_rate": kfig(0, 1, 0)},
-			"dining": {"stays": kfig(5, 5, 1), "guests": kfig(3, 3, 1), "repeat_guest_rate": kfig(3, 3, 1),
+			"dining": {"stays": kcount(5), "guests": kcount(3), "repeat_guest_rate": kfig(3, 3, 1),
 				"revisit_rate_90d": kfig(0, 1, 0), "revisit_rate_180d": kfig(0, 0, 0), "median_revisit_interval_days": kfig(0, 3, 96),
 				"csat": kfig(7, 2, 3.5), "top2_box": kfig(1, 2, 0.5), "nps": kfig(-1, 2, -50), "complaint_rate": kfig(0, 5, 0),
 				"reach_rate": nil, "attempts_per_task": nil, "recovery_rate": nil},
-			"room": {"stays": kfig(10, 10, 1), "guests": kfig(6, 6, 1), "repeat_guest_rate": kfig(5, 6, 5.0/6),
+			"room": {"stays": kcount(10), "guests": kcount(6), "repeat_guest_rate": kfig(5, 6, 5.0/6),
 				"revisit_rate_90d": kfig(2, 4, 0.5), "revisit_rate_180d": kfig(1, 2, 0.5), "revisit_rate_365d": kfig(0, 0, 0),
 				"median_revisit_interval_days": kfig(0, 5, 52), "csat": kfig(16, 4, 4), "top2_box": kfig(3, 4, 0.75),
 				"nps": kfig(2, 4, 50), "complaint_rate": kfig(1, 10, 10), "callback_sla": nil},
@@ -285,15 +315,15 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		groupBy: "butler",
 		labels:  []string{"=未知 unknown", "C001=客服一", "F001=赵管家", "H001=王管家", "H002=李管家"},
 		want: map[string]kfigs{
-			"": {"stays": kfig(2, 2, 1), "csat": kfig(1, 1, 1), "nps": kfig(0, 0, 0), "complaint_rate": kfig(1, 2, 50),
+			"": {"stays": kcount(2), "csat": kfig(1, 1, 1), "nps": kfig(0, 0, 0), "complaint_rate": kfig(1, 2, 50),
 				"callback_sla": kfig(0, 0, 0), "open_complaints": kfig(0, 0, 0), "guests": nil, "repeat_guest_rate": nil},
-			"C001": {"stays": kfig(0, 0, 0), "csat": kfig(0, 0, 0), "callback_sla": kfig(1, 1, 1), "reach_rate": kfig(0, 1, 0),
+			"C001": {"stays": kcount(0), "csat": kfig(0, 0, 0), "callback_sla": kfig(1, 1, 1), "reach_rate": kfig(0, 1, 0),
 				"attempts_per_task": kfig(3, 1, 3), "recovery_rate": kfig(0, 0, 0), "open_complaints": kfig(0, 0, 0)},
-			"F001": {"stays": kfig(5, 5, 1), "csat": kfig(7, 2, 3.5), "top2_box": kfig(1, 2, 0.5), "nps": kfig(-1, 2, -50),
+			"F001": {"stays": kcount(5), "csat": kfig(7, 2, 3.5), "top2_box": kfig(1, 2, 0.5), "nps": kfig(-1, 2, -50),
 				"complaint_rate": kfig(0, 5, 0), "callback_sla": kfig(1, 1, 1), "reach_rate": kfig(1, 1, 1), "attempts_per_task": kfig(2, 1, 2)},
-			"H001": {"stays": kfig(5, 5, 1), "csat": kfig(5, 1, 5), "nps": kfig(1, 1, 100), "complaint_rate": kfig(0, 5, 0),
+			"H001": {"stays": kcount(5), "csat": kfig(5, 1, 5), "nps": kfig(1, 1, 100), "complaint_rate": kfig(0, 5, 0),
 				"callback_sla": kfig(0, 0, 0), "revisit_rate_90d": nil, "median_revisit_interval_days": nil},
-			"H002": {"stays": kfig(4, 4, 1), "csat": kfig(11, 3, 11.0/3), "top2_box": kfig(2, 3, 2.0/3), "nps": kfig(1, 3, 1.0/3*100),
+			"H002": {"stays": kcount(4), "csat": kfig(11, 3, 11.0/3), "top2_box": kfig(2, 3, 2.0/3), "nps": kfig(1, 3, 1.0/3*100),
 				"complaint_rate": kfig(1, 4, 25), "complaint_resolution_hours": kfig(0, 2, 8), "open_complaints": kfig(1, 3, 1.0/3),
 				"callback_sla": kfig(2, 3, 2.0/3), "reach_rate": kfig(3, 3, 1), "attempts_per_task": kfig(3, 3, 1), "recovery_rate": kfig(1, 2, 0.5)},
 		},
@@ -302,18 +332,18 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		groupBy: "team",
 		labels:  []string{"=未知 unknown", "客服管家=客服管家", "房务管家=房务管家", "餐饮管家=餐饮管家"},
 		want: map[string]kfigs{
-			"":     {"stays": kfig(2, 2, 1), "csat": kfig(1, 1, 1), "complaint_rate": kfig(1, 2, 50), "guests": nil},
-			"客服管家": {"stays": kfig(0, 0, 0), "callback_sla": kfig(1, 1, 1), "reach_rate": kfig(0, 1, 0), "attempts_per_task": kfig(3, 1, 3)},
-			"房务管家": {"stays": kfig(9, 9, 1), "csat": kfig(16, 4, 4), "top2_box": kfig(3, 4, 0.75), "nps": kfig(2, 4, 50),
+			"":     {"stays": kcount(2), "csat": kfig(1, 1, 1), "complaint_rate": kfig(1, 2, 50), "guests": nil},
+			"客服管家": {"stays": kcount(0), "callback_sla": kfig(1, 1, 1), "reach_rate": kfig(0, 1, 0), "attempts_per_task": kfig(3, 1, 3)},
+			"房务管家": {"stays": kcount(9), "csat": kfig(16, 4, 4), "top2_box": kfig(3, 4, 0.75), "nps": kfig(2, 4, 50),
 				"complaint_rate": kfig(1, 9, 1.0/9*100), "complaint_resolution_hours": kfig(0, 2, 8), "open_complaints": kfig(1, 3, 1.0/3),
 				"callback_sla": kfig(2, 3, 2.0/3), "recovery_rate": kfig(1, 2, 0.5), "repeat_guest_rate": nil},
-			"餐饮管家": {"stays": kfig(5, 5, 1), "csat": kfig(7, 2, 3.5), "attempts_per_task": kfig(2, 1, 2)},
+			"餐饮管家": {"stays": kcount(5), "csat": kfig(7, 2, 3.5), "attempts_per_task": kfig(2, 1, 2)},
 		},
 	}, {
 		// ISO weeks, the first and last cut to the period.
 		groupBy: "week",
 		labels:  []string{"2025-W49=2025-12-03 – 2025-12-07", "2025-W50=2025-12-08 – 2025-12-09"},
-		want:    map[string]kfigs{"2025-W49": {"stays": kfig(1, 1, 1), "guests": kfig(1, 1, 1)}, "2025-W50": {"stays": kfig(0, 0, 0)}},
+		want:    map[string]kfigs{"2025-W49": {"stays": kcount(1), "guests": kcount(1)}, "2025-W50": {"stays": kcount(0)}},
 	}} {
 		t.Run(tc.groupBy, func(t *testing.T) {
 			q := kpiPeriod(tc.groupBy)
@@ -346,8 +376,8 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		if len(r.Groups) != 2 || r.Groups[0].Key != "2026-03-06" || r.Groups[0].Label != "2026-03-06" {
 			t.Fatalf("groups %+v", r.Groups)
 		}
-		checkFigures(t, "03-06", r.Groups[0].KPIs, kfigs{"stays": kfig(1, 1, 1), "csat": kfig(9, 2, 4.5), "guests": kfig(0, 0, 0)})
-		checkFigures(t, "03-07", r.Groups[1].KPIs, kfigs{"stays": kfig(1, 1, 1), "guests": kfig(1, 1, 1), "repeat_guest_rate": kfig(1, 1, 1),
+		checkFigures(t, "03-06", r.Groups[0].KPIs, kfigs{"stays": kcount(1), "csat": kfig(9, 2, 4.5), "guests": kcount(0)})
+		checkFigures(t, "03-07", r.Groups[1].KPIs, kfigs{"stays": kcount(1), "guests": kcount(1), "repeat_guest_rate": kfig(1, 1, 1),
 			"median_revisit_interval_days": kfig(0, 0, 0), "csat": kfig(0, 0, 0)})
 	})
 
@@ -359,18 +389,18 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		q.Property = "西湖"
 		r := report(t, q)
 		checkFigures(t, "西湖", r.Total.KPIs, kfigs{
-			"stays": kfig(1, 1, 1), "guests": kfig(1, 1, 1), "repeat_guest_rate": kfig(1, 1, 1),
+			"stays": kcount(1), "guests": kcount(1), "repeat_guest_rate": kfig(1, 1, 1),
 			"revisit_rate_90d": kfig(0, 0, 0), "revisit_rate_180d": kfig(0, 0, 0), "median_revisit_interval_days": kfig(0, 1, 200),
 			"csat": kfig(4, 1, 4), "top2_box": kfig(1, 1, 1), "nps": kfig(1, 1, 100), "complaint_rate": kfig(0, 1, 0),
 			"complaint_resolution_hours": kfig(0, 1, 10), "open_complaints": kfig(0, 1, 0),
 			"callback_sla": kfig(1, 1, 1), "reach_rate": kfig(1, 1, 1), "attempts_per_task": kfig(1, 1, 1), "recovery_rate": kfig(0, 1, 0)})
 		q.Property, q.GroupBy = "丽都", "butler"
 		r = report(t, q)
-		checkFigures(t, "丽都", r.Total.KPIs, kfigs{"stays": kfig(15, 15, 1), "guests": kfig(8, 8, 1), "csat": kfig(19, 5, 3.8),
+		checkFigures(t, "丽都", r.Total.KPIs, kfigs{"stays": kcount(15), "guests": kcount(8), "csat": kfig(19, 5, 3.8),
 			"complaint_rate": kfig(1, 15, 1.0/15*100), "callback_sla": kfig(3, 4, 0.75), "open_complaints": kfig(1, 2, 0.5)})
 		for _, g := range r.Groups {
 			if g.Key == "H002" {
-				checkFigures(t, "丽都 H002", g.KPIs, kfigs{"stays": kfig(3, 3, 1), "callback_sla": kfig(1, 2, 0.5)})
+				checkFigures(t, "丽都 H002", g.KPIs, kfigs{"stays": kcount(3), "callback_sla": kfig(1, 2, 0.5)})
 			}
 		}
 	})
@@ -409,7 +439,7 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{`"group_by":"butler"`, `"groups":[{"key":"","label":"未知 unknown","kpis":{"stays":{"numerator":2,"denominator":2,"value":1},"guests":null,`,
+		for _, want := range []string{`"group_by":"butler"`, `"groups":[{"key":"","label":"未知 unknown","kpis":{"stays":{"numerator":2,"denominator":1,"value":2},"guests":null,`, `"csat":{"numerator":0,"denominator":0,"value":null}`,
 			`"backtest":null`} {
 			if !strings.Contains(string(b), want) {
 				t.Errorf("the JSON has no %s:\n%s", want, b)
@@ -436,11 +466,11 @@ func checkFigures(t *testing.T, where string, k KPIs, want kfigs) {
 		case !ok:
 			t.Errorf("%s: no figure %s in %s", where, name, b)
 		case w == nil && g != nil:
-			t.Errorf("%s: %s = %+v, want null", where, name, *g)
+			t.Errorf("%s: %s = %s, want null", where, name, figText(*g))
 		case w != nil && g == nil:
-			t.Errorf("%s: %s = null, want %+v", where, name, *w)
-		case w != nil && *g != *w:
-			t.Errorf("%s: %s = %+v, want %+v", where, name, *g, *w)
+			t.Errorf("%s: %s = null, want %s", where, name, figText(*w))
+		case w != nil && !sameFigure(*g, *w):
+			t.Errorf("%s: %s = %s, want %s", where, name, figText(*g), figText(*w))
 		}
 	}
 }
@@ -461,7 +491,7 @@ func TestKPICallbackFiguresAgreeWithSLA(t *testing.T) {
 	}
 	checkFigures(t, "total", r.Total.KPIs, kfigs{"callback_sla": &sla.ClosedWithin24h, "reach_rate": &sla.Reached,
 		"attempts_per_task": &sla.AttemptsPerTask, "recovery_rate": &sla.RecoveryRate})
-	if sla.Due.Denominator != 5 {
+	if sla.Due.Numerator != 5 {
 		t.Fatalf("the SLA fixture changed: %+v", sla)
 	}
 	// B01 owns T1, T2 and T5; B02 owns T3 and T4.
@@ -499,8 +529,8 @@ func TestKPIsBacktestIsTheLatestAnalysisBeforeTo(t *testing.T) {
 		r.Backtest[0].MAE == nil || *r.Backtest[0].MAE != 0.25 || !r.Backtest[0].Selected || r.Backtest[1].Model != "mbgnbd" || r.Backtest[1].MAE != nil {
 		t.Errorf("backtests %+v", r.Backtest)
 	}
-	// An empty warehouse still answers: every figure zero.
-	checkFigures(t, "empty", r.Total.KPIs, kfigs{"stays": kfig(0, 0, 0), "median_revisit_interval_days": kfig(0, 0, 0),
+	// An empty warehouse still answers: every count zero, every ratio null.
+	checkFigures(t, "empty", r.Total.KPIs, kfigs{"stays": kcount(0), "median_revisit_interval_days": kfig(0, 0, 0),
 		"complaint_resolution_hours": kfig(0, 0, 0), "callback_sla": kfig(0, 0, 0)})
 	r, err = w.KPIs(ctx, KPIQuery{From: day("2026-06-01"), To: day("2026-06-28")})
 	if err != nil || r.Backtest != nil {

@@ -428,7 +428,11 @@ numerator and denominator.`)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "callbacks due %s – %s\n", start.In(loc).Format("2006-01-02 15:04"), end.In(loc).Format("2006-01-02 15:04"))
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%.3g\t(%d / %d)\n", r.name, r.f.Value, r.f.Numerator, r.f.Denominator)
+		value := "—" // 0 / 0: nothing to measure
+		if r.f.Value != nil {
+			value = strconv.FormatFloat(*r.f.Value, 'g', 3, 64)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t(%d / %d)\n", r.name, value, r.f.Numerator, r.f.Denominator)
 	}
 	return tw.Flush()
 }

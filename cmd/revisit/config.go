@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"revisit/ingest"
+	"revisit/money"
 	"revisit/warehouse"
 )
 
@@ -28,6 +29,7 @@ type config struct {
 	Threads         int
 	MemoryLimit     string
 	Property        string
+	Currency        string // an ISO 4217 code, checked by currency()
 }
 
 // warehouseFlags adds the flags of commands that open the warehouse.
@@ -38,13 +40,30 @@ func warehouseFlags(fs *flag.FlagSet, e *env, c *config) {
 	fs.StringVar(&c.MemoryLimit, "memory-limit", envOr(e, "REVISIT_MEMORY_LIMIT", "4GB"), "DuckDB memory limit (env REVISIT_MEMORY_LIMIT)")
 }
 
-// ingestFlags adds the flags of commands that load files.
+// currencyFlag adds --currency to commands that label or format money.
+func currencyFlag(fs *flag.FlagSet, e *env, c *config) {
+	fs.StringVar(&c.Currency, "currency", envOr(e, "REVISIT_CURRENCY", "CNY"),
+		"the currency amounts are in, an ISO 4217 code such as CNY, EUR or USD: it names the money in labels and number formats; amounts are not converted (env REVISIT_CURRENCY)")
+}
+
+// currency is the --currency the command was given; a code that is not
+// ISO 4217 is a usage error.
+func (c *config) currency() (money.Currency, error) {
+	cur, err := money.Parse(c.Currency)
+	if err != nil {
+		return cur, exitError{code: exitUsage, msg: fmt.Sprintf("--currency %q: want an ISO 4217 currency code such as CNY, EUR or USD", c.Currency)}
+	}
+	return cur, nil
+}
+
+// ingestFlags adds the flags of commands that load files, --currency among them.
 func ingestFlags(fs *flag.FlagSet, e *env, c *config) {
 	fs.StringVar(&c.IDKeyFile, "id-key-file", envOr(e, "REVISIT_ID_KEY_FILE", ""),
 		"file holding the secret key that hashes ID numbers; default: the warehouse path + \".key\", created on first use (env REVISIT_ID_KEY_FILE)")
 	fs.Float64Var(&c.RejectThreshold, "reject-threshold", envFloat(e, "REVISIT_REJECT_THRESHOLD", 0.20),
 		"refuse a whole file when more than this share of its rows is rejected (env REVISIT_REJECT_THRESHOLD)")
 	fs.StringVar(&c.Property, "property", envOr(e, "REVISIT_PROPERTY", "default"), "property of stays whose export names none (env REVISIT_PROPERTY)")
+	currencyFlag(fs, e, c) // a spend may carry the currency's symbol or code
 }
 
 func envOr(e *env, key, def string) string {

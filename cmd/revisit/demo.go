@@ -18,6 +18,7 @@ import (
 
 func runDemo(ctx context.Context, e *env, args []string) error {
 	var s synthFlags
+	var c config
 	var dir, addr string
 	var serve bool
 	fs := newFlagSet(e, "demo", "demo [--dir DIR] [--addr HOST:PORT] [--guests N] [--shape dense|sparse] [--serve=false]",
@@ -32,7 +33,12 @@ Each run starts afresh: the demo's own files in DIR are replaced.
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "where to serve")
 	fs.BoolVar(&serve, "serve", true, "serve the API and pages after the night (false: stop there)")
 	addSynthFlags(fs, e, &s, 3000)
+	currencyFlag(fs, e, &c)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cur, err := c.currency()
+	if err != nil {
 		return err
 	}
 	cfg, err := s.synthConfig(filepath.Join(dir, "inbox"))
@@ -59,12 +65,12 @@ Each run starts afresh: the demo's own files in DIR are replaced.
 	}
 	fmt.Fprintf(e.stderr, "generated %d export files in %s (%d people, %d stays, %d forms)\n",
 		len(sum.Files), cfg.OutDir, sum.People, sum.Stays, sum.Feedback)
-	c := config{DB: db, TZ: s.tz, RejectThreshold: 0.20, MemoryLimit: "2GB", Property: "丽都国际酒店"}
+	c = config{DB: db, TZ: s.tz, RejectThreshold: 0.20, MemoryLimit: "2GB", Property: "丽都国际酒店", Currency: c.Currency}
 	opt, err := importOptions(&c)
 	if err != nil {
 		return err
 	}
-	night := nightly.Config{Inbox: cfg.OutDir, Outbox: filepath.Join(dir, "outbox"), Import: opt, Loc: opt.Ingest.Loc}
+	night := nightly.Config{Inbox: cfg.OutDir, Outbox: filepath.Join(dir, "outbox"), Import: opt, Loc: opt.Ingest.Loc, Currency: cur}
 	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		yesterday := time.Date(cfg.End.Year(), cfg.End.Month(), cfg.End.Day(), 0, 0, 0, 0, time.UTC)
 		res, err := nightly.Run(ctx, w, night, yesterday, "cli")
@@ -88,7 +94,7 @@ Each run starts afresh: the demo's own files in DIR are replaced.
 			return nil
 		}
 		log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-		srvCfg := api.Config{Addr: addr, Import: opt, Nightly: &night, InsecureCookies: true}
+		srvCfg := api.Config{Addr: addr, Import: opt, Nightly: &night, InsecureCookies: true, Currency: cur}
 		return serveWarehouse(ctx, w, srvCfg, nightly.DefaultSpec, log, func(at string) {
 			fmt.Fprintf(e.stderr, "\nserving http://%s/ui/ — sign in with a token above; Ctrl-C stops\n", at)
 		})

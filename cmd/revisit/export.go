@@ -27,6 +27,7 @@ audit log (who, which export, row count) before its first row.
 The API serves these and more (callbacks, kpis, rejects) under
 /api/v1/exports.`)
 	warehouseFlags(fs, e, &c)
+	currencyFlag(fs, e, &c)
 	fs.StringVar(&asOf, "as-of", "", "the analysed day, YYYY-MM-DD (default: the latest analysed)")
 	fs.StringVar(&format, "format", "", "csv, xlsx or json (required)")
 	fs.StringVar(&out, "out", "", "file to write (default: stdout for csv and json; a dated name for xlsx)")
@@ -49,6 +50,10 @@ The API serves these and more (callbacks, kpis, rejects) under
 		return exitError{code: exitUsage, msg: "--format must be csv, xlsx or json"}
 	}
 	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	cur, err := c.currency()
 	if err != nil {
 		return err
 	}
@@ -79,7 +84,7 @@ The API serves these and more (callbacks, kpis, rejects) under
 			defer f.Close()
 			dst = f
 		}
-		req := reports.ExportRequest{Report: report, AsOf: day, Unmasked: unmasked, Loc: loc,
+		req := reports.ExportRequest{Report: report, AsOf: day, Unmasked: unmasked, Loc: loc, Currency: cur,
 			Filter: "as_of=" + day.Format(time.DateOnly)}
 		audit := warehouse.AuditEntry{At: time.Now(), Actor: cliActor(e), Role: "cli"}
 		n, err := reports.Export(ctx, w, req, audit, func(t export.Table, rows export.Rows) (int, error) {

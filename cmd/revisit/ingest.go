@@ -92,10 +92,15 @@ func importOptions(c *config) (warehouse.ImportOptions, error) {
 	if err != nil {
 		return opt, err
 	}
+	cur, err := c.currency()
+	if err != nil {
+		return opt, err
+	}
 	hasher, err := c.idHasher()
 	if err != nil {
 		return opt, err
 	}
+	opt.Ingest.Currency = cur
 	opt.RejectThreshold = c.RejectThreshold
 	opt.Ingest.Loc, opt.Ingest.Hasher, opt.Ingest.DefaultProperty = loc, hasher, c.Property
 	return opt, nil

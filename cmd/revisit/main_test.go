@@ -10,10 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"revisit/synth"
 	"revisit/warehouse"
@@ -155,11 +158,18 @@ func TestBadCommandLinesExitTwoWithHelp(t *testing.T) {
 		{"generate", "--out", t.TempDir(), "--shape", "lumpy"},
 		{"stats", "--tz", "Mars/Olympus"},
 		{"analyze", "--model", "pareto"},
+		{"serve", "--currency", "yuan"},
+		{"nightly", "--currency", "RMB"},
+		{"demo", "--currency", "EU", "--dir", t.TempDir()},
+		{"export", "guests", "--format", "csv", "--currency", "ZZZ"},
 	}
 	for _, args := range cases {
-		code, _, _ := runCLI(t, nil, args...)
+		code, _, stderr := runCLI(t, nil, args...)
 		if code != exitUsage {
 			t.Errorf("revisit %q: exit %d, want %d", args, code, exitUsage)
+		}
+		if slices.Contains(args, "--currency") && !strings.Contains(stderr, "--currency") {
+			t.Errorf("revisit %q: %q does not name the flag", args, stderr)
 		}
 	}
 }
@@ -292,6 +302,19 @@ func TestAnalyzeAndExportContracts(t *testing.T) {
 	if info, err := os.Stat(out); err != nil || info.Size() < 5000 {
 		t.Errorf("xlsx export: %v", err)
 	}
+	// A hotel that books in euros: the workbook's money says €, from the
+	// environment; a code that is not ISO 4217 is refused before anything is written.
+	if code, _, stderr := runCLI(t, env, "export", "guests", "--format", "csv", "--currency", "RMB"); code != exitUsage ||
+		!strings.Contains(stderr, "--currency") || !strings.Contains(stderr, "ISO 4217") {
+		t.Errorf("--currency RMB: exit %d, %q; want 2 naming the flag and what it accepts", code, stderr)
+	}
+	euros := filepath.Join(t.TempDir(), "g.xlsx")
+	if code, _, stderr := runCLI(t, map[string]string{"REVISIT_DB": db, "REVISIT_CURRENCY": "EUR"}, "export", "guests", "--format", "xlsx", "--out", euros); code != 0 {
+		t.Fatalf("export guests xlsx in euros: %d %s", code, stderr)
+	}
+	if format, explain := moneyColumnOf(t, euros, "total_spend"); format != `"€"#,##0.00` || !strings.Contains(explain, "euros") || strings.Contains(explain, "yuan") {
+		t.Errorf("total_spend in euros: number format %q, explained %q", format, explain)
+	}
 	openWarehouse(t, db, func(w *warehouse.Warehouse) {
 		log, err := w.AuditLog(context.Background(), 0)
 		if err != nil {
@@ -306,10 +329,47 @@ func TestAnalyzeAndExportContracts(t *testing.T) {
 				}
 			}
 		}
-		if exports != 2 { // the guests JSON and the targets XLSX; the refused one is not an export
-			t.Errorf("%d exports audited, want 2", exports)
+		if exports != 3 { // the guests JSON, the targets XLSX and the guests in euros; the refused ones are not exports
+			t.Errorf("%d exports audited, want 3", exports)
 		}
 	})
+}
+
+// moneyColumnOf reopens a workbook and returns the number format of the
+// first data cell of the column keyed key, and the About sheet's line on it.
+func moneyColumnOf(t *testing.T, path, key string) (format, explain string) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	about, err := f.GetRows("说明 About")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range about {
+		if i == 0 || len(row) < 5 || row[0] != key {
+			continue
+		}
+		explain = row[4]
+		ref, err := excelize.CoordinatesToCellName(i, 2) // the About sheet lists the columns in order
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := f.GetCellStyle(f.GetSheetName(0), ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.CustomNumFmt != nil {
+			format = *st.CustomNumFmt
+		}
+	}
+	return format, explain
 }
 
 func TestCallbacksFromTheCommandLine(t *testing.T) {
@@ -367,9 +427,16 @@ func TestCallbacksFromTheCommandLine(t *testing.T) {
 		v, _ := f[part].(float64)
 		return v
 	}
-	if figure("due", "denominator") != 2 || figure("closed_within_24h", "numerator") != 1 ||
+	if figure("due", "value") != 2 || figure("due", "denominator") != 1 || figure("closed_within_24h", "numerator") != 1 ||
 		figure("reached", "numerator") != 1 || figure("attempts_per_task", "numerator") != 2 {
 		t.Errorf("sla %v", sla)
+	}
+	// A week without callbacks: none due is a count of 0, and a rate over
+	// nothing is "—", not a 0 that reads as a result.
+	code, stdout, _ = runCLI(t, env, "callbacks", "sla", "--from", "2026-10-01 00:00", "--to", "2026-10-08 00:00")
+	if code != 0 || !regexp.MustCompile(`(?m)^due\s+0\s+\(0 / 1\)$`).MatchString(stdout) ||
+		!regexp.MustCompile(`(?m)^closed within 24 h\s+—\s+\(0 / 0\)$`).MatchString(stdout) || strings.Contains(stdout, "NaN") {
+		t.Errorf("sla of a week without callbacks: %d\n%s", code, stdout)
 	}
 	code, stdout, _ = runCLI(t, env, "callbacks", "escalate", "--at", "2026-11-23 11:00")
 	if code != 0 || !strings.Contains(stdout, "1 escalated") {
@@ -499,5 +566,49 @@ func TestDemoRunsANightPrintsATokenPerRoleAndServes(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("the demo did not stop")
+	}
+}
+
+// TestIngestReadsSpendInTheHotelsCurrency: with --currency EUR a spend
+// written "€1,280.50" or "99 EUR" loads to the cent; the same file read as
+// yuan has no valid spend, and a yuan amount in a euro hotel is refused.
+func TestIngestReadsSpendInTheHotelsCurrency(t *testing.T) {
+	dir := t.TempDir()
+	guests := filepath.Join(dir, "guests.csv")
+	stays := filepath.Join(dir, "stays.csv")
+	if err := os.WriteFile(guests, []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stays, []byte("单号,客户编号,到店时间,离店时间,消费金额\n"+
+		"S1,G1,2026-11-20 15:00,2026-11-22 11:00,\"€1,280.50\"\n"+
+		"S2,G1,2026-11-24 15:00,2026-11-25 11:00,99 EUR\n"+
+		"S3,G1,2026-11-26 15:00,2026-11-27 11:00,¥300\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spend := func(db string) (loaded, rejected int64, cents int64) {
+		openWarehouse(t, db, func(w *warehouse.Warehouse) {
+			row := w.DB().QueryRowContext(context.Background(), `SELECT count(*), coalesce(sum(spend_cents), 0) FROM stays`)
+			if err := row.Scan(&loaded, &cents); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.DB().QueryRowContext(context.Background(), `SELECT count(*) FROM rejects WHERE reason = 'BAD_AMOUNT'`).Scan(&rejected); err != nil {
+				t.Fatal(err)
+			}
+		})
+		return
+	}
+	euros := filepath.Join(dir, "eur.duckdb")
+	if code, _, stderr := runCLI(t, map[string]string{"REVISIT_CURRENCY": "EUR"}, "ingest", "--db", euros, "--reject-threshold", "1", guests, stays); code != 0 {
+		t.Fatalf("ingest in euros: exit %d\n%s", code, stderr)
+	}
+	if loaded, rejected, cents := spend(euros); loaded != 2 || rejected != 1 || cents != 128050+9900 {
+		t.Errorf("in euros: %d stays loaded, %d amounts refused, %d cents; want 2, 1 (the yuan), 137950", loaded, rejected, cents)
+	}
+	yuan := filepath.Join(dir, "cny.duckdb")
+	if code, _, stderr := runCLI(t, nil, "ingest", "--db", yuan, "--reject-threshold", "1", guests, stays); code != 0 {
+		t.Fatalf("ingest in yuan: exit %d\n%s", code, stderr)
+	}
+	if loaded, rejected, cents := spend(yuan); loaded != 1 || rejected != 2 || cents != 30000 {
+		t.Errorf("in yuan: %d stays loaded, %d amounts refused, %d cents; want 1, 2 (the euros), 30000", loaded, rejected, cents)
 	}
 }

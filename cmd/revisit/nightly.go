@@ -34,12 +34,16 @@ good one, at most seven, oldest first. Every run is recorded (GET
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	cur, err := c.currency()
+	if err != nil {
+		return err
+	}
 	opt, err := importOptions(&c)
 	if err != nil {
 		return err
 	}
 	opt.Progress = progressPrinter(e.stderr)
-	cfg := nightly.Config{Inbox: inbox, Outbox: outbox, Import: opt, Loc: opt.Ingest.Loc}
+	cfg := nightly.Config{Inbox: inbox, Outbox: outbox, Import: opt, Loc: opt.Ingest.Loc, Currency: cur}
 	var night time.Time
 	if asOf != "" {
 		if night, err = time.Parse(time.DateOnly, asOf); err != nil {

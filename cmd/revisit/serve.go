@@ -51,12 +51,15 @@ taking requests, lets those in flight finish, stops a night between steps
 		}
 	}
 	var err error
+	if cfg.Currency, err = c.currency(); err != nil {
+		return err
+	}
 	if cfg.Import, err = importOptions(&c); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	if spec != "off" {
-		cfg.Nightly = &nightly.Config{Inbox: inbox, Outbox: outbox, Import: cfg.Import, Loc: cfg.Import.Ingest.Loc, Log: log}
+		cfg.Nightly = &nightly.Config{Inbox: inbox, Outbox: outbox, Import: cfg.Import, Loc: cfg.Import.Ingest.Loc, Currency: cfg.Currency, Log: log}
 	}
 	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		return serveWarehouse(ctx, w, cfg, spec, log, nil)

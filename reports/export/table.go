@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"revisit/money"
 )
 
 // ColumnKind is the kind of a column's values; it decides the XLSX cell type
@@ -17,7 +19,8 @@ const (
 	Integer
 	// Decimal is a number shown with two decimals, 0.00.
 	Decimal
-	// Money is an amount in yuan, shown as ¥#,##0.00.
+	// Money is an amount in the table's currency, shown with its symbol:
+	// ¥#,##0.00 for CNY (the default), €#,##0.00 for EUR.
 	Money
 	// Percent is a fraction shown as a percentage: 0.125 shows as 12.50%.
 	Percent
@@ -54,7 +57,7 @@ func (k ColumnKind) info() (ki kindInfo, ok bool) {
 	case Money:
 		// The yen sign is quoted: Excel reads it unquoted too, but a quoted
 		// literal is valid in every format parser.
-		return kindInfo{name: "money", zh: "金额", width: 14, custom: `"¥"#,##0.00`}, true
+		return kindInfo{name: "money", zh: "金额", width: 14, custom: money.CNY.ExcelFormat()}, true
 	case Percent:
 		return kindInfo{name: "percent", zh: "百分比", width: 10, numFmt: 10}, true // 0.00%
 	case Probability:
@@ -113,6 +116,9 @@ type Table struct {
 	// Unmasked writes Mobile columns in full. It is false by default, so
 	// numbers are masked unless a caller asks otherwise on purpose.
 	Unmasked bool
+	// Currency is what Money columns are in: their XLSX number format shows
+	// its symbol. The zero value is CNY. CSV and JSON carry plain numbers.
+	Currency money.Currency
 }
 
 // Rows yields a table's rows one at a time, in order, and returns the first

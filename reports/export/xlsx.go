@@ -174,7 +174,7 @@ func newXLSXWriter(f *excelize.File, t Table, maxRows int) (*xlsxWriter, error) 
 		// without doubling an apostrophe, which Excel then cannot parse.
 		return nil, fmt.Errorf("export: xlsx: sheet name %q has an apostrophe, which the filter reference cannot hold", name)
 	}
-	styles, err := newXLSXStyles(f, t.Columns)
+	styles, err := newXLSXStyles(f, t.Columns, t.Currency)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
+
+	"revisit/money"
 )
 
 const (
@@ -26,7 +28,7 @@ type xlsxStyles struct {
 	cols   []int // per column: the kind's number format; 0 for text
 }
 
-func newXLSXStyles(f *excelize.File, cols []Column) (xlsxStyles, error) {
+func newXLSXStyles(f *excelize.File, cols []Column, cur money.Currency) (xlsxStyles, error) {
 	var s xlsxStyles
 	var err error
 	if s.header, err = f.NewStyle(&excelize.Style{
@@ -45,18 +47,21 @@ func newXLSXStyles(f *excelize.File, cols []Column) (xlsxStyles, error) {
 	}
 	s.cols = make([]int, len(cols))
 	for i, c := range cols {
-		if s.cols[i], err = kindStyle(f, c.Kind); err != nil {
+		if s.cols[i], err = kindStyle(f, c.Kind, cur); err != nil {
 			return s, fmt.Errorf("export: xlsx: column %q style: %w", c.Key, err)
 		}
 	}
 	return s, nil
 }
 
-// kindStyle returns the style with k's number format, or 0 for text kinds.
-// excelize returns the existing ID for a style it already has, so kinds that
-// share a format share a style.
-func kindStyle(f *excelize.File, k ColumnKind) (int, error) {
+// kindStyle returns the style with k's number format, or 0 for text kinds;
+// money in cur. excelize returns the existing ID for a style it already
+// has, so kinds that share a format share a style.
+func kindStyle(f *excelize.File, k ColumnKind, cur money.Currency) (int, error) {
 	ki, _ := k.info()
+	if k == Money {
+		ki.custom = cur.ExcelFormat()
+	}
 	switch {
 	case ki.custom != "":
 		custom := ki.custom

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"revisit/money"
 )
 
 const targets = "回访名单 Targets"
@@ -522,3 +524,27 @@ func TestWorkbookIsZippedStraightIntoTheWriterAndRefusesAHugePart(t *testing.T) 
 type writeCounter struct{ writes int }
 
 func (c *writeCounter) Write(p []byte) (int, error) { c.writes++; return len(p), nil }
+
+// TestWriteXLSXMoneyInTheTableCurrency: a hotel that books in euros sees
+// euros, in the number format Excel applies, not a yen sign.
+func TestWriteXLSXMoneyInTheTableCurrency(t *testing.T) {
+	for code, want := range map[string][2]string{
+		"EUR": {`"€"#,##0.00`, "€1,234.50"}, "USD": {`"$"#,##0.00`, "$1,234.50"}, "NZD": {`"NZD"#,##0.00`, "NZD1,234.50"},
+	} {
+		t.Run(code, func(t *testing.T) {
+			tbl := guestTable()
+			tbl.Currency = money.MustParse(code)
+			f := writeXLSXFile(t, tbl, sliceRows([]any{"G0000001", "王芳", "+8613812345678", 3, 12.346, 1234.5, 0.125, 0.8765,
+				time.Date(2025, 1, 1, 0, 0, 0, 0, shanghai), time.Date(2025, 3, 9, 14, 30, 0, 0, shanghai), "champions", int64(7)}))
+			if got := numberFormat(t, f, targets, "F2"); got != want[0] {
+				t.Errorf("number format %q, want %q", got, want[0])
+			}
+			if got := cellValue(t, f, targets, "F2"); got != want[1] {
+				t.Errorf("shown as %q, want %q", got, want[1])
+			}
+			if got := numberFormat(t, f, targets, "E2"); got != "0.00" {
+				t.Errorf("a decimal column took the currency: %q", got)
+			}
+		})
+	}
+}

@@ -96,7 +96,7 @@ func BenchmarkPredict(b *testing.B) {
 	b.Run("PAlive+E90+E365", func(b *testing.B) {
 		for b.Loop() {
 			for _, c := range cs {
-				_ = m.PAlive(c) + m.ExpectedTransactions(c, 90) + m.ExpectedTransactions(c, 365)
+				_ = mustPAlive(b, m, c) + mustExpected(b, m, c, 90) + mustExpected(b, m, c, 365)
 			}
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(cs)), "ns/customer")

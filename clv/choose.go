@@ -86,11 +86,11 @@ func ChooseModel(calib []Customer, holdoutActual []float64, horizon float64, opt
 	var ch Choice
 	bg, res, err := FitBGNBD(ws, opt)
 	ch.BGNBD = bg
-	bgPred := predictions(bg, err, calib, horizon)
+	bgPred, err := predictions(bg, err, calib, horizon)
 	ch.BGNBDTest = backtest(bg.Name(), res, err, bgPred, holdoutActual)
 	mbg, res, err := FitMBGNBD(ws, opt)
 	ch.MBGNBD = mbg
-	mbgPred := predictions(mbg, err, calib, horizon)
+	mbgPred, err := predictions(mbg, err, calib, horizon)
 	ch.MBGNBDTest = backtest(mbg.Name(), res, err, mbgPred, holdoutActual)
 
 	bgTest, mbgTest := ch.BGNBDTest, ch.MBGNBDTest
@@ -125,17 +125,22 @@ func ChooseModel(calib []Customer, holdoutActual []float64, horizon float64, opt
 	return ch, nil
 }
 
-// predictions returns m's expected holdout purchases per customer, nil if
-// m did not fit.
-func predictions(m TransactionModel, fitErr error, calib []Customer, horizon float64) []float64 {
+// predictions returns m's expected holdout purchases per customer, or the
+// fit's error if m did not fit, or the first prediction's error: a model
+// that cannot predict is scored as one that did not fit.
+func predictions(m TransactionModel, fitErr error, calib []Customer, horizon float64) ([]float64, error) {
 	if fitErr != nil {
-		return nil
+		return nil, fitErr
 	}
 	out := make([]float64, len(calib))
 	for i, c := range calib {
-		out[i] = m.ExpectedTransactions(c, horizon)
+		e, err := m.ExpectedTransactions(c, horizon)
+		if err != nil {
+			return nil, fmt.Errorf("clv: backtest of %s: customer %d: %w", m.Name(), i, err)
+		}
+		out[i] = e
 	}
-	return out
+	return out, nil
 }
 
 // pairedZ is mean(d)/se(d) for d_i = (BG/NBD error)² − (MBG/NBD error)².

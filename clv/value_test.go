@@ -12,7 +12,7 @@ func TestLifetimeValue(t *testing.T) {
 	year := ValueOptions{Horizon: 365, UnitsPerYear: 365}
 
 	// Undiscounted, the value is spend × expected purchases, whatever the steps.
-	want := 50 * m.ExpectedTransactions(c, 365)
+	want := 50 * mustExpected(t, m, c, 365)
 	for _, steps := range []int{0, 1, 12, 365} {
 		o := year
 		o.StepsPerYear = steps
@@ -51,7 +51,7 @@ func TestLifetimeValue(t *testing.T) {
 
 	// The horizon need not be a whole number of steps.
 	o = ValueOptions{Horizon: 100, UnitsPerYear: 365}
-	if got, want := value(o), 50*m.ExpectedTransactions(c, 100); math.Abs(got-want) > 1e-9*want {
+	if got, want := value(o), 50*mustExpected(t, m, c, 100); math.Abs(got-want) > 1e-9*want {
 		t.Errorf("100-day horizon: %v, want %v", got, want)
 	}
 

@@ -28,16 +28,15 @@ func betaMean(a, b float64, logF func(lnP, lnQ float64) float64) (float64, bool)
 	if !(a > 0 && b > 0) || math.IsInf(a, 1) || math.IsInf(b, 1) {
 		return math.NaN(), false
 	}
-	lnN := math.Log(a + b)
-	if math.IsInf(lnN, 1) {
-		lnN = math.Log(a) + math.Log1p(b/a) // a + b overflows
-	}
-	pStar, lnPStar := 1/(1+b/a), math.Log(a)-lnN
-	qStar, lnQStar := 1/(1+a/b), math.Log(b)-lnN
+	// ln(a/(a+b)) and ln(b/(a+b)) to full relative precision: b times the
+	// error of a difference of two logarithms would be large.
+	pStar, lnPStar := 1/(1+b/a), -math.Log1p(b/a)
+	qStar, lnQStar := 1/(1+a/b), -math.Log1p(a/b)
 	w := math.Min(math.Sqrt(1/a+1/b), 1)
-	// The far tail of the flatter side decays like e^{−min(a,b)·|u|}: reach
-	// 60 e-folds of it.
-	vMax := math.Min(math.Asinh(60/(math.Min(a, b)*w))+0.5, 40)
+	// Reach 12 widths (e^−72 of a Gaussian) and 60 e-folds of the far tail
+	// of the flatter side, which decays like e^{−min(a,b)·|u|}; sweep stops
+	// earlier where the terms are negligible.
+	vMax := math.Min(math.Asinh(math.Max(12, 60/(math.Min(a, b)*w)))+0.5, 40)
 
 	// node returns the contributions of one node to ∫ density and ∫ density·f.
 	node := func(v float64) (den, num float64) {

@@ -88,6 +88,7 @@ func eulerCoefficients(dst []float64, a, beta, shape, zMax float64) ([]float64, 
 	coef := A // s_1
 	pow := zMax
 	sum := coef * pow
+	gate := tailGate(zMax)
 	dst = append(dst, coef)
 	for n := 1; n < hypSeriesTerms; n++ {
 		if coef == 0 {
@@ -102,7 +103,7 @@ func eulerCoefficients(dst []float64, a, beta, shape, zMax float64) ([]float64, 
 		if !finite(sum) {
 			return dst, false
 		}
-		if rho := tailRatioBound(A, eps, c, zMax, fn); rho < 1 && math.Abs(term)*rho/(1-rho) <= 1e-17*math.Abs(sum) {
+		if math.Abs(term) <= gate*math.Abs(sum) && tailNegligible(term, sum, gate, A, eps, c, zMax, fn) {
 			return dst, true
 		}
 	}
@@ -120,6 +121,7 @@ func eulerValue(coef []float64, a, beta, shape, scale, t float64) (float64, bool
 	A, eps, c := eulerParams(a, beta, shape)
 	var sum, largest float64
 	pow := 1.0
+	gate := tailGate(z)
 	for i, s := range coef {
 		pow *= z
 		term := math.Abs(s * pow)
@@ -130,7 +132,7 @@ func eulerValue(coef []float64, a, beta, shape, scale, t float64) (float64, bool
 		if s == 0 {
 			break
 		}
-		if rho := tailRatioBound(A, eps, c, z, float64(i)); rho < 1 && term*rho/(1-rho) <= 1e-17*math.Abs(sum) {
+		if term <= gate*math.Abs(sum) && tailNegligible(term, sum, gate, A, eps, c, z, float64(i)) {
 			break
 		}
 	}

@@ -107,6 +107,32 @@ func seriesTerms(a, b, c, z float64) float64 {
 	return peak + 40/(1-z)
 }
 
+// seriesTol is the relative size of the rest of a series at which it stops.
+const seriesTol = 1e-17
+
+// tailGate returns the ratio |term|/|sum| below which the tail bound is
+// worth computing: the bound is at least |term|·|z|/(1−|z|), so nothing
+// larger can pass. It saves the bound's divisions on most terms.
+func tailGate(z float64) float64 {
+	az := math.Abs(z)
+	if az >= 1 {
+		return 0
+	}
+	return seriesTol * (1 - az) / az
+}
+
+// tailNegligible reports whether the rest of a series after term (the
+// one made with the ratio at n) is below seriesTol of sum; gate is
+// tailGate(z).
+func tailNegligible(term, sum, gate, a, b, c, z, n float64) bool {
+	term, sum = math.Abs(term), math.Abs(sum)
+	if term > gate*sum {
+		return false
+	}
+	rho := tailRatioBound(a, b, c, z, n)
+	return rho < 1 && term*rho/(1-rho) <= seriesTol*sum
+}
+
 // tailRatioBound bounds the ratio of consecutive terms z(a+m)(b+m)/((c+m)(m+1))
 // for every m > n. Once a+m, b+m and c+m are positive, (a+m)/(m+1) and
 // (b+m)/(c+m) are monotone in m and tend to 1, so each is bounded by the
@@ -241,6 +267,7 @@ func logGammaRatio(num, den []float64) (logAbs, sign float64) {
 func hypSeries(a, b, c, z float64, maxTerms int) (sum float64, ok bool) {
 	sum, term := 1.0, 1.0
 	largest := 1.0
+	gate := tailGate(z)
 	for n := 0; n < maxTerms; n++ {
 		fn := float64(n)
 		term *= (a + fn) * (b + fn) / ((c + fn) * (fn + 1)) * z
@@ -254,7 +281,7 @@ func hypSeries(a, b, c, z float64, maxTerms int) (sum float64, ok bool) {
 		if term == 0 {
 			break
 		}
-		if rho := tailRatioBound(a, b, c, z, fn); rho < 1 && math.Abs(term)*rho/(1-rho) <= 1e-17*math.Abs(sum) {
+		if math.Abs(term) <= gate*math.Abs(sum) && tailNegligible(term, sum, gate, a, b, c, z, fn) {
 			return sum, largest <= hypMaxLoss*math.Abs(sum)
 		}
 	}

@@ -93,21 +93,23 @@ func (m nbd) name() string {
 	return NameMBGNBD
 }
 
-// check returns an error wrapping ErrInvalidData, naming the model and the
-// customer, unless both are valid.
-func (m nbd) check(what string, c Customer) error {
+// check returns an error wrapping ErrInvalidData, naming the model, what
+// was asked and the customer, unless both are valid. what is called only
+// for the error: formatting on every call would cost more than the answer.
+func (m nbd) check(c Customer, what func() string) error {
 	if err := m.validate(); err != nil {
-		return fmt.Errorf("clv: %s: %s: %w", m.name(), what, err)
+		return fmt.Errorf("clv: %s: %s: %w", m.name(), what(), err)
 	}
 	if err := c.Validate(); err != nil {
-		return fmt.Errorf("clv: %s: %s: %w", m.name(), what, err)
+		return fmt.Errorf("clv: %s: %s: %w", m.name(), what(), err)
 	}
 	return nil
 }
 
 // pAlive is P(active at T | x, t_x, T).
 func (m nbd) pAlive(c Customer) (float64, error) {
-	if err := m.check("P(alive)", c); err != nil {
+	what := func() string { return fmt.Sprintf("P(alive) for x=%g t_x=%g T=%g", c.X, c.TX, c.T) }
+	if err := m.check(c, what); err != nil {
 		return math.NaN(), err
 	}
 	if c.X+m.shift == 0 {
@@ -141,7 +143,7 @@ func (m nbd) notComputable(c Customer, t float64) error {
 // expectation for an active customer, whose posterior is λ ~ Gamma(r+x, α+T),
 // p ~ Beta(a, b+k).
 func (m nbd) expected(c Customer, t float64) (float64, error) {
-	if err := m.check(expectedWhat(c, t), c); err != nil {
+	if err := m.check(c, func() string { return expectedWhat(c, t) }); err != nil {
 		return math.NaN(), err
 	}
 	if err := m.checkHorizon(c, t); err != nil {

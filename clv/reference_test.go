@@ -111,7 +111,7 @@ func TestExpectedAgainstBigReference(t *testing.T) {
 	const tol = 1e-8
 	var worstE, worstP float64
 	var worstAt gridPoint
-	points := referenceGrid(testing.Short())
+	points := referenceGrid(testing.Short() || raceEnabled)
 	for _, g := range points {
 		pa, err := g.m.pAlive(g.c)
 		if err != nil {
@@ -183,7 +183,7 @@ func TestHyp2F1AgainstBigReference(t *testing.T) {
 	const tol = 1e-8
 	var worst float64
 	n := 0
-	for _, g := range referenceGrid(testing.Short()) {
+	for _, g := range referenceGrid(testing.Short() || raceEnabled) {
 		a, b := g.m.r+g.c.X, g.m.b+g.c.X+g.m.shift
 		c := g.m.a + b - 1
 		z := g.t / (g.m.alpha + g.c.T + g.t)

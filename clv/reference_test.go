@@ -409,3 +409,51 @@ func FuzzExpectedLogParams(f *testing.F) {
 		}
 	})
 }
+
+// TestHyp2F1NearOneAgainstBigReference checks 2F1(s, β; C; z) of the
+// published formulas where z is too near 1 for any series: against Euler's
+// integral E[(1 − zq)^−s] over q ~ Beta(β, C−β) in big arithmetic, for the
+// grid's a > 1 (C > β) with C − β exact in float64.
+func TestHyp2F1NearOneAgainstBigReference(t *testing.T) {
+	if raceEnabled {
+		t.Skip("integrals in math/big take minutes under the race detector; the other reference tests cover -race")
+	}
+	const tol = 1e-8
+	var worst float64
+	n := 0
+	nearOne := []situation{{alpha: 0.5, T: 10, t: 10_000}, {alpha: 1e-5, T: 1e-6, t: 10_000}}
+	for i, a := range []float64{1 + 1e-9, 10, 1e3, 1e5, 1e7} {
+		for j, b := range gridAB {
+			if testing.Short() && j%3 != 0 {
+				continue
+			}
+			at := nearOne[(i+j)%2]
+			r, x := gridR[(i+2*j)%len(gridR)], gridX[(2*i+j)%len(gridX)]
+			s, beta := r+x, b+x+1
+			c := a + beta - 1
+			z := at.t / (at.alpha + at.T + at.t)
+			diff := bsub(bf(c), bf(beta))
+			if mustBig(diff) <= 0 || bsub(diff, bf(c-beta)).Sign() != 0 {
+				continue // C − β is not a float64: the integral would be of another function
+			}
+			want, ok := refBetaMean(beta, c-beta, func(q, oneMinusQ *big.Float) *big.Float {
+				// 1 − zq = (1 − z) + z(1 − q), no cancellation as q → 1
+				return bigExp(bmul(bf(-s), bigLog(badd(bf(1-z), bmul(bf(z), oneMinusQ)))))
+			})
+			if !ok || mustBig(want) > 1e300 {
+				continue
+			}
+			got := hyp2f1(s, beta, c, z)
+			e := relErr(got, want)
+			if !(e <= tol) {
+				t.Errorf("2F1(%g, %g; %.17g; %.17g) = %.17g, reference %s (relative error %.2g)", s, beta, c, z, got, want.Text('g', 20), e)
+			}
+			worst = math.Max(worst, e)
+			n++
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d points checked", n)
+	}
+	t.Logf("%d points: largest relative error %.2g", n, worst)
+}

@@ -75,7 +75,8 @@ func (m BGNBD) expectedCurve(c Customer, ts, out []float64) error {
 // ExpectedForNewCustomer returns E[X(t)], the expected number of repeat
 // purchases in (0, t] of a customer who first bought at time 0:
 // (a+b−1)/(a−1)·[1 − (α/(α+t))^r · 2F1(r, b; a+b−1; t/(α+t))]. Summed over a
-// cohort's ages it is the cumulative repeat-sales forecast.
+// cohort's ages it is the cumulative repeat-sales forecast. Errors as for
+// ExpectedTransactions.
 func (m BGNBD) ExpectedForNewCustomer(t float64) (float64, error) { return m.core().expectedNew(t) }
 
 // FitBGNBD fits BG/NBD to ws by maximum likelihood. The FitResult describes

@@ -46,7 +46,8 @@ func (m MBGNBD) expectedCurve(c Customer, ts, out []float64) error {
 
 // ExpectedForNewCustomer returns E[X(t)], the expected number of repeat
 // purchases in (0, t] of a customer who first bought at time 0:
-// b/(a−1)·[1 − (α/(α+t))^r · 2F1(r, b+1; a+b; t/(α+t))].
+// b/(a−1)·[1 − (α/(α+t))^r · 2F1(r, b+1; a+b; t/(α+t))]. Errors as for
+// BGNBD.ExpectedTransactions.
 func (m MBGNBD) ExpectedForNewCustomer(t float64) (float64, error) { return m.core().expectedNew(t) }
 
 // FitMBGNBD fits MBG/NBD to ws by maximum likelihood; see FitBGNBD.

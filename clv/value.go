@@ -78,7 +78,7 @@ func LifetimeValue(m TransactionModel, c Customer, spendPerTransaction float64, 
 // expected purchases. It depends on the customer only through (X, TX, T),
 // so for many customers compute it once per distinct summary (see Group)
 // and multiply by each customer's expected spend: a three-year monthly
-// value costs 10–20 µs per summary.
+// value costs 10–20 µs per summary. Errors as for LifetimeValue.
 func DiscountedTransactions(m TransactionModel, c Customer, opt ValueOptions) (float64, error) {
 	if err := opt.validate(); err != nil {
 		return 0, fmt.Errorf("clv: lifetime value: %w", err)

@@ -96,7 +96,7 @@ func BenchmarkPredict(b *testing.B) {
 	b.Run("PAlive+E90+E365", func(b *testing.B) {
 		for b.Loop() {
 			for _, c := range cs {
-				_ = m.PAlive(c) + m.ExpectedTransactions(c, 90) + m.ExpectedTransactions(c, 365)
+				_ = mustPAlive(b, m, c) + mustExpected(b, m, c, 90) + mustExpected(b, m, c, 365)
 			}
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(cs)), "ns/customer")
@@ -111,4 +111,45 @@ func BenchmarkPredict(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(cs)), "ns/customer")
 	})
+}
+
+// BenchmarkExpectedTransactions is the cost of one guest's expected visits
+// in 365 days, by the size of the fitted parameters: CDNOW's in weeks
+// (small), in days (CDNOW-like), the sparse hotel of the report (a 4.7e4,
+// b 1e6), and a, b of 1e6–1e7 with z near 1 (α 0.5, a new guest). Each
+// sub-benchmark cycles through guests of x 0..50 and ages up to two years.
+func BenchmarkExpectedTransactions(b *testing.B) {
+	guests := []Customer{{T: 0}, {T: 268}, {X: 1, TX: 30, T: 400}, {X: 5, TX: 200, T: 700}, {X: 50, TX: 600, T: 730}}
+	for _, bc := range []struct {
+		name string
+		m    TransactionModel
+		unit float64 // days per time unit of the model
+	}{
+		{"small", BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}, 7},
+		{"cdnow-days", MBGNBD{R: 0.243, Alpha: 30.9, A: 0.793, B: 2.426}, 1},
+		{"sparse-report", MBGNBD{R: 0.0015513, Alpha: 61.4397, A: 47246.54, B: 1006897.6}, 1},
+		{"huge-z-near-1", MBGNBD{R: 0.02, Alpha: 0.5, A: 3e6, B: 1e7}, 1},
+		{"huge-bg", BGNBD{R: 5, Alpha: 1, A: 1e7, B: 5e6}, 1},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			cs := make([]Customer, len(guests))
+			for i, c := range guests {
+				cs[i] = Customer{X: c.X, TX: c.TX / bc.unit, T: c.T / bc.unit}
+			}
+			h := 365 / bc.unit
+			var sum float64
+			n := 0
+			for b.Loop() {
+				e, err := bc.m.ExpectedTransactions(cs[n%len(cs)], h)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sum += e
+				n++
+			}
+			if !(sum >= 0) {
+				b.Fatal(sum)
+			}
+		})
+	}
 }

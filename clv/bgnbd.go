@@ -8,10 +8,13 @@ type TransactionModel interface {
 	// Name is the model's conventional name, "BG/NBD" or "MBG/NBD".
 	Name() string
 	// PAlive is the probability that c is still an active customer at T.
-	PAlive(c Customer) float64
+	// The error wraps ErrInvalidData for an invalid model or customer.
+	PAlive(c Customer) (float64, error)
 	// ExpectedTransactions is the expected number of purchases of c in
-	// (T, T+t].
-	ExpectedTransactions(c Customer, t float64) float64
+	// (T, T+t]. The error wraps ErrInvalidData for invalid input and
+	// ErrNotComputable for a value that could not be computed; it names
+	// the model, the customer and the horizon. Never a silent NaN or 0.
+	ExpectedTransactions(c Customer, t float64) (float64, error)
 }
 
 // Model names, as Name returns them and Choice.Best holds them.
@@ -51,25 +54,30 @@ func (m BGNBD) Validate() error { return m.core().validate() }
 func (m BGNBD) LogLikelihood(ws []Weighted) float64 { return m.core().logLikelihood(ws) }
 
 // PAlive returns P(c is active at T): 1/(1 + a/(b+x−1)·((α+T)/(α+t_x))^(r+x))
-// for x > 0, exactly 1 when c.X is 0. It returns NaN if m or c is invalid.
-func (m BGNBD) PAlive(c Customer) float64 { return m.core().pAlive(c) }
+// for x > 0, exactly 1 when c.X is 0. The error wraps ErrInvalidData if m or c is invalid.
+func (m BGNBD) PAlive(c Customer) (float64, error) { return m.core().pAlive(c) }
 
 // ExpectedTransactions returns the expected number of purchases of c in
 // (T, T+t], t in the fitting time unit: Fader, Hardie & Lee's conditional
 // expectation, P(alive) times (a+b+x−1)/(a−1)·[1 − ((α+T)/(α+T+t))^(r+x) ·
-// 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))], computed without its 0/0 at a = 1. It
-// returns NaN if m or c is invalid or t is negative or infinite.
-func (m BGNBD) ExpectedTransactions(c Customer, t float64) float64 {
+// 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))], computed without its 0/0 at a = 1
+// and to about 1e-10 relative wherever a fit can land. The error wraps
+// ErrInvalidData if m or c is invalid or t is negative or infinite, and
+// ErrNotComputable if no method could vouch for the value.
+func (m BGNBD) ExpectedTransactions(c Customer, t float64) (float64, error) {
 	return m.core().expected(c, t)
 }
 
-func (m BGNBD) expectedCurve(c Customer, ts, out []float64) { m.core().expectedCurve(c, ts, out) }
+func (m BGNBD) expectedCurve(c Customer, ts, out []float64) error {
+	return m.core().expectedCurve(c, ts, out)
+}
 
 // ExpectedForNewCustomer returns E[X(t)], the expected number of repeat
 // purchases in (0, t] of a customer who first bought at time 0:
 // (a+b−1)/(a−1)·[1 − (α/(α+t))^r · 2F1(r, b; a+b−1; t/(α+t))]. Summed over a
-// cohort's ages it is the cumulative repeat-sales forecast.
-func (m BGNBD) ExpectedForNewCustomer(t float64) float64 { return m.core().expectedNew(t) }
+// cohort's ages it is the cumulative repeat-sales forecast. Errors as for
+// ExpectedTransactions.
+func (m BGNBD) ExpectedForNewCustomer(t float64) (float64, error) { return m.core().expectedNew(t) }
 
 // FitBGNBD fits BG/NBD to ws by maximum likelihood. The FitResult describes
 // the search even when the error is not nil; the error wraps ErrInvalidData,

@@ -305,16 +305,16 @@ func TestCDNOWFitMethodsAgree(t *testing.T) {
 func TestCDNOWConditionalExpectation(t *testing.T) {
 	m := BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426} // the published estimates
 	c := Customer{X: 2, TX: 30.43, T: 38.86}
-	if got := m.ExpectedTransactions(c, 39); round(got, 3) != 1.226 {
+	if got := mustExpected(t, m, c, 39); round(got, 3) != 1.226 {
 		t.Errorf("E[Y(39) | x=2, t_x=30.43, T=38.86] = %.5f, want 1.226", got)
 	}
 	// In days with α in days, the same number.
 	days := BGNBD{R: m.R, Alpha: 7 * m.Alpha, A: m.A, B: m.B}
 	cd := Customer{X: 2, TX: 7 * 30.43, T: 7 * 38.86}
-	if got, want := days.ExpectedTransactions(cd, 273), m.ExpectedTransactions(c, 39); math.Abs(got-want) > 1e-12 {
+	if got, want := mustExpected(t, days, cd, 273), mustExpected(t, m, c, 39); math.Abs(got-want) > 1e-12 {
 		t.Errorf("in days %.15f, in weeks %.15f", got, want)
 	}
-	if got, want := days.PAlive(cd), m.PAlive(c); math.Abs(got-want) > 1e-12 {
+	if got, want := mustPAlive(t, days, cd), mustPAlive(t, m, c); math.Abs(got-want) > 1e-12 {
 		t.Errorf("P(alive) in days %.15f, in weeks %.15f", got, want)
 	}
 }
@@ -332,7 +332,7 @@ func TestCDNOWForecast(t *testing.T) {
 	forecast := func(lastDay float64) float64 {
 		var sum float64
 		for _, first := range d.first {
-			sum += m.ExpectedForNewCustomer((lastDay - first) / 7)
+			sum += mustNew(t, m, (lastDay-first)/7)
 		}
 		return sum
 	}
@@ -382,7 +382,7 @@ func TestCDNOWGammaGamma(t *testing.T) {
 	// The conditional mean lies between the population mean and the
 	// customer's own, nearer their own the more they bought.
 	pop := g.PopulationMeanSpend()
-	few, many := g.ExpectedSpend(1, 100), g.ExpectedSpend(20, 100)
+	few, many := mustSpend(t, g, 1, 100), mustSpend(t, g, 20, 100)
 	if !(pop < few && few < many && many < 100) {
 		t.Errorf("population %.2f, x=1 %.2f, x=20 %.2f, own mean 100", pop, few, many)
 	}
@@ -407,13 +407,13 @@ func TestCDNOWMBGNBD(t *testing.T) {
 		t.Errorf("MBG/NBD LL %.2f, BG/NBD %.2f", res.LogLikelihood, bgRes.LogLikelihood)
 	}
 	oneTime := Customer{X: 0, TX: 0, T: 38}
-	if p := bg.PAlive(oneTime); p != 1 {
+	if p := mustPAlive(t, bg, oneTime); p != 1 {
 		t.Errorf("BG/NBD P(alive | x = 0) = %v, want 1", p)
 	}
-	if p := mbg.PAlive(oneTime); !(p > 0 && p < 1) {
+	if p := mustPAlive(t, mbg, oneTime); !(p > 0 && p < 1) {
 		t.Errorf("MBG/NBD P(alive | x = 0) = %v, want in (0, 1)", p)
 	}
-	if got, want := mbg.PAlive(Customer{}), mbg.B/(mbg.A+mbg.B); math.Abs(got-want) > 1e-15 {
+	if got, want := mustPAlive(t, mbg, Customer{}), mbg.B/(mbg.A+mbg.B); math.Abs(got-want) > 1e-15 {
 		t.Errorf("MBG/NBD P(alive) of a customer just acquired = %v, want b/(a+b) = %v", got, want)
 	}
 }

@@ -182,17 +182,22 @@ func ChooseModelFrom(calib []Customer, holdoutActual []float64, horizon float64,
 	return ch, nil
 }
 
-// predictions returns m's expected holdout purchases per customer, nil if
-// m did not fit.
-func predictions(m TransactionModel, fitErr error, calib []Customer, horizon float64) []float64 {
+// predictions returns m's expected holdout purchases per customer, or the
+// fit's error if m did not fit, or the first prediction's error: a model
+// that cannot predict is scored as one that did not fit.
+func predictions(m TransactionModel, fitErr error, calib []Customer, horizon float64) ([]float64, error) {
 	if fitErr != nil {
-		return nil
+		return nil, fitErr
 	}
 	out := make([]float64, len(calib))
 	for i, c := range calib {
-		out[i] = m.ExpectedTransactions(c, horizon)
+		e, err := m.ExpectedTransactions(c, horizon)
+		if err != nil {
+			return nil, fmt.Errorf("clv: backtest of %s: customer %d: %w", m.Name(), i, err)
+		}
+		out[i] = e
 	}
-	return out
+	return out, nil
 }
 
 // pairedZ is mean(d)/se(d) for d_i = (BG/NBD error)² − (MBG/NBD error)².

@@ -8,7 +8,7 @@ import (
 	"slices"
 )
 
-// Errors a fit returns, wrapped with what was being done; test with errors.Is.
+// Errors the models return, wrapped with what was being done; test with errors.Is.
 var (
 	// ErrInvalidData marks input no model can use: NaN or infinite values,
 	// negative counts or durations, a recency after the customer's age.
@@ -19,6 +19,15 @@ var (
 	// ErrNotConverged marks a fit whose optimiser failed from every start,
 	// or whose optimum has a parameter running off to 0 or infinity.
 	ErrNotConverged = errors.New("fit did not converge")
+	// ErrNotComputable marks a prediction no method could compute to the
+	// precision promised, for valid input. It is not expected to happen: it
+	// is returned in place of a number that would be wrong, such as a
+	// silent 0 or NaN.
+	ErrNotComputable = errors.New("not computable")
+	// ErrNoMean marks an expected spend asked of a Gamma-Gamma model whose
+	// spend distribution has no mean (q ≤ 1): a property of the fit, not
+	// a failure of the arithmetic.
+	ErrNoMean = errors.New("the spend distribution has no mean")
 )
 
 // Customer is one customer's calibration summary in the caller's time unit

@@ -58,4 +58,19 @@
 // with s the expected spend per transaction, E(t) the expected purchases in
 // the next t, d the annual discount rate, U the time units in a year and
 // t_k the ends of monthly steps (by default) up to the horizon.
+//
+// # Numerics
+//
+// Sparse hotels drive fits to the edges of the parameter space: a and b of
+// 1e5–1e8 (a narrow Beta), r of 1e-4, α from 1e-5 to 1e4, so that
+// z = t/(α+T+t) comes within 1e-9 of 1. The expectations stay right there:
+// each series stops on a bound on its whole tail that holds from the first
+// term, whatever the size of the parameters, and is used only when its term
+// ratios predict a short sum; elsewhere the defining integral over the
+// dropout probability p is taken in log-odds around the Beta's mode with a
+// step scaled to its width, at a cost that does not depend on the
+// parameters. Checked against a 256-bit reference, P(alive) and E[Y(t)]
+// agree to within 1e-10 relative on a grid spanning those ranges. What cannot be
+// computed is an error wrapping ErrNotComputable that names the model, the
+// customer and the horizon; no prediction is ever a silent 0 or NaN.
 package clv

@@ -21,34 +21,55 @@ import "math"
 //	G = Σ_{n≥1} (C−s)_n (1+ε)_{n−1} / ((C)_n n!) zⁿ,
 //
 // with no division by a−1 and no intermediate growth of the order of
-// (1−z)^−s for large x: that form is tried first. When it cannot vouch for its
-// sum (long horizons with a ≈ 1, or r much larger than a+b) the published form
-// through hyp2f1 is tried, and last a tanh-sinh quadrature of the defining
-// integral over p, which is slower but holds everywhere.
+// (1−z)^−s for large x. Which way is taken is decided by cost, not by trial:
+// the Euler series when its term ratios predict convergence within
+// hypCheapTerms terms, else the published form through the Gauss series
+// when that is cheap and a is away from 1, else a quadrature of the
+// defining integral over p (betaMean), whose cost does not depend on the
+// size of the parameters nor on how close z is to 1. Each series checks its
+// convergence with a tail bound valid from the first term, and how many
+// digits cancellation cost; nothing that fails those checks is returned.
+
+// expectMaxLoss is the largest ratio of the largest term to the result that
+// the series may reach: at most five digits of sixteen lost.
+const expectMaxLoss = 1e5
 
 // expectedIfAlive returns E[(1 − e^{−λpt})/p] for λ ~ Gamma(shape, rate
-// scale) and p ~ Beta(a, beta), or NaN for parameters out of domain.
-func expectedIfAlive(a, beta, shape, scale, t float64) float64 {
+// scale) and p ~ Beta(a, beta); ok is false for parameters out of domain or
+// a value no method could vouch for.
+func expectedIfAlive(a, beta, shape, scale, t float64) (float64, bool) {
 	switch {
 	case !(a > 0 && beta > 0 && shape > 0 && scale > 0 && t >= 0) ||
 		math.IsInf(a, 0) || math.IsInf(beta, 0) || math.IsInf(shape, 0) ||
 		math.IsInf(scale, 0) || math.IsInf(t, 0):
-		return math.NaN()
+		return math.NaN(), false
 	case t == 0:
-		return 0
+		return 0, true
 	}
 	if v, ok := tailEuler(a, beta, shape, scale, t); ok {
-		return v
+		return v, true
 	}
 	if v, ok := tailPublished(a, beta, shape, scale, t); ok {
-		return v
+		return v, true
 	}
 	return tailQuadrature(a, beta, shape, scale, t)
+}
+
+// eulerParams returns the parameters of S's series: ratio of consecutive
+// coefficients (A+n)(ε+n)/((C+n)(n+1)).
+func eulerParams(a, beta, shape float64) (A, eps, c float64) {
+	eps = a - 1
+	c = eps + beta
+	return c - shape, eps, c
 }
 
 // tailEuler sums the Euler-transformed series; see the comment above.
 func tailEuler(a, beta, shape, scale, t float64) (float64, bool) {
 	z := t / (scale + t)
+	A, eps, c := eulerParams(a, beta, shape)
+	if seriesTerms(A, eps, c, z) > hypCheapTerms {
+		return 0, false
+	}
 	var buf [160]float64
 	coef, ok := eulerCoefficients(buf[:0], a, beta, shape, z)
 	if !ok {
@@ -63,19 +84,13 @@ func tailEuler(a, beta, shape, scale, t float64) (float64, bool) {
 // 0 (BG/NBD with a+b near 1) is harmless. The coefficients depend on the
 // customer, not on the horizon: one set serves a whole curve of horizons.
 func eulerCoefficients(dst []float64, a, beta, shape, zMax float64) ([]float64, bool) {
-	eps := a - 1
-	c := eps + beta
-	A := c - shape
-	budget := hypSeriesTerms
-	if zMax > hypDirectMax {
-		budget = hypSlowTerms
-	}
-	settled := math.Max(math.Abs(A), math.Max(math.Abs(eps), math.Abs(c)))
+	A, eps, c := eulerParams(a, beta, shape)
 	coef := A // s_1
 	pow := zMax
 	sum := coef * pow
+	gate := tailGate(zMax)
 	dst = append(dst, coef)
-	for n := 1; n < budget; n++ {
+	for n := 1; n < hypSeriesTerms; n++ {
 		if coef == 0 {
 			return dst, true // the series ended: A is a non-positive integer
 		}
@@ -88,12 +103,8 @@ func eulerCoefficients(dst []float64, a, beta, shape, zMax float64) ([]float64, 
 		if !finite(sum) {
 			return dst, false
 		}
-		if fn >= settled {
-			ratio := math.Abs((A + fn + 1) * (eps + fn + 1) / ((c + fn + 1) * (fn + 2)) * zMax)
-			rho := max(ratio, zMax)
-			if rho < 1 && math.Abs(term)*rho/(1-rho) <= 1e-16*math.Abs(sum) {
-				return dst, true
-			}
+		if math.Abs(term) <= gate*math.Abs(sum) && tailNegligible(term, sum, gate, A, eps, c, zMax, fn) {
+			return dst, true
 		}
 	}
 	return dst, false
@@ -107,26 +118,22 @@ func eulerValue(coef []float64, a, beta, shape, scale, t float64) (float64, bool
 	k := t / scale
 	z := k / (1 + k)
 	logW := -math.Log1p(k) // ln(1−z), exact for small k
-	eps := a - 1
-	c := eps + beta
-	settled := int(max(math.Abs(c-shape), math.Abs(eps), math.Abs(c)))
+	A, eps, c := eulerParams(a, beta, shape)
 	var sum, largest float64
 	pow := 1.0
-	for n, s := range coef {
+	gate := tailGate(z)
+	for i, s := range coef {
 		pow *= z
 		term := math.Abs(s * pow)
 		sum += s * pow
 		if term > largest {
 			largest = term
 		}
-		if n >= settled && n+1 < len(coef) && s != 0 {
-			ratio := math.Abs(coef[n+1]/s) * z
-			if ratio < z {
-				ratio = z
-			}
-			if ratio < 1 && term*ratio/(1-ratio) <= 1e-16*math.Abs(sum) {
-				break
-			}
+		if s == 0 {
+			break
+		}
+		if term <= gate*math.Abs(sum) && tailNegligible(term, sum, gate, A, eps, c, z, float64(i)) {
+			break
 		}
 	}
 	part1 := -c * expm1Over(eps, logW)
@@ -134,7 +141,7 @@ func eulerValue(coef []float64, a, beta, shape, scale, t float64) (float64, bool
 	v := part1 - part2
 	// Digits lost: inside the series, then between the two parts.
 	loss := (math.Abs(part1) + math.Exp(eps*logW)*max(largest, math.Abs(sum))) / math.Abs(v)
-	if !(v > 0) || !finite(v) || loss > hypMaxLoss {
+	if !(v > 0) || !finite(v) || loss > expectMaxLoss {
 		return 0, false
 	}
 	return v, true
@@ -142,7 +149,7 @@ func eulerValue(coef []float64, a, beta, shape, scale, t float64) (float64, bool
 
 // tailPublished evaluates the published form C/(a−1)·[1 − (1−z)^s 2F1(s, β; C; z)].
 // Its series has positive terms, but it divides by a−1, so it is used only
-// away from a = 1.
+// away from a = 1, and only when the series is cheap.
 func tailPublished(a, beta, shape, scale, t float64) (float64, bool) {
 	eps := a - 1
 	if math.Abs(eps) < 0.05 {
@@ -151,78 +158,43 @@ func tailPublished(a, beta, shape, scale, t float64) (float64, bool) {
 	k := t / scale
 	z := k / (1 + k)
 	c := eps + beta
-	f := hyp2f1(shape, beta, c, z)
-	if !(f > 0) || !finite(f) {
+	if seriesTerms(shape, beta, c, z) > hypCheapTerms {
 		return 0, false
 	}
-	q := -shape*math.Log1p(k) + math.Log(f) // ln((1−z)^s · 2F1)
+	f, ok := hypSeries(shape, beta, c, z, hypSeriesTerms)
+	if !ok || !(f > 0) || !finite(f) {
+		return 0, false
+	}
+	lnPow := -shape * math.Log1p(k)
+	q := lnPow + math.Log(f) // ln((1−z)^s · 2F1)
 	bracket := -math.Expm1(q)
 	v := c / eps * bracket
-	if !(v > 0) || !finite(v) || math.Abs(bracket) < 1e-8 {
+	// The rounding of q, about 1e-16 of its parts, is amplified by e^q/bracket.
+	lost := (math.Abs(lnPow) + math.Abs(math.Log(f)) + 1) * math.Exp(q) / math.Abs(bracket)
+	if !(v > 0) || !finite(v) || lost > 1e5 {
 		return 0, false
 	}
 	return v, true
 }
 
-// tailQuadrature integrates E[(1 − (1 + p·t/σ)^−s)/p] over p ~ Beta(a, β) by
-// the tanh-sinh rule, which copes with the density's endpoint singularities
-// (a or β below 1). The substitution p = (1 + tanh(π/2·sinh u))/2 is carried
-// in logs so that p down to e^−2000 keeps its weight.
-func tailQuadrature(a, beta, shape, scale, t float64) float64 {
-	k := t / scale
-	lnB := lbeta(a, beta)
-	integrand := func(u float64) float64 {
-		v := math.Pi / 2 * math.Sinh(u)
-		var lp, lq float64 // ln p, ln(1−p)
-		if v >= 0 {
-			e := math.Exp(-2 * v)
-			lp, lq = -math.Log1p(e), -2*v-math.Log1p(e)
+// tailQuadrature integrates E[(1 − (1 + p·t/σ)^−s)/p] over p ~ Beta(a, β)
+// with betaMean. The integrand is taken in logs: near p = 0 it tends to
+// s·t/σ, which may be far outside what p·t/σ can represent.
+func tailQuadrature(a, beta, shape, scale, t float64) (float64, bool) {
+	lnK := math.Log(t) - math.Log(scale)
+	lnShape := math.Log(shape)
+	logG := func(lnP, _ float64) float64 {
+		lnX := lnP + lnK // ln(p·t/σ)
+		if lnX < -40 {
+			return lnShape + lnK // 1 − (1+x)^−s = s·x to double precision
+		}
+		var l1p float64 // ln(1 + x)
+		if lnX > 36 {
+			l1p = lnX + math.Exp(-lnX)
 		} else {
-			e := math.Exp(2 * v)
-			lp, lq = 2*v-math.Log1p(e), -math.Log1p(e)
+			l1p = math.Log1p(math.Exp(lnX))
 		}
-		p := math.Exp(lp)
-		g := shape * k // the limit at p = 0
-		if pk := p * k; pk > 1e-300 {
-			g = -math.Expm1(-shape*math.Log1p(pk)) / p
-		}
-		au := math.Abs(u)
-		logJac := math.Log(math.Pi/2) + au + math.Log1p(math.Exp(-2*au)) // ln(π cosh u)
-		return g * math.Exp(a*lp+beta*lq-lnB+logJac)
+		return math.Log(-math.Expm1(-shape*l1p)) - lnP
 	}
-	// Trapezoid sums on u = j·h, halving h until two levels agree.
-	const maxU = 20
-	sumAt := func(h float64, odd bool) float64 {
-		var s float64
-		step, start := 1, 0
-		if odd {
-			step, start = 2, 1
-		}
-		for _, sign := range []float64{1, -1} {
-			for j := start; float64(j)*h <= maxU; j += step {
-				if j == 0 && sign < 0 {
-					continue
-				}
-				f := integrand(sign * float64(j) * h)
-				s += f
-				if float64(j)*h > 3 && f < 1e-18*math.Abs(s) {
-					break
-				}
-			}
-		}
-		return s
-	}
-	h := 0.5
-	total := sumAt(h, false)
-	estimate := total * h
-	for level := 0; level < 9; level++ {
-		h /= 2
-		total += sumAt(h, true)
-		next := total * h
-		if math.Abs(next-estimate) <= 1e-11*math.Abs(next) {
-			return next
-		}
-		estimate = next
-	}
-	return estimate
+	return betaMean(a, beta, logG)
 }

@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -17,8 +18,11 @@ func TestExpectedIfAliveMethodsAgree(t *testing.T) {
 			for _, shape := range []float64{0.24, 5, 29.2, 300} {
 				for _, scale := range []float64{4.4, 300} {
 					for _, tt := range []float64{1e-3, 1, 39, 365, 1e5} {
-						quad := tailQuadrature(a, beta, shape, scale, tt)
-						got := expectedIfAlive(a, beta, shape, scale, tt)
+						quad, okQ := tailQuadrature(a, beta, shape, scale, tt)
+						got, okE := expectedIfAlive(a, beta, shape, scale, tt)
+						if !okQ || !okE {
+							t.Fatalf("a %g, β %g, s %g, σ %g, t %g: quadrature %v (%v), expectation %v (%v)", a, beta, shape, scale, tt, quad, okQ, got, okE)
+						}
 						err := math.Abs(got/quad - 1)
 						worst = math.Max(worst, err)
 						if !(err < 1e-8) {
@@ -41,7 +45,13 @@ func TestExpectedIfAliveMethodsAgree(t *testing.T) {
 // TestExpectedIfAliveSmooth checks the removable singularity at a = 1,
 // where the published formula divides 0 by 0.
 func TestExpectedIfAliveSmooth(t *testing.T) {
-	at := func(a float64) float64 { return expectedIfAlive(a, 2.4, 0.24, 4.4, 39) }
+	at := func(a float64) float64 {
+		v, ok := expectedIfAlive(a, 2.4, 0.24, 4.4, 39)
+		if !ok {
+			t.Fatalf("a = %g: not computable", a)
+		}
+		return v
+	}
 	mid := at(1)
 	for _, d := range []float64{1e-12, 1e-9, 1e-6} {
 		for _, a := range []float64{1 - d, 1 + d} {
@@ -63,10 +73,10 @@ func TestExpectedForNewCustomerPublished(t *testing.T) {
 		pow := math.Pow(alpha/(alpha+tt), r)
 		wantBG := (a + b - 1) / (a - 1) * (1 - pow*hyp2f1(r, b, a+b-1, z))
 		wantMBG := b / (a - 1) * (1 - pow*hyp2f1(r, b+1, a+b, z))
-		if got := bg.ExpectedForNewCustomer(tt); math.Abs(got/wantBG-1) > 1e-10 {
+		if got := mustNew(t, bg, tt); math.Abs(got/wantBG-1) > 1e-10 {
 			t.Errorf("BG/NBD E[X(%g)] = %.15g, want %.15g", tt, got, wantBG)
 		}
-		if got := mbg.ExpectedForNewCustomer(tt); math.Abs(got/wantMBG-1) > 1e-10 {
+		if got := mustNew(t, mbg, tt); math.Abs(got/wantMBG-1) > 1e-10 {
 			t.Errorf("MBG/NBD E[X(%g)] = %.15g, want %.15g", tt, got, wantMBG)
 		}
 	}
@@ -85,11 +95,12 @@ func TestExpectationsMonteCarlo(t *testing.T) {
 		{r: 0.5, alpha: 6, a: 0.9, b: 1.6, shift: 1, minT: 0, maxT: 0},
 	} {
 		var model TransactionModel = BGNBD{sim.r, sim.alpha, sim.a, sim.b}
-		newCustomer := BGNBD{sim.r, sim.alpha, sim.a, sim.b}.ExpectedForNewCustomer
+		var newModel newCustomerModel = BGNBD{sim.r, sim.alpha, sim.a, sim.b}
 		if sim.shift == 1 {
 			model = MBGNBD{sim.r, sim.alpha, sim.a, sim.b}
-			newCustomer = MBGNBD{sim.r, sim.alpha, sim.a, sim.b}.ExpectedForNewCustomer
+			newModel = MBGNBD{sim.r, sim.alpha, sim.a, sim.b}
 		}
+		newCustomer := func(h float64) float64 { return mustNew(t, newModel, h) }
 		// Unconditional: watched from time 0 (T = 0) for 52 units.
 		rng := rand.New(rand.NewPCG(7, uint64(sim.shift)))
 		var sum, sumSq float64
@@ -109,7 +120,7 @@ func TestExpectationsMonteCarlo(t *testing.T) {
 		var predicted, actual, varSum float64
 		for range n {
 			c, later := sim.customer(rng, 39)
-			e := model.ExpectedTransactions(c, 39)
+			e := mustExpected(t, model, c, 39)
 			predicted += e
 			actual += later
 			varSum += later * later
@@ -128,25 +139,25 @@ func TestPAlive(t *testing.T) {
 	mbg := MBGNBD{R: 0.525, Alpha: 6.183, A: 0.891, B: 1.614}
 	for _, T := range []float64{0, 1, 10, 39, 1000} {
 		c := Customer{X: 0, TX: 0, T: T}
-		if p := bg.PAlive(c); p != 1 {
+		if p := mustPAlive(t, bg, c); p != 1 {
 			t.Errorf("BG/NBD P(alive | x=0, T=%g) = %v, want exactly 1: no repeat purchase, no chance to drop out", T, p)
 		}
-		if p := mbg.PAlive(c); !(p > 0 && p < 1) {
+		if p := mustPAlive(t, mbg, c); !(p > 0 && p < 1) {
 			t.Errorf("MBG/NBD P(alive | x=0, T=%g) = %v, want in (0, 1)", T, p)
 		}
 	}
 	// MBG/NBD: a one-time buyer looks less alive the longer they stay away.
-	if p1, p2 := mbg.PAlive(Customer{T: 1}), mbg.PAlive(Customer{T: 39}); !(p2 < p1) {
+	if p1, p2 := mustPAlive(t, mbg, Customer{T: 1}), mustPAlive(t, mbg, Customer{T: 39}); !(p2 < p1) {
 		t.Errorf("MBG/NBD P(alive): %v at T=1, %v at T=39", p1, p2)
 	}
 	for _, m := range []TransactionModel{bg, mbg} {
-		recent := m.PAlive(Customer{X: 5, TX: 38, T: 39})
-		lapsed := m.PAlive(Customer{X: 5, TX: 5, T: 39})
+		recent := mustPAlive(t, m, Customer{X: 5, TX: 38, T: 39})
+		lapsed := mustPAlive(t, m, Customer{X: 5, TX: 5, T: 39})
 		if !(lapsed < recent && recent < 1 && lapsed > 0) {
 			t.Errorf("%s: P(alive) recent buyer %v, lapsed %v", m.Name(), recent, lapsed)
 		}
 		// Bought yesterday after many purchases: almost certainly alive.
-		if p := m.PAlive(Customer{X: 29, TX: 39, T: 39}); p < 0.9 {
+		if p := mustPAlive(t, m, Customer{X: 29, TX: 39, T: 39}); p < 0.9 {
 			t.Errorf("%s: P(alive) of a frequent buyer seen at T = %v", m.Name(), p)
 		}
 	}
@@ -155,24 +166,24 @@ func TestPAlive(t *testing.T) {
 func TestPredictionsInvalidInput(t *testing.T) {
 	good := BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
 	for _, m := range []TransactionModel{BGNBD{}, BGNBD{R: math.NaN(), Alpha: 1, A: 1, B: 1}, MBGNBD{R: 1, Alpha: -1, A: 1, B: 1}} {
-		if p := m.PAlive(Customer{X: 1, TX: 1, T: 2}); !math.IsNaN(p) {
-			t.Errorf("%v: P(alive) %v, want NaN", m, p)
+		if p, err := m.PAlive(Customer{X: 1, TX: 1, T: 2}); !errors.Is(err, ErrInvalidData) {
+			t.Errorf("%v: P(alive) %v, %v; want ErrInvalidData", m, p, err)
 		}
 	}
 	for _, c := range []Customer{{X: -1}, {X: 1, TX: 3, T: 2}, {X: math.NaN()}, {X: 1.5, TX: 1, T: 2}, {X: 0, TX: 1, T: 2}} {
-		if p := good.PAlive(c); !math.IsNaN(p) {
-			t.Errorf("P(alive | %+v) = %v, want NaN", c, p)
+		if p, err := good.PAlive(c); !errors.Is(err, ErrInvalidData) {
+			t.Errorf("P(alive | %+v) = %v, %v; want ErrInvalidData", c, p, err)
 		}
-		if e := good.ExpectedTransactions(c, 10); !math.IsNaN(e) {
-			t.Errorf("E[Y | %+v] = %v, want NaN", c, e)
+		if e, err := good.ExpectedTransactions(c, 10); !errors.Is(err, ErrInvalidData) {
+			t.Errorf("E[Y | %+v] = %v, %v; want ErrInvalidData", c, e, err)
 		}
 	}
 	for _, tt := range []float64{-1, math.NaN(), math.Inf(1)} {
-		if e := good.ExpectedTransactions(Customer{X: 1, TX: 1, T: 2}, tt); !math.IsNaN(e) {
-			t.Errorf("E[Y(%v)] = %v, want NaN", tt, e)
+		if e, err := good.ExpectedTransactions(Customer{X: 1, TX: 1, T: 2}, tt); !errors.Is(err, ErrInvalidData) {
+			t.Errorf("E[Y(%v)] = %v, %v; want ErrInvalidData", tt, e, err)
 		}
 	}
-	if e := good.ExpectedTransactions(Customer{X: 1, TX: 1, T: 2}, 0); e != 0 {
+	if e := mustExpected(t, good, Customer{X: 1, TX: 1, T: 2}, 0); e != 0 {
 		t.Errorf("E[Y(0)] = %v, want 0", e)
 	}
 }
@@ -190,9 +201,14 @@ func TestExpectedCurve(t *testing.T) {
 	} {
 		out := make([]float64, len(ts))
 		for _, c := range cs {
-			m.expectedCurve(c, ts, out)
+			if err := m.expectedCurve(c, ts, out); err != nil {
+				t.Fatal(err)
+			}
 			for i, tt := range ts {
-				want := m.expected(c, tt)
+				want, err := m.expected(c, tt)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if math.Abs(out[i]-want) > 1e-12*want {
 					t.Fatalf("%+v, %+v, t %g: curve %.17g, one at a time %.17g", m, c, tt, out[i], want)
 				}

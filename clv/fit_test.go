@@ -42,7 +42,7 @@ func TestFitRejectsBadInput(t *testing.T) {
 				if !errors.Is(err, c.want) {
 					t.Fatalf("%s: error %v, want %v", m.Name(), err, c.want)
 				}
-				if m.PAlive(Customer{X: 1, TX: 1, T: 2}) == m.PAlive(Customer{X: 1, TX: 1, T: 2}) {
+				if _, err := m.PAlive(Customer{X: 1, TX: 1, T: 2}); !errors.Is(err, ErrInvalidData) {
 					t.Errorf("%s: a failed fit returned usable parameters %v", m.Name(), m)
 				}
 			}
@@ -77,7 +77,7 @@ func TestFitDegenerate(t *testing.T) {
 				if !errors.Is(err, ErrNotConverged) {
 					t.Errorf("%s: error %v, want ErrNotConverged", m.Name(), err)
 				}
-				if !math.IsNaN(m.PAlive(ws[0].Customer)) {
+				if _, err := m.PAlive(ws[0].Customer); !errors.Is(err, ErrInvalidData) {
 					t.Errorf("%s: a failed fit returned usable parameters %v", m.Name(), m)
 				}
 			}

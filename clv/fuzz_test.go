@@ -7,6 +7,7 @@ package clv
 //	go test ./clv -run XXX -fuzz ^FuzzBGNBDLogLikelihood$ -fuzztime 30s
 
 import (
+	"errors"
 	"math"
 	"testing"
 )
@@ -76,20 +77,26 @@ func fuzzNBD(t *testing.T, shift float64, r, alpha, a, b, x, tx, T float64) {
 		}
 	}
 
-	// Predictions: NaN only for invalid input, and in range otherwise.
-	pa := m.pAlive(c)
-	e := m.expected(c, 365)
+	// Predictions: an ErrInvalidData error only for invalid input, and in
+	// range otherwise, or a clear ErrNotComputable — never a silent NaN.
+	pa, errP := m.pAlive(c)
+	e, errE := m.expected(c, 365)
 	if !valid {
-		if !math.IsNaN(pa) || !math.IsNaN(e) {
-			t.Fatalf("%+v, %+v: invalid input gave P(alive) %v, E %v", m, c, pa, e)
+		if !errors.Is(errP, ErrInvalidData) || !errors.Is(errE, ErrInvalidData) {
+			t.Fatalf("%+v, %+v: invalid input gave P(alive) %v (%v), E %v (%v)", m, c, pa, errP, e, errE)
 		}
 		return
 	}
-	if !(pa >= 0 && pa <= 1) {
-		t.Fatalf("%+v, %+v: P(alive) %v", m, c, pa)
+	if errP != nil || !(pa >= 0 && pa <= 1) {
+		t.Fatalf("%+v, %+v: P(alive) %v, %v", m, c, pa, errP)
 	}
-	if sane && !(e >= 0) {
+	switch {
+	case errE != nil && !errors.Is(errE, ErrNotComputable):
+		t.Fatalf("%+v, %+v: E[Y(365)]: %v", m, c, errE)
+	case errE == nil && !(e >= 0 && !math.IsInf(e, 1)):
 		t.Fatalf("%+v, %+v: E[Y(365)] = %v", m, c, e)
+	case sane && errE != nil:
+		t.Fatalf("%+v, %+v: E[Y(365)] not computable for sane input: %v", m, c, errE)
 	}
 }
 
@@ -134,9 +141,12 @@ func FuzzGammaGammaLogLikelihood(f *testing.F) {
 				t.Fatalf("%v, x %v, m %v: objective %v, gradient %v", g, x, m, f, grad)
 			}
 		}
-		spend := g.ExpectedSpend(x, m)
-		if valid && m >= 0 && (math.IsNaN(spend) || spend < 0) {
+		spend, err := g.ExpectedSpend(x, m)
+		switch {
+		case err == nil && !(spend >= 0 && !math.IsInf(spend, 1)):
 			t.Fatalf("%v, x %v, m %v: expected spend %v", g, x, m, spend)
+		case err != nil && valid && m >= 0 && !errors.Is(err, ErrNoMean):
+			t.Fatalf("%v, x %v, m %v: expected spend: %v", g, x, m, err)
 		}
 	})
 }

@@ -55,20 +55,24 @@ func (g GammaGamma) PopulationMeanSpend() float64 {
 // ExpectedSpend returns E[spend per transaction | x transactions with mean
 // spend meanSpend] = p(γ + m̄x)/(px + q − 1): a weighted average of the
 // population mean and the customer's own mean, the weight on their own mean
-// growing with x. For x = 0 it is PopulationMeanSpend. It is +Inf when the
-// mean does not exist (px + q ≤ 1) and NaN for an invalid model, a negative
-// or fractional x, or a negative mean spend.
-func (g GammaGamma) ExpectedSpend(x, meanSpend float64) float64 {
+// growing with x. For x = 0 it is PopulationMeanSpend. The error wraps
+// ErrInvalidData for an invalid model, a negative or fractional x, or a
+// negative mean spend, and ErrNoMean when the mean does not exist
+// (px + q ≤ 1, which for x = 0 means q ≤ 1): never a silent Inf or NaN.
+func (g GammaGamma) ExpectedSpend(x, meanSpend float64) (float64, error) {
 	switch {
-	case !g.valid() || !(x >= 0) || x != math.Trunc(x) || math.IsInf(x, 1) ||
+	case !g.valid():
+		return math.NaN(), fmt.Errorf("clv: Gamma-Gamma: expected spend for x=%g mean %g: %w", x, meanSpend, g.Validate())
+	case !(x >= 0) || x != math.Trunc(x) || math.IsInf(x, 1) ||
 		!(meanSpend >= 0) || math.IsInf(meanSpend, 1):
-		return math.NaN()
-	case x == 0:
-		return g.PopulationMeanSpend()
+		return math.NaN(), fmt.Errorf("clv: Gamma-Gamma: expected spend: %w: x %g, mean spend %g", ErrInvalidData, x, meanSpend)
 	case g.P*x+g.Q <= 1:
-		return math.Inf(1)
+		return math.Inf(1), fmt.Errorf("clv: Gamma-Gamma: expected spend for x=%g mean %g: %w (p·x + q = %g ≤ 1)",
+			x, meanSpend, ErrNoMean, g.P*x+g.Q)
+	case x == 0:
+		return g.PopulationMeanSpend(), nil
 	}
-	return g.P * (g.Gamma + meanSpend*x) / (g.P*x + g.Q - 1)
+	return g.P * (g.Gamma + meanSpend*x) / (g.P*x + g.Q - 1), nil
 }
 
 // LogLikelihood returns the log-likelihood of the customers with x[i] ≥ 1

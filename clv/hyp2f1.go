@@ -7,17 +7,26 @@ import "math"
 // z = t/(α+T+t) in [0, 1): close to 1 when the horizon is long against the
 // customer's age and the model's time scale.
 //
-// Strategy: the power series for 0 ≤ z ≤ 0.9; Pfaff's transformation for
-// z < 0; for z > 0.9 the 1−z connection formula (Abramowitz & Stegun 15.3.6),
-// whose two terms have poles that cancel when c−a−b is an integer, so near an
-// integer it falls back to the slow but exact series while that converges in
-// a bounded number of terms and otherwise interpolates in c between points
-// where the formula is safe. Every series checks its own convergence and how
-// many digits cancellation cost; hyp2f1 returns NaN rather than a number it
-// cannot vouch for.
+// Strategy: for 0 < z < 1 the power series when its term ratios say it will
+// converge within hypCheapTerms terms (checked with a tail bound that holds
+// from the first term on, whatever the size of a, b and c); else, for
+// positive parameters with c > b or c > a, Euler's integral
+//
+//	2F1(a, b; c; z) = E[(1 − zq)^−a],  q ~ Beta(b, c−b),
+//
+// by the quadrature of betaMean, whose cost does not grow with the
+// parameters; else the series with a larger budget for z ≤ 0.9 and the 1−z
+// connection formula (Abramowitz & Stegun 15.3.6) above, whose two terms
+// have poles that cancel when c−a−b is an integer, so near an integer it
+// falls back to the slow but exact series while that converges in a bounded
+// number of terms and otherwise interpolates in c between points where the
+// formula is safe. Pfaff's transformation takes z < 0 into (0, 1). Every
+// method checks its own convergence and how many digits cancellation cost;
+// hyp2f1 returns NaN rather than a number it cannot vouch for.
 
 const (
 	hypDirectMax   = 0.9     // largest z summed directly by default
+	hypCheapTerms  = 1500    // predicted terms above which an integral is cheaper
 	hypSeriesTerms = 20_000  // term budget where convergence is geometric
 	hypSlowTerms   = 200_000 // budget for the slow series near z = 1
 	hypNearInt     = 1e-3    // |c−a−b − integer| below which 15.3.6 cancels badly
@@ -43,13 +52,101 @@ func hyp2f1(a, b, c, z float64) float64 {
 		// Pfaff: 2F1(a,b;c;z) = (1−z)^−a 2F1(a, c−b; c; z/(z−1)), z/(z−1) in (0, 1).
 		f := hyp2f1(a, c-b, c, z/(z-1))
 		return f * math.Exp(-a*math.Log1p(-z))
-	case z <= hypDirectMax:
+	}
+	if seriesTerms(a, b, c, z) <= hypCheapTerms {
 		if v, ok := hypSeries(a, b, c, z, hypSeriesTerms); ok {
+			return v
+		}
+	}
+	if v, ok := hypEulerIntegral(a, b, c, z); ok {
+		return v
+	}
+	if z <= hypDirectMax {
+		if v, ok := hypSeries(a, b, c, z, hypSlowTerms); ok {
 			return v
 		}
 		return math.NaN()
 	}
 	return hypNearOne(a, b, c, z)
+}
+
+// hypEulerIntegral evaluates 2F1 as E[(1 − zq)^−e] over q ~ Beta(d, c−d),
+// (e, d) being (a, b) or (b, a), which needs c > d > 0; of the two it takes
+// the smaller exponent e, the flatter integrand.
+func hypEulerIntegral(a, b, c, z float64) (float64, bool) {
+	okB := c > b && b > 0 // q ~ Beta(b, c−b), exponent a
+	okA := c > a && a > 0 // q ~ Beta(a, c−a), exponent b
+	e, d := a, b
+	switch {
+	case okA && (!okB || math.Abs(b) < math.Abs(a)):
+		e, d = b, a
+	case !okB:
+		return math.NaN(), false
+	}
+	logF := func(lnQ, ln1mQ float64) float64 {
+		q := math.Exp(lnQ)
+		if z <= 0 || q < 0.5 {
+			return -e * math.Log1p(-z*q)
+		}
+		// 1 − zq = (1−z) + z(1−q), without cancellation as q → 1.
+		return -e * math.Log((1-z)+z*math.Exp(ln1mQ))
+	}
+	return betaMean(d, c-d, logF)
+}
+
+// seriesTerms predicts how many terms Σ (a)_n (b)_n / ((c)_n n!) zⁿ needs
+// for 0 < z < 1: the terms grow while their ratio z(a+n)(b+n)/((c+n)(n+1))
+// exceeds 1, past the larger root of that quadratic in n, and then fall by
+// about z a term.
+func seriesTerms(a, b, c, z float64) float64 {
+	qa, qb, qc := z-1, z*(a+b)-c-1, z*a*b-c
+	peak := 0.0
+	if disc := qb*qb - 4*qa*qc; disc >= 0 {
+		peak = math.Max(0, (-qb-math.Sqrt(disc))/(2*qa))
+	}
+	return peak + 40/(1-z)
+}
+
+// seriesTol is the relative size of the rest of a series at which it stops.
+const seriesTol = 1e-17
+
+// tailGate returns the ratio |term|/|sum| below which the tail bound is
+// worth computing: the bound is at least |term|·|z|/(1−|z|), so nothing
+// larger can pass. It saves the bound's divisions on most terms.
+func tailGate(z float64) float64 {
+	az := math.Abs(z)
+	if az >= 1 {
+		return 0
+	}
+	return seriesTol * (1 - az) / az
+}
+
+// tailNegligible reports whether the rest of a series after term (the
+// one made with the ratio at n) is below seriesTol of sum; gate is
+// tailGate(z).
+func tailNegligible(term, sum, gate, a, b, c, z, n float64) bool {
+	term, sum = math.Abs(term), math.Abs(sum)
+	if term > gate*sum {
+		return false
+	}
+	rho := tailRatioBound(a, b, c, z, n)
+	return rho < 1 && term*rho/(1-rho) <= seriesTol*sum
+}
+
+// tailRatioBound bounds the ratio of consecutive terms z(a+m)(b+m)/((c+m)(m+1))
+// for every m > n. Once a+m, b+m and c+m are positive, (a+m)/(m+1) and
+// (b+m)/(c+m) are monotone in m and tend to 1, so each is bounded by the
+// larger of its value at n+1 and 1 — a bound that holds long before n passes
+// the parameters, which is where the series of large-parameter fits end.
+// It is +Inf while a factor can still change sign.
+func tailRatioBound(a, b, c, z, n float64) float64 {
+	m := n + 1
+	if !(a+m > 0 && b+m > 0 && c+m > 0) {
+		return math.Inf(1)
+	}
+	r1 := math.Max(1, (a+m)/(m+1)) * math.Max(1, (b+m)/(c+m))
+	r2 := math.Max(1, (b+m)/(m+1)) * math.Max(1, (a+m)/(c+m))
+	return math.Abs(z) * math.Min(r1, r2)
 }
 
 // hypPolynomial sums 2F1 when a or b is a non-positive integer and the series
@@ -170,9 +267,7 @@ func logGammaRatio(num, den []float64) (logAbs, sign float64) {
 func hypSeries(a, b, c, z float64, maxTerms int) (sum float64, ok bool) {
 	sum, term := 1.0, 1.0
 	largest := 1.0
-	// The tail bound below assumes the term ratio has settled into its
-	// asymptotic shape, which it has once n passes the parameters.
-	settled := math.Max(math.Abs(a), math.Max(math.Abs(b), math.Abs(c)))
+	gate := tailGate(z)
 	for n := 0; n < maxTerms; n++ {
 		fn := float64(n)
 		term *= (a + fn) * (b + fn) / ((c + fn) * (fn + 1)) * z
@@ -186,12 +281,7 @@ func hypSeries(a, b, c, z float64, maxTerms int) (sum float64, ok bool) {
 		if term == 0 {
 			break
 		}
-		if fn < settled {
-			continue
-		}
-		ratio := math.Abs((a + fn + 1) * (b + fn + 1) / ((c + fn + 1) * (fn + 2)) * z)
-		rho := max(ratio, math.Abs(z))
-		if rho < 1 && math.Abs(term)*rho/(1-rho) <= 1e-16*math.Abs(sum) {
+		if math.Abs(term) <= gate*math.Abs(sum) && tailNegligible(term, sum, gate, a, b, c, z, fn) {
 			return sum, largest <= hypMaxLoss*math.Abs(sum)
 		}
 	}

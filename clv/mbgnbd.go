@@ -30,22 +30,25 @@ func (m MBGNBD) Validate() error { return m.core().validate() }
 func (m MBGNBD) LogLikelihood(ws []Weighted) float64 { return m.core().logLikelihood(ws) }
 
 // PAlive returns P(c is active at T): 1/(1 + a/(b+x)·((α+T)/(α+t_x))^(r+x)),
-// below 1 for every customer. It returns NaN if m or c is invalid.
-func (m MBGNBD) PAlive(c Customer) float64 { return m.core().pAlive(c) }
+// below 1 for every customer. The error wraps ErrInvalidData if m or c is invalid.
+func (m MBGNBD) PAlive(c Customer) (float64, error) { return m.core().pAlive(c) }
 
 // ExpectedTransactions returns the expected number of purchases of c in
-// (T, T+t], t in the fitting time unit. It returns NaN if m or c is invalid
-// or t is negative or infinite.
-func (m MBGNBD) ExpectedTransactions(c Customer, t float64) float64 {
+// (T, T+t], t in the fitting time unit. Errors as for
+// BGNBD.ExpectedTransactions.
+func (m MBGNBD) ExpectedTransactions(c Customer, t float64) (float64, error) {
 	return m.core().expected(c, t)
 }
 
-func (m MBGNBD) expectedCurve(c Customer, ts, out []float64) { m.core().expectedCurve(c, ts, out) }
+func (m MBGNBD) expectedCurve(c Customer, ts, out []float64) error {
+	return m.core().expectedCurve(c, ts, out)
+}
 
 // ExpectedForNewCustomer returns E[X(t)], the expected number of repeat
 // purchases in (0, t] of a customer who first bought at time 0:
-// b/(a−1)·[1 − (α/(α+t))^r · 2F1(r, b+1; a+b; t/(α+t))].
-func (m MBGNBD) ExpectedForNewCustomer(t float64) float64 { return m.core().expectedNew(t) }
+// b/(a−1)·[1 − (α/(α+t))^r · 2F1(r, b+1; a+b; t/(α+t))]. Errors as for
+// BGNBD.ExpectedTransactions.
+func (m MBGNBD) ExpectedForNewCustomer(t float64) (float64, error) { return m.core().expectedNew(t) }
 
 // FitMBGNBD fits MBG/NBD to ws by maximum likelihood; see FitBGNBD.
 func FitMBGNBD(ws []Weighted, opt FitOptions) (MBGNBD, FitResult, error) {

@@ -85,70 +85,129 @@ func (m nbd) logOddsDropped(c Customer) float64 {
 	return math.Log(m.a/(m.b+k-1)) + (m.r+c.X)*math.Log1p((c.T-c.TX)/(m.alpha+c.TX))
 }
 
-// pAlive is P(active at T | x, t_x, T), or NaN for an invalid model or customer.
-func (m nbd) pAlive(c Customer) float64 {
-	if !m.valid() || c.Validate() != nil {
-		return math.NaN()
+// name is the model's conventional name.
+func (m nbd) name() string {
+	if m.shift == 0 {
+		return NameBGNBD
+	}
+	return NameMBGNBD
+}
+
+// check returns an error wrapping ErrInvalidData, naming the model, what
+// was asked and the customer, unless both are valid. what is called only
+// for the error: formatting on every call would cost more than the answer.
+func (m nbd) check(c Customer, what func() string) error {
+	if err := m.validate(); err != nil {
+		return fmt.Errorf("clv: %s: %s: %w", m.name(), what(), err)
+	}
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("clv: %s: %s: %w", m.name(), what(), err)
+	}
+	return nil
+}
+
+// pAlive is P(active at T | x, t_x, T).
+func (m nbd) pAlive(c Customer) (float64, error) {
+	what := func() string { return fmt.Sprintf("P(alive) for x=%g t_x=%g T=%g", c.X, c.TX, c.T) }
+	if err := m.check(c, what); err != nil {
+		return math.NaN(), err
 	}
 	if c.X+m.shift == 0 {
-		return 1
+		return 1, nil
 	}
 	_, p := softplus(-m.logOddsDropped(c))
-	return p
+	return p, nil
+}
+
+// expectedWhat names one expectation in errors.
+func expectedWhat(c Customer, t float64) string {
+	return fmt.Sprintf("expected transactions in t=%g for x=%g t_x=%g T=%g", t, c.X, c.TX, c.T)
+}
+
+// checkHorizon returns an error wrapping ErrInvalidData unless t is a
+// horizon: finite and not negative.
+func (m nbd) checkHorizon(c Customer, t float64) error {
+	if !(t >= 0) || math.IsInf(t, 1) {
+		return fmt.Errorf("clv: %s: %s: %w: horizon %g", m.name(), expectedWhat(c, t), ErrInvalidData, t)
+	}
+	return nil
+}
+
+// notComputable is the error for an expectation no method could vouch for.
+func (m nbd) notComputable(c Customer, t float64) error {
+	return fmt.Errorf("clv: %s: %s: %w with r %g, α %g, a %g, b %g",
+		m.name(), expectedWhat(c, t), ErrNotComputable, m.r, m.alpha, m.a, m.b)
 }
 
 // expected is E[purchases in (T, T+t] | x, t_x, T]: P(active) times the
 // expectation for an active customer, whose posterior is λ ~ Gamma(r+x, α+T),
 // p ~ Beta(a, b+k).
-func (m nbd) expected(c Customer, t float64) float64 {
-	pa := m.pAlive(c)
-	if math.IsNaN(pa) || !(t >= 0) || math.IsInf(t, 1) {
-		return math.NaN()
+func (m nbd) expected(c Customer, t float64) (float64, error) {
+	if err := m.check(c, func() string { return expectedWhat(c, t) }); err != nil {
+		return math.NaN(), err
 	}
+	if err := m.checkHorizon(c, t); err != nil {
+		return math.NaN(), err
+	}
+	pa, _ := m.pAlive(c)
 	if pa == 0 || t == 0 {
-		return 0
+		// P(alive) below the smallest double: the expectation is too.
+		return 0, nil
 	}
-	return pa * expectedIfAlive(m.a, m.b+c.X+m.shift, m.r+c.X, m.alpha+c.T, t)
+	v, ok := expectedIfAlive(m.a, m.b+c.X+m.shift, m.r+c.X, m.alpha+c.T, t)
+	if !ok {
+		return math.NaN(), m.notComputable(c, t)
+	}
+	return pa * v, nil
 }
 
 // expectedNew is E[X(t)]: expected repeat purchases in (0, t] of a customer
 // who made their first purchase at 0.
-func (m nbd) expectedNew(t float64) float64 {
+func (m nbd) expectedNew(t float64) (float64, error) {
 	return m.expected(Customer{}, t)
 }
 
 // expectedCurve sets out[i] to expected(c, ts[i]) for horizons ts, sharing
 // P(alive) and the series coefficients between them: the lifetime value of
 // a customer needs a few dozen horizons, and this makes them several times
-// cheaper than one by one. ts must not be longer than out.
-func (m nbd) expectedCurve(c Customer, ts, out []float64) {
-	pa := m.pAlive(c)
-	a, beta, shape, scale := m.a, m.b+c.X+m.shift, m.r+c.X, m.alpha+c.T
+// cheaper than one by one. ts must not be longer than out. The error is
+// that of the first horizon that fails.
+func (m nbd) expectedCurve(c Customer, ts, out []float64) error {
 	tMax := 0.0
 	for _, t := range ts {
+		if err := m.checkHorizon(c, t); err != nil {
+			return err
+		}
 		tMax = math.Max(tMax, t)
 	}
+	pa, err := m.pAlive(c)
+	if err != nil {
+		return err
+	}
+	a, beta, shape, scale := m.a, m.b+c.X+m.shift, m.r+c.X, m.alpha+c.T
 	var buf [160]float64
 	var coef []float64
 	ok := false
-	if !math.IsNaN(pa) && pa > 0 && finite(tMax) {
-		coef, ok = eulerCoefficients(buf[:0], a, beta, shape, tMax/(scale+tMax))
+	A, eps, cc := eulerParams(a, beta, shape)
+	if zMax := tMax / (scale + tMax); pa > 0 && seriesTerms(A, eps, cc, zMax) <= hypCheapTerms {
+		coef, ok = eulerCoefficients(buf[:0], a, beta, shape, zMax)
 	}
 	for i, t := range ts {
-		switch {
-		case math.IsNaN(pa) || !(t >= 0) || math.IsInf(t, 1):
-			out[i] = math.NaN()
-		case pa == 0 || t == 0:
+		if pa == 0 || t == 0 {
 			out[i] = 0
-		default:
-			v, fine := 0.0, false
-			if ok {
-				v, fine = eulerValue(coef, a, beta, shape, scale, t)
-			}
-			if !fine {
-				v = expectedIfAlive(a, beta, shape, scale, t)
-			}
-			out[i] = pa * v
+			continue
 		}
+		v, fine := 0.0, false
+		if ok {
+			v, fine = eulerValue(coef, a, beta, shape, scale, t)
+		}
+		if !fine {
+			v, fine = expectedIfAlive(a, beta, shape, scale, t)
+		}
+		if !fine {
+			return m.notComputable(c, t)
+		}
+		out[i] = pa * v
 	}
+	return nil
 }

@@ -50,7 +50,7 @@ func fitForHoldout(ws []Weighted, shift float64, calib []Customer, holdout []flo
 		o := opt
 		o.Penalty = penalty
 		m, res, err := fitModel(ws, shift, o)
-		pred := predictions(m, err, calib, horizon)
+		pred, err := predictions(m, err, calib, horizon)
 		return modelFit{model: m, res: res, pred: pred, test: backtest(name, res, err, pred, holdout)}
 	}
 	plain := fit(0)

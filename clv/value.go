@@ -44,7 +44,7 @@ func (o ValueOptions) validate() error {
 // curveModel is implemented by the models that can compute expectations at
 // many horizons at once, cheaper than one at a time.
 type curveModel interface {
-	expectedCurve(c Customer, ts, out []float64)
+	expectedCurve(c Customer, ts, out []float64) error
 }
 
 // LifetimeValue returns customer c's discounted expected revenue over the
@@ -60,7 +60,8 @@ type curveModel interface {
 // continuous discounting: by less than one step's interest (0.8 % at 10 % a
 // year with monthly steps). Revenue, not margin: multiply by the margin for profit.
 // The error wraps ErrInvalidData for invalid options, a negative or
-// non-finite spend, or a customer or model the model rejects.
+// non-finite spend, or a customer or model the model rejects, and
+// ErrNotComputable for an expectation the model could not compute.
 func LifetimeValue(m TransactionModel, c Customer, spendPerTransaction float64, opt ValueOptions) (float64, error) {
 	if !(spendPerTransaction >= 0) || math.IsInf(spendPerTransaction, 1) {
 		return 0, fmt.Errorf("clv: lifetime value: %w: spend per transaction %g", ErrInvalidData, spendPerTransaction)
@@ -77,7 +78,7 @@ func LifetimeValue(m TransactionModel, c Customer, spendPerTransaction float64, 
 // expected purchases. It depends on the customer only through (X, TX, T),
 // so for many customers compute it once per distinct summary (see Group)
 // and multiply by each customer's expected spend: a three-year monthly
-// value costs 10–20 µs per summary.
+// value costs 10–20 µs per summary. Errors as for LifetimeValue.
 func DiscountedTransactions(m TransactionModel, c Customer, opt ValueOptions) (float64, error) {
 	if err := opt.validate(); err != nil {
 		return 0, fmt.Errorf("clv: lifetime value: %w", err)
@@ -97,10 +98,16 @@ func DiscountedTransactions(m TransactionModel, c Customer, opt ValueOptions) (f
 	}
 	expected := make([]float64, len(ends))
 	if cm, ok := m.(curveModel); ok {
-		cm.expectedCurve(c, ends, expected)
+		if err := cm.expectedCurve(c, ends, expected); err != nil {
+			return 0, fmt.Errorf("clv: lifetime value: %w", err)
+		}
 	} else {
 		for i, t := range ends {
-			expected[i] = m.ExpectedTransactions(c, t)
+			e, err := m.ExpectedTransactions(c, t)
+			if err != nil {
+				return 0, fmt.Errorf("clv: lifetime value: %w", err)
+			}
+			expected[i] = e
 		}
 	}
 	logDiscount := math.Log1p(opt.AnnualDiscountRate)
@@ -108,8 +115,9 @@ func DiscountedTransactions(m TransactionModel, c Customer, opt ValueOptions) (f
 	for i, t := range ends {
 		e := expected[i]
 		if !finite(e) {
-			return 0, fmt.Errorf("clv: lifetime value: %w: %s gives %g expected purchases for %+v over %g",
-				ErrInvalidData, m.Name(), e, c, t)
+			// A model outside this package broke its contract.
+			return 0, fmt.Errorf("clv: lifetime value: %s: %s: %w: %g",
+				m.Name(), expectedWhat(c, t), ErrNotComputable, e)
 		}
 		value += (e - prev) * math.Exp(-logDiscount*t/opt.UnitsPerYear)
 		prev = e

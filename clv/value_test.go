@@ -12,7 +12,7 @@ func TestLifetimeValue(t *testing.T) {
 	year := ValueOptions{Horizon: 365, UnitsPerYear: 365}
 
 	// Undiscounted, the value is spend × expected purchases, whatever the steps.
-	want := 50 * m.ExpectedTransactions(c, 365)
+	want := 50 * mustExpected(t, m, c, 365)
 	for _, steps := range []int{0, 1, 12, 365} {
 		o := year
 		o.StepsPerYear = steps
@@ -51,7 +51,7 @@ func TestLifetimeValue(t *testing.T) {
 
 	// The horizon need not be a whole number of steps.
 	o = ValueOptions{Horizon: 100, UnitsPerYear: 365}
-	if got, want := value(o), 50*m.ExpectedTransactions(c, 100); math.Abs(got-want) > 1e-9*want {
+	if got, want := value(o), 50*mustExpected(t, m, c, 100); math.Abs(got-want) > 1e-9*want {
 		t.Errorf("100-day horizon: %v, want %v", got, want)
 	}
 
@@ -88,5 +88,25 @@ func TestLifetimeValueRejects(t *testing.T) {
 		if v, err := LifetimeValue(tc.m, tc.c, tc.spend, tc.o); !errors.Is(err, ErrInvalidData) || v != 0 {
 			t.Errorf("%s: %v, %v; want ErrInvalidData", name, v, err)
 		}
+	}
+}
+
+func TestGammaGammaExpectedSpendErrors(t *testing.T) {
+	heavy := GammaGamma{P: 2, Q: 0.8, Gamma: 10} // q ≤ 1: the population spend has no mean
+	if v, err := heavy.ExpectedSpend(0, 0); !errors.Is(err, ErrNoMean) {
+		t.Errorf("q 0.8, x 0: %v, %v; want ErrNoMean", v, err)
+	}
+	// A repeat customer's own spends give the posterior a mean all the same.
+	if v, err := heavy.ExpectedSpend(3, 50); err != nil || !(v > 0) || math.IsInf(v, 1) {
+		t.Errorf("q 0.8, x 3: %v, %v", v, err)
+	}
+	good := GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}
+	for _, in := range [][2]float64{{-1, 10}, {1.5, 10}, {2, -3}, {math.NaN(), 1}, {2, math.Inf(1)}} {
+		if v, err := good.ExpectedSpend(in[0], in[1]); !errors.Is(err, ErrInvalidData) {
+			t.Errorf("x %v, mean %v: %v, %v; want ErrInvalidData", in[0], in[1], v, err)
+		}
+	}
+	if v, err := (GammaGamma{P: -1, Q: 2, Gamma: 1}).ExpectedSpend(1, 10); !errors.Is(err, ErrInvalidData) {
+		t.Errorf("invalid model: %v, %v; want ErrInvalidData", v, err)
 	}
 }

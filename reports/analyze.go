@@ -182,7 +182,9 @@ func analyze(ctx context.Context, wh *warehouse.Warehouse, opt Options) (*Result
 
 	metrics := make([]warehouse.GuestMetric, len(guests))
 	for i := range guests {
-		metrics[i] = guestMetric(&guests[i], customers[i], selected, spend, opt)
+		if metrics[i], err = guestMetric(&guests[i], customers[i], selected, spend, opt); err != nil {
+			return nil, err
+		}
 	}
 	sw.lap("metrics")
 
@@ -244,10 +246,12 @@ func backtest(ctx context.Context, wh *warehouse.Warehouse, opt Options, prior p
 	rep := BacktestReport{HoldoutDays: opt.HoldoutDays, CalibrationEnd: calDay.Format(time.DateOnly), Selected: modelRhythm}
 	var customers []clv.Customer
 	var act []float64
+	var ids []string
 	err := wh.BacktestGuests(ctx, opt.endOf(calDay), opt.endOf(opt.AsOf), func(g *warehouse.BacktestGuest) error {
 		s := warehouse.GuestSummary{Visits: g.Visits, FirstArrival: g.FirstArrival, LastArrival: g.LastArrival}
 		customers = append(customers, customerOf(&s, calDay).clv())
 		act = append(act, float64(g.HoldoutVisits))
+		ids = append(ids, g.GuestID)
 		return nil
 	})
 	if err != nil {
@@ -277,7 +281,9 @@ func backtest(ctx context.Context, wh *warehouse.Warehouse, opt Options, prior p
 		}
 		pred := make([]float64, len(customers))
 		for i, c := range customers {
-			pred[i] = tc.model.ExpectedTransactions(c, horizon)
+			if pred[i], err = tc.model.ExpectedTransactions(c, horizon); err != nil {
+				return rep, nil, fmt.Errorf("reports: backtest: guest %s: %w", ids[i], err)
+			}
 		}
 		s := scoreHoldout(pred, act)
 		ms.Guests, ms.MAE, ms.Correlation = s.Guests, s.MAE, s.Correlation

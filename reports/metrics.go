@@ -1,15 +1,20 @@
 package reports
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"time"
 
+	"revisit/clv"
 	"revisit/warehouse"
 )
 
 // guestMetric computes one guest's row of guest_metrics. model is nil when
-// no lifetime model could be fitted.
-func guestMetric(s *warehouse.GuestSummary, c customer, model *repeatFit, spend *spendFit, opt Options) warehouse.GuestMetric {
+// no lifetime model could be fitted. A prediction the model cannot make is
+// an error naming the guest: it fails the analysis rather than leave a
+// silent null.
+func guestMetric(s *warehouse.GuestSummary, c customer, model *repeatFit, spend *spendFit, opt Options) (warehouse.GuestMetric, error) {
 	m := warehouse.GuestMetric{
 		GuestID:            s.GuestID,
 		Visits:             s.Visits,
@@ -36,9 +41,19 @@ func guestMetric(s *warehouse.GuestSummary, c customer, model *repeatFit, spend 
 		m.DaysOverdue = &overdue
 	}
 	if model != nil {
-		m.PAlive = finite(model.pAlive(c))
-		m.ExpectedVisits90 = finite(model.expected(c, 90))
-		m.ExpectedVisits365 = finite(model.expected(c, 365))
+		pAlive, err := model.pAlive(c)
+		if err != nil {
+			return m, fmt.Errorf("reports: guest %s: %w", s.GuestID, err)
+		}
+		e90, err := model.expected(c, 90)
+		if err != nil {
+			return m, fmt.Errorf("reports: guest %s: %w", s.GuestID, err)
+		}
+		e365, err := model.expected(c, 365)
+		if err != nil {
+			return m, fmt.Errorf("reports: guest %s: %w", s.GuestID, err)
+		}
+		m.PAlive, m.ExpectedVisits90, m.ExpectedVisits365 = finite(pAlive), finite(e90), finite(e365)
 	}
 	perVisit := float64(m.MeanSpendCents)
 	if spend != nil && spend.usable() { // else the guest's own mean: an unidentified fit is used for nothing
@@ -47,7 +62,16 @@ func guestMetric(s *warehouse.GuestSummary, c customer, model *repeatFit, spend 
 		if x > 0 {
 			mean = float64(s.RepeatSpendCents) / x
 		}
-		perVisit = spend.expectedSpend(x, mean)
+		v, err := spend.expectedSpend(x, mean)
+		switch {
+		case errors.Is(err, clv.ErrNoMean):
+			// The fitted spend distribution has no mean (q ≤ 1): the guest's
+			// own mean, as for a fit the data do not identify.
+		case err != nil:
+			return m, fmt.Errorf("reports: guest %s: %w", s.GuestID, err)
+		default:
+			perVisit = v
+		}
 	}
 	m.ExpectedSpendCents = finite(perVisit)
 	if m.ExpectedVisits365 != nil && m.ExpectedSpendCents != nil {
@@ -55,7 +79,7 @@ func guestMetric(s *warehouse.GuestSummary, c customer, model *repeatFit, spend 
 		v := *m.ExpectedVisits365 * perVisit / math.Sqrt(1+opt.AnnualDiscount)
 		m.Value365Cents = finite(v)
 	}
-	return m
+	return m, nil
 }
 
 // expectedNext is when the guest's own rhythm says they come back: the same

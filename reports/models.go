@@ -21,8 +21,8 @@ const (
 type repeatFit struct {
 	fitted
 	name     string
-	pAlive   func(c customer) float64
-	expected func(c customer, days float64) float64
+	pAlive   func(c customer) (float64, error)
+	expected func(c customer, days float64) (float64, error)
 }
 
 // fitted is what every fit has: its parameters and likelihood, how well
@@ -138,8 +138,8 @@ func fitRepeat(name string, ws []clv.Weighted, opt clv.FitOptions) *repeatFit {
 			names:  repeatParamNames,
 			ll:     r.LogLikelihood, res: r, err: err,
 		},
-		pAlive:   func(c customer) float64 { return m.PAlive(c.clv()) },
-		expected: func(c customer, t float64) float64 { return m.ExpectedTransactions(c.clv(), t) },
+		pAlive:   func(c customer) (float64, error) { return m.PAlive(c.clv()) },
+		expected: func(c customer, t float64) (float64, error) { return m.ExpectedTransactions(c.clv(), t) },
 	}
 }
 
@@ -153,7 +153,7 @@ func (f *repeatFit) modelFit() warehouse.ModelFit { return f.fitted.modelFit(f.n
 // spendFit is a fitted Gamma-Gamma spend model (money in fen).
 type spendFit struct {
 	fitted
-	expectedSpend func(x, meanSpend float64) float64
+	expectedSpend func(x, meanSpend float64) (float64, error)
 }
 
 // fitSpend fits Gamma-Gamma on the repeat guests' mean repeat-visit spend.

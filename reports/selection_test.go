@@ -67,13 +67,16 @@ func TestUnidentifiedSpendFitIsNotUsed(t *testing.T) {
 	s := &warehouse.GuestSummary{Visits: 3, TotalSpendCents: 90_000, RepeatSpendCents: 60_000,
 		FirstArrival: civil("2026-01-01"), LastArrival: civil("2026-06-01")}
 	opt := Options{AsOf: civil("2026-11-26"), Loc: shanghai}.withDefaults()
-	shrunk := func(x, mean float64) float64 { return 12_345 }
+	shrunk := func(x, mean float64) (float64, error) { return 12_345, nil }
 	for _, tc := range []struct {
 		identified bool
 		want       float64
 	}{{true, 12_345}, {false, 30_000}} {
 		spend := &spendFit{fitted: fitted{res: clv.FitResult{Converged: true, Identified: tc.identified}}, expectedSpend: shrunk}
-		m := guestMetric(s, customerOf(s, opt.AsOf), nil, spend, opt)
+		m, err := guestMetric(s, customerOf(s, opt.AsOf), nil, spend, opt)
+		if err != nil {
+			t.Fatalf("identified %v: %v", tc.identified, err)
+		}
 		if m.ExpectedSpendCents == nil || *m.ExpectedSpendCents != tc.want {
 			t.Errorf("identified %v: expected spend %v, want %v", tc.identified, m.ExpectedSpendCents, tc.want)
 		}

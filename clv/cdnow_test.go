@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"encoding/csv"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"revisit/internal/refdata"
 )
 
 // The CDNOW sample (Fader & Hardie 2001), read raw from the shared reference
@@ -28,41 +28,11 @@ type cdnowCustomer struct {
 	purchases []Occasion
 }
 
-// sharedDataDir finds the shared reference data: $REVISIT_SHARED_DATA, or
-// ../shared/data beside the module root. It skips the test when absent.
-func sharedDataDir(t testing.TB) string {
-	t.Helper()
-	if dir := os.Getenv("REVISIT_SHARED_DATA"); dir != "" {
-		return dir
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "data")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the working directory, so no ../shared/data; set REVISIT_SHARED_DATA")
-		}
-		dir = parent
-	}
-}
-
-// loadCDNOW reads CDNOW_sample.txt, skipping the test when it is absent.
+// loadCDNOW reads CDNOW_sample.txt (skipping the test when it is absent,
+// failing it when REVISIT_SHARED_DATA=required).
 func loadCDNOW(t testing.TB) []cdnowCustomer {
 	t.Helper()
-	path := filepath.Join(sharedDataDir(t), "cdnow", "CDNOW_sample.txt")
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		t.Skipf("CDNOW sample not found at %s (set REVISIT_SHARED_DATA to the shared data folder)", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := refdata.Open(t, "cdnow/CDNOW_sample.txt")
 	origin := time.Date(1997, 1, 1, 0, 0, 0, 0, time.UTC)
 	byID := map[int]int{}
 	var out []cdnowCustomer
@@ -73,13 +43,13 @@ func loadCDNOW(t testing.TB) []cdnowCustomer {
 			continue
 		}
 		if len(fields) != 5 {
-			t.Fatalf("%s:%d: %d fields, want 5", path, line, len(fields))
+			t.Fatalf("%s:%d: %d fields, want 5", f.Name(), line, len(fields))
 		}
 		id, err1 := strconv.Atoi(fields[1])
 		day, err2 := time.Parse("20060102", fields[2])
 		dollars, err3 := strconv.ParseFloat(fields[4], 64)
 		if err1 != nil || err2 != nil || err3 != nil {
-			t.Fatalf("%s:%d: %q", path, line, sc.Text())
+			t.Fatalf("%s:%d: %q", f.Name(), line, sc.Text())
 		}
 		i, ok := byID[id]
 		if !ok {
@@ -184,15 +154,7 @@ func TestCDNOWSummary(t *testing.T) {
 // transactions with the one the lifetimes library ships (2 decimals).
 func TestCDNOWSummaryMatchesLifetimes(t *testing.T) {
 	d := summariseCDNOW(t)
-	path := filepath.Join(sharedDataDir(t), "cdnow", "cdnow_customers_summary.csv")
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		t.Skipf("%s not found", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := refdata.Open(t, "cdnow/cdnow_customers_summary.csv")
 	records, err := csv.NewReader(f).ReadAll()
 	if err != nil {
 		t.Fatal(err)
@@ -202,7 +164,7 @@ func TestCDNOWSummaryMatchesLifetimes(t *testing.T) {
 		ours[id] = d.weeks[i]
 	}
 	if len(records)-1 != len(ours) {
-		t.Fatalf("%d customers in %s, %d built", len(records)-1, path, len(ours))
+		t.Fatalf("%d customers in %s, %d built", len(records)-1, f.Name(), len(ours))
 	}
 	for _, rec := range records[1:] {
 		var v [4]float64

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"revisit/internal/refdata"
 )
 
 // The CDNOW sample (Fader & Hardie 2001) through the product as a hotel
@@ -22,34 +24,6 @@ import (
 // Lee 2005, "Counting Your Customers the Easy Way", Table 2) and against R
 // BTYD's per-customer P(alive), computed here at BTYD's own estimates.
 
-// sharedDataDir finds the shared reference data: $REVISIT_SHARED_DATA, or
-// ../shared/data beside the module root. When it is absent the test skips,
-// or fails when REVISIT_SHARED_DATA=required (CI).
-func sharedDataDir(t *testing.T) string {
-	t.Helper()
-	env := os.Getenv("REVISIT_SHARED_DATA")
-	if env != "" && env != "required" {
-		return env
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "data")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			if env == "required" {
-				t.Fatal("no go.mod above the working directory, so no ../shared/data, and REVISIT_SHARED_DATA=required")
-			}
-			t.Skip("no go.mod above the working directory, so no ../shared/data; set REVISIT_SHARED_DATA")
-		}
-		dir = parent
-	}
-}
-
 // cdnowRow is one purchase row of CDNOW_sample.txt.
 type cdnowRow struct {
 	id      string // sample id, 0001–2357
@@ -59,18 +33,7 @@ type cdnowRow struct {
 
 func readCDNOWSample(t *testing.T) []cdnowRow {
 	t.Helper()
-	path := filepath.Join(sharedDataDir(t), "cdnow", "CDNOW_sample.txt")
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		if os.Getenv("REVISIT_SHARED_DATA") == "required" {
-			t.Fatalf("CDNOW sample not found at %s and REVISIT_SHARED_DATA=required", path)
-		}
-		t.Skipf("CDNOW sample not found at %s (set REVISIT_SHARED_DATA to the shared data folder)", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := refdata.Open(t, "cdnow/CDNOW_sample.txt")
 	var rows []cdnowRow
 	sc := bufio.NewScanner(f)
 	for line := 1; sc.Scan(); line++ {
@@ -80,7 +43,7 @@ func readCDNOWSample(t *testing.T) []cdnowRow {
 		}
 		day, err := time.Parse("20060102", fields[2])
 		if len(fields) != 5 || err != nil {
-			t.Fatalf("%s:%d: %q", path, line, sc.Text())
+			t.Fatalf("%s:%d: %q", f.Name(), line, sc.Text())
 		}
 		rows = append(rows, cdnowRow{id: fields[1], day: day, dollars: fields[4]})
 	}

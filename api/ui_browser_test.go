@@ -336,4 +336,15 @@ func TestBrowserScreenshotsOfADemoHotel(t *testing.T) {
 		t.Fatal(err)
 	}
 	shoot(t, ctx, shots, "readme-manager-trends")
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS("#model-health"))); err != nil {
+		t.Fatal(err)
+	}
+	health, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#model-health")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(health, "BG/NBD") {
+		t.Errorf("the KPI page's model health names no model: %q", health)
+	}
+	shoot(t, ctx, shots, "readme-manager-health")
 }

@@ -250,7 +250,7 @@ func TestUIKPIPageShowsRoomFiguresInTheCurrency(t *testing.T) {
 	kpiPageIsSafe(t, page)
 	for code, want := range map[string][]string{
 		"room_nights":  {`class="kpi-value">7<`, "客房间夜数"},
-		"room_revenue": {`class="kpi-value">€1,100.00<`, "客房收入（EUR）"},
+		"room_revenue": {`class="kpi-value kpi-long">€1,100.00<`, "客房收入（EUR）"}, // a long amount is set smaller
 		"adr":          {`class="kpi-value">€157.14<`, ">€1,100.00 / 7<", "平均房价（EUR）"},
 		"stays":        {`class="kpi-value">6<`},
 	} {

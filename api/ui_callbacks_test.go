@@ -244,3 +244,25 @@ func TestCallSheetsFollowImportsAndCalls(t *testing.T) {
 		t.Error("the call just made is not among the past calls")
 	}
 }
+
+func TestUnknownPageAddressesAnswerAnHTMLPageInBothLanguages(t *testing.T) {
+	h := newHotel(t)
+	ts := h.server(t, Config{Now: afternoon})
+	b01 := signedIn(t, ts.URL, h.tokens["butler B01"])
+	for _, c := range []struct{ path, first, second string }{
+		{"/ui/no-such-page", "没有这个页面", "There is no such page"},
+		{"/ui/callbacks/x/y/z?lang=en", "There is no such page", "没有这个页面"},
+	} {
+		res, page := b01.get(c.path)
+		if res.StatusCode != 404 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("%s: %d %s", c.path, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		i, j := strings.Index(page, c.first), strings.Index(page, c.second)
+		if i < 0 || j < i || !strings.Contains(page, `href="/ui/"`) {
+			t.Errorf("%s: the page does not say it in the page's language first, then the other, with a way back:\n%s", c.path, page)
+		}
+	}
+	// The API keeps answering problem+json.
+	res, body := get(t, ts.URL+"/api/v1/no-such-thing", h.tokens["butler B01"])
+	wantProblem(t, "an unknown API address", res, body, 404)
+}

@@ -61,13 +61,50 @@ var vipEnglish = map[string]string{
 
 // outletLabels are the outlet kinds of a stay in both languages.
 var outletLabels = map[string][2]string{
-	"room": {"客房", "rooms"}, "dining": {"餐饮", "dining"}, "banquet": {"宴会", "banquets"},
-	"conference": {"会议", "conferences"}, "other": {"其他", "other"},
+	"room": {"客房", "Rooms"}, "dining": {"餐饮", "Dining"}, "banquet": {"宴会", "Banquets"},
+	"conference": {"会议", "Conferences"}, "other": {"其他", "Other"},
 }
 
 // OutletLabels returns an outlet kind's Chinese and English labels.
 func OutletLabels(kind string) (zh, en string) {
 	if l, ok := outletLabels[kind]; ok {
+		return l[0], l[1]
+	}
+	return kind, kind
+}
+
+// VIPLabels returns a member level's Chinese and English labels; the
+// hotel's own levels are Chinese, and a level this table does not know is
+// shown as the hotel wrote it in both.
+func VIPLabels(level string) (zh, en string) {
+	if l, ok := vipEnglish[level]; ok {
+		return level, l
+	}
+	return level, level
+}
+
+// statusLabels are the states of callback tasks and recovery cases.
+var statusLabels = map[string][2]string{
+	"open": {"待处理", "Open"}, "closed": {"已完成", "Closed"},
+	"in_progress": {"处理中", "In progress"}, "resolved": {"已解决", "Resolved"},
+}
+
+// StatusLabels returns a task or case status's Chinese and English labels.
+func StatusLabels(status string) (zh, en string) {
+	if l, ok := statusLabels[status]; ok {
+		return l[0], l[1]
+	}
+	return status, status
+}
+
+// targetKindLabels are the kinds of marketing target.
+var targetKindLabels = map[string][2]string{
+	kindDue: {"应回访", "Due"}, kindWinback: {"挽回", "Win-back"},
+}
+
+// TargetKindLabels returns a target kind's Chinese and English labels.
+func TargetKindLabels(kind string) (zh, en string) {
+	if l, ok := targetKindLabels[kind]; ok {
 		return l[0], l[1]
 	}
 	return kind, kind

@@ -22,3 +22,12 @@ document.addEventListener('submit', async (ev) => {
     if (button) button.disabled = false;
   }
 });
+
+// The department is required exactly when the outcome is 有问题
+// (reached_issue); the server refuses it otherwise, in the page's language.
+document.addEventListener('change', (ev) => {
+  const input = ev.target;
+  if (!input.form || input.name !== 'disposition') return;
+  const dept = input.form.querySelector('select[name=department]');
+  if (dept) dept.required = input.form.querySelector('input[name=disposition][value=reached_issue]:checked') !== null;
+});

@@ -140,6 +140,10 @@ type ExportRequest struct {
 	Rejects warehouse.RejectFilter
 	// KPIs: the figures to export, computed by the caller.
 	KPIs *warehouse.KPIReport
+	// Wide writes the KPIs as people read them, a row per group and a
+	// column per figure (the XLSX); false keeps the long form programs
+	// read (CSV, JSON).
+	Wide bool
 	// Currency names the money in labels, explanations and number formats
 	// (the zero value is CNY).
 	Currency money.Currency
@@ -247,8 +251,12 @@ func prepareTable(ctx context.Context, s *warehouse.Snapshot, req ExportRequest,
 		if req.KPIs == nil {
 			return export.Table{}, 0, nil, errors.New("reports: the kpis export needs its figures")
 		}
-		rows := kpiRows(req.KPIs, req.Currency)
-		t := export.Table{Name: "指标 KPIs", Columns: kpiColumns, Summary: summary, Unmasked: req.Unmasked}
+		rows, cols := kpiRows(req.KPIs, req.Currency), kpiColumns
+		if req.Wide {
+			cols, rows = kpiWideTable(req.KPIs, req.Currency)
+			summary = append(summary, [2]string{"表格形式 Layout", "宽表：每组一行，每个指标一列（CSV 为长表）/ wide: a row per group, a column per KPI (the CSV is long)"})
+		}
+		t := export.Table{Name: "指标 KPIs", Columns: cols, Summary: summary, Unmasked: req.Unmasked}
 		return t, int64(len(rows)), func(yield func([]any) error) error {
 			for _, r := range rows {
 				if err := yield(r); err != nil {

@@ -11,12 +11,7 @@ import (
 // from the package that owns each code (reports' label tables, the
 // callback outcomes), so a page, a spreadsheet and a reason read the same.
 func uiLabelFuncs(lang string) template.FuncMap {
-	pick := func(zh, en string) string {
-		if lang == "en" {
-			return en
-		}
-		return zh
-	}
+	pick := pickLang(lang)
 	return template.FuncMap{
 		"segment":    func(code string) string { return pick(reports.SegmentLabels(code)) },
 		"outlet":     func(kind string) string { return pick(reports.OutletLabels(kind)) },
@@ -30,5 +25,15 @@ func uiLabelFuncs(lang string) template.FuncMap {
 			}
 			return pick(d.Labels())
 		},
+	}
+}
+
+// pickLang chooses the label of lang from a pair of Chinese and English.
+func pickLang(lang string) func(zh, en string) string {
+	return func(zh, en string) string {
+		if lang == "en" {
+			return en
+		}
+		return zh
 	}
 }

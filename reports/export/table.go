@@ -105,6 +105,10 @@ type Column struct {
 	// Explain is one line for the "说明 About" sheet saying what the column
 	// means, in Chinese and English.
 	Explain string
+	// Label, when set, turns a Text column's code into words for people
+	// ("champions" → "冠军客户 Champions"): the XLSX shows the words, the
+	// CSV and JSON keep the code, which programs read.
+	Label func(code string) string
 }
 
 // Table describes an export: its columns and what its summary says.

@@ -52,7 +52,7 @@ func TestSpreadsheetsShowWordsWhereTheCSVKeepsCodes(t *testing.T) {
 	ts := h.server(t, Config{Now: afternoon})
 	for _, c := range []struct {
 		report, query, who string
-		words       map[string]map[string]string // column key → code → words
+		words              map[string]map[string]string // column key → code → words
 	}{
 		{"targets", "", "marketing", map[string]map[string]string{"kind": kindWords, "segment": segmentWords, "favourite_outlet": outletWords}},
 		{"guests", "", "marketing", map[string]map[string]string{"segment": segmentWords, "favourite_outlet": outletWords}},

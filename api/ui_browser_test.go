@@ -438,3 +438,43 @@ func TestBrowserIssueAsksTheDepartmentInlineAndARefusalKeepsTheForm(t *testing.T
 		t.Errorf("the refused post recorded an attempt: %+v %v", tk, err)
 	}
 }
+
+func TestBrowserLeadBoardIsReadableOnAPhone(t *testing.T) {
+	h, morning := demoHotel(t)
+	tasks, err := h.w.Tasks(context.Background(), warehouse.TaskFilter{Status: warehouse.TaskOpen})
+	if err != nil || len(tasks) == 0 {
+		t.Fatalf("the demo hotel has %d open tasks (%v)", len(tasks), err)
+	}
+	// The lead of the busiest butler's tasks: a token for a lead whose
+	// board holds them all (the escalations and the roster decide).
+	secret, _, err := h.w.CreateToken(context.Background(), "lead", warehouse.RoleLead, tasks[0].Owner, nil, "test", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := h.server(t, Config{Now: func() time.Time { return morning }})
+	ctx := browserCtx(t)
+	signInBrowser(t, ctx, ts.URL, secret, "/ui/team")
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('table.team tbody tr').length`))
+	if err != nil || rows == 0 {
+		t.Fatalf("the board shows %d tasks (%v)", rows, err)
+	}
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth ||
+		[...document.querySelectorAll('table.team, table.team tr')].some(e => e.getBoundingClientRect().right > window.innerWidth)`))
+	if err != nil || wide {
+		t.Errorf("the board is wider than the phone (%v)", err)
+	}
+	// A guest is named (the generated guests all have names), not a PMS id.
+	who, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`table.team tbody tr td.who strong`)))
+	if err != nil || who == "" || who == tasks[0].GuestID || strings.HasPrefix(who, "G") && strings.Trim(who, "G0123456789") == "" {
+		t.Errorf("the first task's guest reads %q (%v)", who, err)
+	}
+	wrapped, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('table.team .badges')].filter(b => b.getClientRects().length > 1 || b.getBoundingClientRect().height > 2.2 * parseFloat(getComputedStyle(b).fontSize)).length`))
+	if err != nil || wrapped > 0 {
+		t.Errorf("%d rows' badges wrap (%v)", wrapped, err)
+	}
+	tall, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`Math.max(...[...document.querySelectorAll('table.team tbody tr')].map(r => r.getBoundingClientRect().height))`))
+	if err != nil || tall > 140 {
+		t.Errorf("the tallest task row is %.0f px, want a compact row of at most 140 (%v)", tall, err)
+	}
+	shoot(t, ctx, screenshotDir(t), "lead-board")
+}

@@ -478,3 +478,30 @@ func TestBrowserLeadBoardIsReadableOnAPhone(t *testing.T) {
 	}
 	shoot(t, ctx, screenshotDir(t), "lead-board")
 }
+
+func TestBrowserDownloadLinksFollowTheDates(t *testing.T) {
+	h := exportHotel(t)
+	ts := h.server(t, Config{Now: afternoon})
+	ctx := browserCtx(t)
+	signInBrowser(t, ctx, ts.URL, h.tokens["manager"], "/ui/kpis")
+	err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/ui/downloads"), chromedp.WaitVisible(chromedp.CSS(`#dl-kpis a[href^="/api/v1/exports/kpis.xlsx"]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The manager picks a new start day and touches nothing else: the
+	// card's links follow at once.
+	err = chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const f = document.querySelectorAll('#dl-kpis input[type=date]')[0];
+		f.value = '2026-10-01'; f.dispatchEvent(new Event('change', {bubbles: true})) })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "from=2026-10-01"
+	var links []string
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		links, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#dl-kpis a.file')].map(a => a.getAttribute('href'))`))
+		if err == nil && len(links) == 2 && strings.Contains(links[0], want) && strings.Contains(links[1], want) {
+			return
+		}
+	}
+	t.Errorf("after the start day changed, the links are %q (%v), want them %s", links, err, want)
+}

@@ -251,7 +251,7 @@ func (s *Server) importDetails(ctx context.Context, lang, raw, rawOffset string,
 func (s *Server) importView(lang string, r warehouse.ImportRecord) importView {
 	return importView{ImportRecord: r, KindText: textOr(lang, "imp.kind."+r.Kind, r.Kind),
 		StatusText: textOr(lang, "imp.status."+r.Status, r.Status),
-		Finished:   r.FinishedAt.In(s.loc()).Format("2006-01-02 15:04"),
+		Finished:   r.FinishedAt.In(s.loc()).Format(hotelTimeLayout),
 		Details:    r.Status == warehouse.StatusFailed || r.Rejected > 0 || r.Warnings > 0}
 }
 

@@ -66,7 +66,7 @@ func (s *Server) download(c *gin.Context) {
 		abort(c, http.StatusForbidden, "the "+tok.Role+" role may not download "+report)
 		return
 	}
-	req := reports.ExportRequest{Report: report, Loc: s.loc(), Currency: s.cfg.Currency}
+	req := reports.ExportRequest{Report: report, Loc: s.loc(), Currency: s.cfg.Currency, Wide: format == "xlsx"}
 	unmasked, err := strconv.ParseBool(c.DefaultQuery("unmasked", "false"))
 	if err != nil {
 		abort(c, http.StatusBadRequest, "unmasked must be true or false")

@@ -248,7 +248,7 @@ func TestExportsAreAuditedWithTheirRowCount(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s %s %s %d rows: %s", e.Actor, e.Role, e.Target, e.Rows, e.Filter))
 	}
 	want := []string{
-		"manager manager kpis 20 rows: from=2026-10-23 to=2026-11-21",
+		"manager manager kpis 1 rows: from=2026-10-23 to=2026-11-21", // the workbook: the total row, a column per KPI
 		"admin admin targets 7 rows: as_of=2026-11-22 unmasked",
 		"admin admin rejects 2 rows: import_id=all",
 		"B09 lead callbacks 2 rows: due 2026-11-01_2026-11-30 status=all team=B09",

@@ -33,6 +33,9 @@ func (s *Server) listImports(c *gin.Context) {
 		imports = imports[:size]
 		next = nextPageToken("imports", "", strconv.FormatInt(imports[size-1].ID, 10))
 	}
+	for i := range imports { // the hotel's clock, with its offset
+		imports[i].StartedAt, imports[i].FinishedAt = imports[i].StartedAt.In(s.loc()), imports[i].FinishedAt.In(s.loc())
+	}
 	page(c, imports, next)
 }
 

@@ -27,7 +27,13 @@ func (s *Server) listJobs(c *gin.Context) {
 		return
 	}
 	out := make([]jobView, 0, len(runs))
+	loc := s.loc() // the hotel's clock, with its offset, as staff read it
 	for _, r := range runs {
+		r.StartedAt = r.StartedAt.In(loc)
+		if r.FinishedAt != nil {
+			at := r.FinishedAt.In(loc)
+			r.FinishedAt = &at
+		}
 		out = append(out, jobView{JobRun: r, Steps: json.RawMessage(r.Steps)})
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out})

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"net/http"
 	"strings"
@@ -142,63 +143,96 @@ func TestKPIWorkbookNamesTheCurrencyAndLeavesNothingToDivideBlank(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Wide: one row per group, the total first, one column per KPI.
 	col := map[string]int{}
 	for i, title := range rows[0] {
-		switch {
-		case strings.HasPrefix(title, "指标代码"):
-			col["kpi"] = i
-		case strings.HasPrefix(title, "指标\n"):
-			col["label"] = i
-		case strings.HasPrefix(title, "数值"):
-			col["value"] = i
-		case strings.HasPrefix(title, "金额"):
-			col["amount"] = i
-			if title != "金额（EUR）\nAmount, EUR" {
-				t.Errorf("the amount column is titled %q", title)
-			}
+		col[title] = i
+	}
+	if len(rows) != 2 || rows[1][0] != "total" {
+		t.Fatalf("October without grouping: want the total row only, got %q", rows)
+	}
+	cell := func(title string) (value, format string) {
+		c, ok := col[title]
+		if !ok {
+			t.Fatalf("no column %q in %q", title, rows[0])
 		}
-	}
-	if len(col) != 4 {
-		t.Fatalf("columns %q", rows[0])
-	}
-	cell := func(row, c int) string {
-		ref, _ := excelize.CoordinatesToCellName(c+1, row+1)
+		ref, _ := excelize.CoordinatesToCellName(c+1, 2)
 		v, err := f.GetCellValue(sheet, ref)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return v
+		return v, cellFormat(t, f, sheet, ref)
 	}
-	seen := 0
-	for r, row := range rows[1:] {
-		r++
-		switch row[col["kpi"]] {
-		case "room_revenue":
-			seen++
-			ref, _ := excelize.CoordinatesToCellName(col["amount"]+1, r+1)
-			if got := cell(r, col["amount"]); got != "€600.00" {
-				t.Errorf("room revenue shown as %q, want €600.00", got)
+	if v, format := cell("客房收入（EUR）\nRoom revenue, EUR"); v != "€600.00" || format != `"€"#,##0.00` {
+		t.Errorf("room revenue shown as %q in %q, want €600.00", v, format)
+	}
+	if v, _ := cell("平均房价（EUR）\nADR, average daily rate, EUR"); v != "€300.00" {
+		t.Errorf("ADR shown as %q, want €300.00 (600 over 2 nights)", v)
+	}
+	for title, want := range map[string]string{"客房间夜数\nRoom nights": "2", "消费次数\nStays": "0"} {
+		if v, _ := cell(title); v != want {
+			t.Errorf("%s shown as %q, want the whole count %s", title, v, want)
+		}
+	}
+	for _, title := range []string{"平均满意度\nCSAT (mean overall score)", "回头客比例\nRepeat-guest rate"} {
+		if v, _ := cell(title); v != "" {
+			t.Errorf("%s of October (0/0) shows %q, want a blank cell", title, v)
+		}
+	}
+	// No title is cut: each column is at least as wide as its longest
+	// line, a Chinese character counting two.
+	for title, c := range col {
+		name, _ := excelize.ColumnNumberToName(c + 1)
+		width, err := f.GetColWidth(sheet, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(title, "\n") {
+			need := 0
+			for _, r := range line {
+				need += 1 + btoi(r >= 0x2E80)
 			}
-			if format := cellFormat(t, f, sheet, ref); format != `"€"#,##0.00` {
-				t.Errorf("room revenue's number format %q", format)
-			}
-			if got := cell(r, col["label"]); got != "客房收入（EUR）Room revenue, EUR" {
-				t.Errorf("room revenue labelled %q", got)
-			}
-		case "csat", "repeat_guest_rate":
-			seen++
-			if v := cell(r, col["value"]); v != "" {
-				t.Errorf("%s of October (0/0) shows %q, want a blank cell", row[col["kpi"]], v)
-			}
-		case "stays":
-			seen++
-			if v := cell(r, col["value"]); v != "0.00" || cell(r, col["amount"]) != "" {
-				t.Errorf("stays of October: value %q, amount %q; want the count 0 and no amount", v, cell(r, col["amount"]))
+			if width < float64(need) {
+				t.Errorf("column %q is %.1f wide, its title needs %d", line, width, need)
 			}
 		}
 	}
-	if seen != 4 {
-		t.Errorf("%d of the rows looked for, want 4", seen)
+	// A rate with a value reads as a percentage with one decimal, as the
+	// API's numerator over denominator says.
+	_, body, raw := call(t, http.MethodGet, ts.URL+"/api/v1/kpis?from=2026-10-01&to=2026-11-30", h.tokens["manager"], "")
+	res, b = download(t, ts.URL+"/api/v1/exports/kpis.xlsx?from=2026-10-01&to=2026-11-30", h.tokens["manager"])
+	if res.StatusCode != 200 {
+		t.Fatalf("kpis.xlsx: %d %s", res.StatusCode, b)
+	}
+	g, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	wide, err := g.GetRows(g.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, _ := body["total"].(map[string]any)
+	total, _ = total["kpis"].(map[string]any)
+	rated := 0
+	for i, title := range wide[0] {
+		fig, _ := total[map[string]string{"回头客比例\nRepeat-guest rate": "repeat_guest_rate", "24小时回访完成率\nCallback SLA (closed within 24 h)": "callback_sla"}[title]].(map[string]any)
+		if fig == nil || fig["denominator"].(float64) == 0 {
+			continue
+		}
+		rated++
+		want := fmt.Sprintf("%.1f%%", 100*fig["numerator"].(float64)/fig["denominator"].(float64))
+		if i >= len(wide[1]) || wide[1][i] != want {
+			t.Errorf("%s shown as %q, want %s (from %s)", title, wide[1], want, raw)
+		}
+		ref, _ := excelize.CoordinatesToCellName(i+1, 2)
+		if format := cellFormat(t, g, g.GetSheetName(0), ref); format != "0.0%" {
+			t.Errorf("%s's number format is %q, want 0.0%%", title, format)
+		}
+	}
+	if rated == 0 {
+		t.Errorf("no rate of October–November has a denominator: %s", raw)
 	}
 
 	res, b = download(t, ts.URL+"/api/v1/exports/kpis.csv?from=2026-10-01&to=2026-10-31", h.tokens["manager"])
@@ -275,4 +309,11 @@ func TestUIKPIPageShowsRoomFiguresInTheCurrency(t *testing.T) {
 	if card := kpiCardOf(t, page, "adr"); !strings.Contains(card, ">€300.00<") || !strings.Contains(card, "ADR, average daily rate, EUR") {
 		t.Errorf("ADR of October in English:\n%s", card)
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

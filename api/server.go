@@ -99,7 +99,7 @@ func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error)
 	}
 	// metrics before recover, so that a panic is counted as the 500 it becomes
 	s.engine.Use(s.requestIDs, s.metrics.middleware(), s.logRequests, s.recover, s.limitBody)
-	s.engine.NoRoute(func(c *gin.Context) { abort(c, http.StatusNotFound, "") })
+	s.engine.NoRoute(s.notFound)
 	s.routes()
 	return s, nil
 }

@@ -151,6 +151,7 @@ func TestBrowserButlerWorksTheirList(t *testing.T) {
 	card := "#task-" + task
 	err = chromedp.Do(ctx,
 		chromedp.Evaluate[chromedp.Void](`window.__stay = true`),
+		chromedp.Click(chromedp.CSS(card+` details.open-card > summary`)),
 		chromedp.Click(chromedp.CSS(card+` input[value="reached_satisfied"] + span`)),
 		chromedp.Click(chromedp.CSS(card+` input[name="score"][value="5"] + span`)),
 		chromedp.Click(chromedp.CSS(card+` form.outcome button`)),
@@ -321,10 +322,11 @@ func TestBrowserScreenshotsOfADemoHotel(t *testing.T) {
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('article.task').length`)); err != nil || n == 0 {
 		t.Fatalf("the butler's list has %d tasks (%v)", n, err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`article.task details > summary`))); err != nil {
+	shoot(t, ctx, shots, "readme-butler")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`article.task details.open-card > summary`))); err != nil {
 		t.Fatal(err)
 	}
-	shoot(t, ctx, shots, "readme-butler")
+	shoot(t, ctx, shots, "readme-butler-card")
 
 	ctx = browserCtx(t)
 	signInBrowser(t, ctx, ts.URL, h.tokens["manager"], "/ui/kpis")
@@ -347,4 +349,159 @@ func TestBrowserScreenshotsOfADemoHotel(t *testing.T) {
 		t.Errorf("the KPI page's model health names no model: %q", health)
 	}
 	shoot(t, ctx, shots, "readme-manager-health")
+}
+
+// cardsOnFirstScreen counts the butler's cards whose whole summary line
+// (name, badges, departure, Call) is on the first screen.
+const cardsOnFirstScreen = `[...document.querySelectorAll('article.task')].filter(a => a.getBoundingClientRect().bottom <= window.innerHeight).length`
+
+func TestBrowserButlerCardsAreCompact(t *testing.T) {
+	h, morning := demoHotel(t)
+	open, err := h.w.Tasks(context.Background(), warehouse.TaskFilter{Status: warehouse.TaskOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := h.server(t, Config{Now: func() time.Time { return morning }})
+	ctx := browserCtx(t)
+	signInBrowser(t, ctx, ts.URL, h.tokens["butler"], "/ui/callbacks")
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](cardsOnFirstScreen))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('article.task').length`)); n < min(4, total) || total == 0 {
+		t.Errorf("%d of %d cards fit the first %d px screen, want at least 4 (%d open tasks in the hotel)", n, total, phoneH, len(open))
+	}
+	t.Logf("%d cards on the first screen", n)
+	shoot(t, ctx, screenshotDir(t), "butler-compact")
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+	if err != nil || wide {
+		t.Errorf("the list is wider than the phone (%v)", err)
+	}
+	// A summary line is one line of badges: no badge wraps under another.
+	wrapped, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('.badges')].filter(b => b.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(b).fontSize) * 1.45).length`))
+	if err != nil || wrapped > 0 {
+		t.Errorf("%d cards' badges wrap (%v)", wrapped, err)
+	}
+}
+
+func TestBrowserIssueAsksTheDepartmentInlineAndARefusalKeepsTheForm(t *testing.T) {
+	h := newHotel(t)
+	ts := h.server(t, Config{Now: afternoon})
+	ctx := browserCtx(t)
+	signInBrowser(t, ctx, ts.URL, h.tokens["butler B01"], "/ui/callbacks")
+	card := "#task-" + itoa(h.taskOf["B01"])
+	deptShown := fmt.Sprintf(`(() => { const d = document.querySelector('%s select[name=department]'); return d.offsetParent !== null && d.required })()`, card)
+	err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(card+` details.open-card > summary`)),
+		chromedp.Click(chromedp.CSS(card+` input[value="no_answer"] + span`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](deptShown)); err != nil || shown {
+		t.Errorf("the department is asked for no answer (%v)", err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(card+` input[value="reached_issue"] + span`)),
+		chromedp.Click(chromedp.CSS(card+` input[name="score"][value="2"] + span`)),
+		chromedp.SendKeys(chromedp.CSS(card+` textarea[name="note"]`), "空调坏了"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](deptShown)); err != nil || !shown {
+		t.Fatalf("有问题 does not ask the department right there, as required (%v)", err)
+	}
+	shoot(t, ctx, screenshotDir(t), "butler-issue-department")
+	// A browser that does not enforce required (or an old page) sends it
+	// anyway: the server's refusal is Chinese, and the form is as it was.
+	err = chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector('%s select[name=department]').required = false`, card)),
+		chromedp.Click(chromedp.CSS(card+` form.outcome button`)),
+		chromedp.WaitVisible(chromedp.CSS(card+` p.error`)),
+	)
+	if err != nil {
+		t.Fatalf("submit without a department: %v", err)
+	}
+	refusal, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(card+` p.error`)))
+	if err != nil || !strings.Contains(refusal, "请选择需处理的部门") {
+		t.Errorf("the refusal reads %q (%v)", refusal, err)
+	}
+	kept, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const c = document.querySelector('%s');
+		return c.querySelector('input[value=reached_issue]').checked && c.querySelector('input[name=score][value="2"]').checked &&
+			c.querySelector('textarea[name=note]').value === '空调坏了' && c.querySelector('select[name=department]').offsetParent !== null })()`, card)))
+	if err != nil || !kept {
+		t.Errorf("the refused form lost what was entered (%v)", err)
+	}
+	shoot(t, ctx, screenshotDir(t), "butler-issue-refused")
+	if tk, err := h.w.Task(context.Background(), h.taskOf["B01"]); err != nil || tk.Attempts != 0 {
+		t.Errorf("the refused post recorded an attempt: %+v %v", tk, err)
+	}
+}
+
+func TestBrowserLeadBoardIsReadableOnAPhone(t *testing.T) {
+	h, morning := demoHotel(t)
+	tasks, err := h.w.Tasks(context.Background(), warehouse.TaskFilter{Status: warehouse.TaskOpen})
+	if err != nil || len(tasks) == 0 {
+		t.Fatalf("the demo hotel has %d open tasks (%v)", len(tasks), err)
+	}
+	// The lead of the busiest butler's tasks: a token for a lead whose
+	// board holds them all (the escalations and the roster decide).
+	secret, _, err := h.w.CreateToken(context.Background(), "lead", warehouse.RoleLead, tasks[0].Owner, nil, "test", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := h.server(t, Config{Now: func() time.Time { return morning }})
+	ctx := browserCtx(t)
+	signInBrowser(t, ctx, ts.URL, secret, "/ui/team")
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('table.team tbody tr').length`))
+	if err != nil || rows == 0 {
+		t.Fatalf("the board shows %d tasks (%v)", rows, err)
+	}
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth ||
+		[...document.querySelectorAll('table.team, table.team tr')].some(e => e.getBoundingClientRect().right > window.innerWidth)`))
+	if err != nil || wide {
+		t.Errorf("the board is wider than the phone (%v)", err)
+	}
+	// A guest is named (the generated guests all have names), not a PMS id.
+	who, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`table.team tbody tr td.who strong`)))
+	if err != nil || who == "" || who == tasks[0].GuestID || strings.HasPrefix(who, "G") && strings.Trim(who, "G0123456789") == "" {
+		t.Errorf("the first task's guest reads %q (%v)", who, err)
+	}
+	wrapped, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('table.team .badges')].filter(b => b.getClientRects().length > 1 || b.getBoundingClientRect().height > 2.2 * parseFloat(getComputedStyle(b).fontSize)).length`))
+	if err != nil || wrapped > 0 {
+		t.Errorf("%d rows' badges wrap (%v)", wrapped, err)
+	}
+	tall, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`Math.max(...[...document.querySelectorAll('table.team tbody tr')].map(r => r.getBoundingClientRect().height))`))
+	if err != nil || tall > 140 {
+		t.Errorf("the tallest task row is %.0f px, want a compact row of at most 140 (%v)", tall, err)
+	}
+	shoot(t, ctx, screenshotDir(t), "lead-board")
+}
+
+func TestBrowserDownloadLinksFollowTheDates(t *testing.T) {
+	h := exportHotel(t)
+	ts := h.server(t, Config{Now: afternoon})
+	ctx := browserCtx(t)
+	signInBrowser(t, ctx, ts.URL, h.tokens["manager"], "/ui/kpis")
+	err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/ui/downloads"), chromedp.WaitVisible(chromedp.CSS(`#dl-kpis a[href^="/api/v1/exports/kpis.xlsx"]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The manager picks a new start day and touches nothing else: the
+	// card's links follow at once.
+	err = chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const f = document.querySelectorAll('#dl-kpis input[type=date]')[0];
+		f.value = '2026-10-01'; f.dispatchEvent(new Event('change', {bubbles: true})) })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "from=2026-10-01"
+	var links []string
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		links, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#dl-kpis a.file')].map(a => a.getAttribute('href'))`))
+		if err == nil && len(links) == 2 && strings.Contains(links[0], want) && strings.Contains(links[1], want) {
+			return
+		}
+	}
+	t.Errorf("after the start day changed, the links are %q (%v), want them %s", links, err, want)
 }

@@ -53,6 +53,16 @@ func init() {
 		"cb.closed_today": {"今天已完成", "Done today"},
 		"cb.changed":      {"该任务已被更新，请查看最新状态后再记录。", "The task changed meanwhile: check it and record again."},
 		"cb.gone":         {"该任务已不在您的名单上。", "That task is no longer on your list."},
+		"cb.counts":       {"%d 个待拨打，%d 个已逾期", "%d to call, %d overdue"},
+		"cb.open":         {"记录结果 · 详情", "Record · details"},
+		// Refusals of the outcome form, one per rule the form can break.
+		"cb.need_outcome":    {"请选择通话结果。", "Choose the call's outcome."},
+		"cb.need_department": {"客人反映了问题：请选择需处理的部门。", "The guest raised an issue: choose the department that must act."},
+		"cb.need_time":       {"请填写客人约定的回电时间。", "Enter the time the guest asked to be called back."},
+		"cb.bad_time":        {"回电时间无法识别，请重新选择。", "The call-back time was not understood: choose it again."},
+		"cb.bad_score":       {"满意度为 1 到 5 分。", "Satisfaction is a score from 1 to 5."},
+		"cb.note_long":       {"备注太长，请缩短。", "The note is too long: shorten it."},
+		"cb.bad_form":        {"表单不完整，请刷新后重试。", "The form is incomplete: reload and try again."},
 	})
 }
 
@@ -76,7 +86,25 @@ type taskCard struct {
 	PriorityEN    string
 	Message       string // the outcome of the last post on this card
 	MessageIsErr  bool
-	NextCallLater bool // the next call may not be placed yet
+	NextCallLater bool       // the next call may not be placed yet
+	Draft         *cardDraft // what was entered in a refused post, shown again
+}
+
+// cardDraft is what a butler entered in an outcome form the server refused:
+// the card shows it again, so a missing department costs one tap, not the
+// whole call's notes.
+type cardDraft struct {
+	Disposition, Note, Department, RequestedAt string
+	Score                                      int
+}
+
+// cardNote is the message one card shows after a post, with what was
+// entered when the post was refused.
+type cardNote struct {
+	task  int64
+	text  string
+	isErr bool
+	draft *cardDraft
 }
 
 func (s *Server) callbacksPage(c *gin.Context) {
@@ -86,19 +114,34 @@ func (s *Server) callbacksPage(c *gin.Context) {
 // renderCallbacks shows the list; revealed holds a task whose number was
 // just revealed, note a message for one card.
 func (s *Server) renderCallbacks(c *gin.Context, revealed map[int64]string, noteTask int64, note string, isErr bool) {
+	s.renderCallbackList(c, revealed, cardNote{task: noteTask, text: note, isErr: isErr})
+}
+
+// renderCallbackList shows the list with one card's note and draft.
+func (s *Server) renderCallbackList(c *gin.Context, revealed map[int64]string, cn cardNote) {
 	ctx := c.Request.Context()
 	tok := principal(c)
 	offset, _ := strconv.Atoi(c.Query("offset"))
 	offset = max(offset, 0)
-	tasks, err := s.wh.Tasks(ctx, warehouse.TaskFilter{Owner: tok.StaffID, Status: warehouse.TaskOpen, Limit: uiCallbacksPage + 1, Offset: offset})
+	// The whole open list (a day's calls, tens) is read to count it for
+	// the line at the top; one page of it is shown.
+	all, err := s.wh.Tasks(ctx, warehouse.TaskFilter{Owner: tok.StaffID, Status: warehouse.TaskOpen})
 	if err != nil {
 		s.uiFail(c, err)
 		return
 	}
+	overdue := 0
+	for _, t := range all {
+		if s.cfg.Now().After(t.DueAt) {
+			overdue++
+		}
+	}
+	tasks := all[min(offset, len(all)):]
 	more := len(tasks) > uiCallbacksPage
 	if more {
 		tasks = tasks[:uiCallbacksPage]
 	}
+	noteTask, note := cn.task, cn.text
 	sheets, err := s.callSheets(ctx, tasks)
 	if err != nil {
 		s.uiFail(c, err)
@@ -118,7 +161,7 @@ func (s *Server) renderCallbacks(c *gin.Context, revealed map[int64]string, note
 		}
 		card.PriorityZH, card.PriorityEN = splitPair(t.PriorityReason)
 		if t.ID == noteTask {
-			card.Message, card.MessageIsErr = note, isErr
+			card.Message, card.MessageIsErr, card.Draft = note, cn.isErr, cn.draft
 		}
 		cards = append(cards, card)
 	}
@@ -126,7 +169,8 @@ func (s *Server) renderCallbacks(c *gin.Context, revealed map[int64]string, note
 		note = fmt.Sprintf("%s #%d", s.tr(c, "cb.recorded"), done)
 	}
 	data := uiData{"Cards": cards, "Dispositions": dispositionChoices(), "Departments": departments,
-		"Scores": []int{1, 2, 3, 4, 5}, "Flash": "", "CSS": "callbacks.css"}
+		"Scores": []int{1, 2, 3, 4, 5}, "Flash": "", "CSS": "callbacks.css",
+		"Counts": fmt.Sprintf(s.tr(c, "cb.counts"), len(all), overdue)}
 	if noteTask == 0 && note != "" {
 		data["Flash"] = note
 	}
@@ -163,22 +207,47 @@ func splitPair(s string) (zh, en string) {
 }
 
 // uiRecordAttempt is the outcome form: the same checks and rules as POST
-// /api/v1/callbacks/{id}/attempts. A mistake is shown on the card.
+// /api/v1/callbacks/{id}/attempts. A refusal is shown on the card in the
+// page's language, with what was entered (and a revealed number) kept.
 func (s *Server) uiRecordAttempt(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		s.renderCallbacks(c, nil, 0, s.tr(c, "cb.gone"), true)
 		return
 	}
+	draft := &cardDraft{Disposition: c.PostForm("disposition"), Note: c.PostForm("note"),
+		Department: c.PostForm("department"), RequestedAt: c.PostForm("requested_at")}
 	version, _ := strconv.Atoi(c.PostForm("version"))
-	req := attemptRequest{Version: &version, Disposition: c.PostForm("disposition"), Note: c.PostForm("note"), Department: c.PostForm("department")}
+	req := attemptRequest{Version: &version, Disposition: draft.Disposition, Note: draft.Note, Department: draft.Department}
 	if sc, err := strconv.Atoi(c.PostForm("score")); err == nil {
-		req.Score = &sc
+		req.Score, draft.Score = &sc, sc
 	}
-	if at := c.PostForm("requested_at"); at != "" {
+	tok := principal(c)
+	t, err := s.wh.Task(c.Request.Context(), id)
+	if err != nil || !s.inScope(c, tok, t) {
+		c.Status(http.StatusNotFound)
+		s.renderCallbacks(c, nil, 0, s.tr(c, "cb.gone"), true)
+		return
+	}
+	refuse := func(status int, key string) {
+		c.Status(status)
+		var revealed map[int64]string
+		if c.PostForm("revealed") == "1" {
+			// The number was on screen when the form was sent: show it
+			// again (a new view, so audited as one).
+			rc, err := s.wh.RevealContact(c.Request.Context(), t.GuestID, s.auditEntry(c, "", "reason=callback task="+strconv.FormatInt(id, 10)+" via=ui"))
+			if err != nil {
+				s.uiFail(c, err)
+				return
+			}
+			revealed = map[int64]string{id: rc.Mobile}
+		}
+		s.renderCallbackList(c, revealed, cardNote{task: id, text: s.tr(c, key), isErr: true, draft: draft})
+	}
+	if at := draft.RequestedAt; at != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", at, s.loc())
 		if err != nil {
-			s.renderCallbacks(c, nil, id, "requested_at: "+at, true)
+			refuse(http.StatusBadRequest, "cb.bad_time")
 			return
 		}
 		rfc := t.Format(time.RFC3339)
@@ -189,23 +258,14 @@ func (s *Server) uiRecordAttempt(c *gin.Context) {
 	}
 	a, detail := req.attempt(id)
 	if detail != "" {
-		c.Status(http.StatusBadRequest)
-		s.renderCallbacks(c, nil, id, detail, true)
-		return
-	}
-	tok := principal(c)
-	t, err := s.wh.Task(c.Request.Context(), id)
-	if err != nil || !s.inScope(c, tok, t) {
-		c.Status(http.StatusNotFound)
-		s.renderCallbacks(c, nil, 0, s.tr(c, "cb.gone"), true)
+		refuse(http.StatusBadRequest, attemptRefusalKey(detail))
 		return
 	}
 	a.By, a.At = tok.StaffID, s.cfg.Now()
 	_, err = callback.Record(c.Request.Context(), s.wh, callback.DefaultRules(s.loc()), a, callback.DefaultRecoveryDue)
 	switch {
 	case errors.Is(err, warehouse.ErrTaskChanged), errors.Is(err, warehouse.ErrTaskClosed):
-		c.Status(http.StatusConflict)
-		s.renderCallbacks(c, nil, id, s.tr(c, "cb.changed"), true)
+		refuse(http.StatusConflict, "cb.changed")
 	case errors.Is(err, callback.ErrNotOwner):
 		c.Status(http.StatusNotFound)
 		s.renderCallbacks(c, nil, 0, s.tr(c, "cb.gone"), true)
@@ -214,6 +274,22 @@ func (s *Server) uiRecordAttempt(c *gin.Context) {
 	default:
 		c.Redirect(http.StatusSeeOther, "/ui/callbacks?done="+strconv.FormatInt(id, 10))
 	}
+}
+
+// attemptRefusalKey names the page text of a refusal of the attempt's
+// request checks, whose English sentence (for the API) starts with the
+// field or outcome it is about.
+func attemptRefusalKey(detail string) string {
+	for _, m := range []struct{ prefix, key string }{
+		{"reached_issue", "cb.need_department"}, {"call_back_later", "cb.need_time"},
+		{"requested_at", "cb.bad_time"}, {"score", "cb.bad_score"}, {"note", "cb.note_long"},
+		{"version", "cb.bad_form"},
+	} {
+		if strings.HasPrefix(detail, m.prefix) {
+			return m.key
+		}
+	}
+	return "cb.need_outcome" // the only other check: an outcome that is not one of the eight
 }
 
 // uiCall reveals the full number of a task's guest, under audit, and shows

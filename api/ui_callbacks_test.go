@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"revisit/warehouse"
 )
@@ -242,5 +244,99 @@ func TestCallSheetsFollowImportsAndCalls(t *testing.T) {
 	}
 	if _, page = b.get("/ui/callbacks"); !strings.Contains(page, "语音信箱") {
 		t.Error("the call just made is not among the past calls")
+	}
+}
+
+func TestUnknownPageAddressesAnswerAnHTMLPageInBothLanguages(t *testing.T) {
+	h := newHotel(t)
+	ts := h.server(t, Config{Now: afternoon})
+	b01 := signedIn(t, ts.URL, h.tokens["butler B01"])
+	for _, c := range []struct{ path, first, second string }{
+		{"/ui/no-such-page", "没有这个页面", "There is no such page"},
+		{"/ui/callbacks/x/y/z?lang=en", "There is no such page", "没有这个页面"},
+	} {
+		res, page := b01.get(c.path)
+		if res.StatusCode != 404 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("%s: %d %s", c.path, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		i, j := strings.Index(page, c.first), strings.Index(page, c.second)
+		if i < 0 || j < i || !strings.Contains(page, `href="/ui/"`) {
+			t.Errorf("%s: the page does not say it in the page's language first, then the other, with a way back:\n%s", c.path, page)
+		}
+	}
+	// The API keeps answering problem+json.
+	res, body := get(t, ts.URL+"/api/v1/no-such-thing", h.tokens["butler B01"])
+	wantProblem(t, "an unknown API address", res, body, 404)
+}
+
+func TestAnIssueWithoutDepartmentIsRefusedInThePagesLanguageKeepingWhatWasEntered(t *testing.T) {
+	h := newHotel(t)
+	ts := h.server(t, Config{Now: afternoon})
+	task := itoa(h.taskOf["B01"])
+	for _, c := range []struct{ lang, refusal string }{
+		{"", "客人反映了问题：请选择需处理的部门。"},
+		{"?lang=en", "The guest raised an issue: choose the department that must act."},
+	} {
+		b01 := signedIn(t, ts.URL, h.tokens["butler B01"])
+		_, page := b01.get("/ui/callbacks" + c.lang)
+		csrf := csrfOf(t, page)
+		// The butler called (the number is on screen), then records 有问题
+		// with a score and a note but forgets the department.
+		if res, page := b01.post("/ui/guests/G1/call", url.Values{"csrf": {csrf}, "task_id": {task}}); res.StatusCode != 200 {
+			t.Fatalf("call: %d\n%s", res.StatusCode, page)
+		}
+		res, page := b01.post("/ui/callbacks/"+task+"/attempt", url.Values{"csrf": {csrf}, "version": {"1"}, "revealed": {"1"},
+			"disposition": {"reached_issue"}, "score": {"2"}, "note": {"空调坏了"}})
+		page = html.UnescapeString(page)
+		if res.StatusCode != 400 || !strings.Contains(page, c.refusal) {
+			t.Fatalf("%q: an issue without a department: %d\n%s", c.lang, res.StatusCode, page)
+		}
+		for _, kept := range []string{`value="reached_issue" required checked`, `name="score" value="2" checked`, ">空调坏了</textarea>",
+			`href="tel:+8613812345678"`, `<details class="open-card" open>`} {
+			if !strings.Contains(page, kept) {
+				t.Errorf("%q: the refused form lost %q", c.lang, kept)
+			}
+		}
+		if strings.Contains(page, "reached_issue needs") {
+			t.Errorf("%q: the API's English sentence reached the page", c.lang)
+		}
+		if tk, err := h.w.Task(t.Context(), h.taskOf["B01"]); err != nil || tk.Attempts != 0 {
+			t.Fatalf("a refused post recorded an attempt: %+v %v", tk, err)
+		}
+	}
+	// With the department the same post is recorded.
+	b01 := signedIn(t, ts.URL, h.tokens["butler B01"])
+	_, page := b01.get("/ui/callbacks")
+	res, page := b01.post("/ui/callbacks/"+task+"/attempt", url.Values{"csrf": {csrfOf(t, page)}, "version": {"1"},
+		"disposition": {"reached_issue"}, "score": {"2"}, "department": {"工程部"}})
+	if res.StatusCode != 200 || !strings.Contains(page, "已记录") {
+		t.Fatalf("an issue with its department: %d\n%s", res.StatusCode, page)
+	}
+}
+
+func TestButlerCardsCountWhatIsLeftAndOverdue(t *testing.T) {
+	h := newHotel(t)
+	// Late enough that every open task of the fixture is past due.
+	late := func() time.Time { return afternoon().Add(30 * 24 * time.Hour) }
+	for _, c := range []struct {
+		name string
+		now  func() time.Time
+	}{{"afternoon", afternoon}, {"a month later", late}} {
+		ts := h.server(t, Config{Now: c.now})
+		open, err := h.w.Tasks(t.Context(), warehouse.TaskFilter{Owner: "B01", Status: warehouse.TaskOpen})
+		if err != nil {
+			t.Fatal(err)
+		}
+		overdue := 0
+		for _, tk := range open {
+			if !tk.DueAt.After(c.now()) {
+				overdue++
+			}
+		}
+		_, page := signedIn(t, ts.URL, h.tokens["butler B01"]).get("/ui/callbacks?lang=en")
+		want := fmt.Sprintf("%d to call, %d overdue", len(open), overdue)
+		if !strings.Contains(page, want) {
+			t.Errorf("%s: the list does not say %q:\n%s", c.name, want, page)
+		}
 	}
 }

@@ -31,3 +31,8 @@ func moneyText(cur money.Currency, v float64) string {
 	}
 	return sign + cur.Symbol() + b.String() + "." + frac
 }
+
+// hotelTimeLayout writes a moment of the job and import history on the
+// hotel's clock with its offset, so nobody takes it for UTC or for their
+// laptop's zone: 2026-11-22 17:00 +08:00.
+const hotelTimeLayout = "2006-01-02 15:04 -07:00"

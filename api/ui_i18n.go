@@ -78,7 +78,7 @@ var uiTemplates = func() func(lang string) *template.Template {
 	return func(lang string) *template.Template {
 		once.Do(func() {
 			for _, l := range []string{"zh", "en"} {
-				sets[l] = template.Must(template.New("").Funcs(uiFuncs(l)).ParseFS(uiFiles, "ui/templates/*.html"))
+				sets[l] = template.Must(template.New("").Funcs(uiFuncs(l)).Funcs(uiLabelFuncs(l)).ParseFS(uiFiles, "ui/templates/*.html"))
 			}
 		})
 		if t, ok := sets[lang]; ok {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/reports"
 	"revisit/warehouse"
 )
 
@@ -60,30 +61,6 @@ func init() {
 		"imp.kind.feedback":    {"满意度问卷", "feedback"},
 		"imp.severity.reject":  {"拒收", "rejected"},
 		"imp.severity.warning": {"警告", "warning"},
-
-		"imp.reason.FILE_UNREADABLE":       {"文件无法读取", "file unreadable"},
-		"imp.reason.FILE_ENCODING":         {"文件编码无法识别", "unknown encoding"},
-		"imp.reason.FILE_UNKNOWN_KIND":     {"无法识别文件类型", "unknown kind of file"},
-		"imp.reason.FILE_MISSING_COLUMN":   {"缺少必需列", "required column missing"},
-		"imp.reason.FILE_TOO_MANY_REJECTS": {"拒收行过多", "too many rejected rows"},
-		"imp.reason.FILE_UNSUPPORTED":      {"不支持的文件格式", "unsupported format"},
-		"imp.reason.FILE_EMPTY":            {"文件为空", "empty file"},
-		"imp.reason.MISSING_KEY":           {"缺少编号", "no key"},
-		"imp.reason.MISSING_VALUE":         {"必填值为空", "required value empty"},
-		"imp.reason.BAD_DATE":              {"日期无法识别", "date unreadable"},
-		"imp.reason.BAD_AMOUNT":            {"金额无法识别或为负", "amount unreadable or negative"},
-		"imp.reason.BAD_NUMBER":            {"数字无法识别", "number unreadable"},
-		"imp.reason.IMPOSSIBLE_DATES":      {"日期不合理", "impossible dates"},
-		"imp.reason.SCORE_OUT_OF_RANGE":    {"评分超出范围", "score out of range"},
-		"imp.reason.UNKNOWN_GUEST":         {"客人不存在", "unknown guest"},
-		"imp.reason.UNKNOWN_STAY":          {"消费单不存在", "unknown stay"},
-		"imp.reason.DUPLICATE_IN_FILE":     {"文件内重复", "duplicate in file"},
-		"imp.reason.BAD_ROW":               {"该行无法拆分", "row cannot be split"},
-		"imp.reason.INVALID_MOBILE":        {"手机号无效", "invalid mobile"},
-		"imp.reason.INVALID_ID_NUMBER":     {"证件号无效", "invalid ID number"},
-		"imp.reason.INVALID_EMAIL":         {"邮箱无效", "invalid email"},
-		"imp.reason.BAD_OPTIONAL_VALUE":    {"选填值无法识别", "optional value unreadable"},
-		"imp.reason.UNKNOWN_BUTLER":        {"管家不在名册", "butler not on the roster"},
 	})
 }
 
@@ -262,7 +239,7 @@ func (s *Server) importDetails(ctx context.Context, lang, raw, rawOffset string,
 	}
 	views := make([]rejectView, len(rejects))
 	for i, r := range rejects {
-		views[i] = rejectView{RejectRecord: r, ReasonText: textOr(lang, "imp.reason."+r.Reason, r.Reason),
+		views[i] = rejectView{RejectRecord: r, ReasonText: pickLang(lang)(reports.RejectReasonLabels(r.Reason)),
 			SeverityText: textOr(lang, "imp.severity."+r.Severity, r.Severity)}
 	}
 	data["Import"], data["Rejects"] = s.importView(lang, rec[0]), views
@@ -274,7 +251,7 @@ func (s *Server) importDetails(ctx context.Context, lang, raw, rawOffset string,
 func (s *Server) importView(lang string, r warehouse.ImportRecord) importView {
 	return importView{ImportRecord: r, KindText: textOr(lang, "imp.kind."+r.Kind, r.Kind),
 		StatusText: textOr(lang, "imp.status."+r.Status, r.Status),
-		Finished:   r.FinishedAt.In(s.loc()).Format("2006-01-02 15:04"),
+		Finished:   r.FinishedAt.In(s.loc()).Format(hotelTimeLayout),
 		Details:    r.Status == warehouse.StatusFailed || r.Rejected > 0 || r.Warnings > 0}
 }
 

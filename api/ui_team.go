@@ -115,9 +115,11 @@ type teamButler struct{ ID, Name string }
 type teamRow struct {
 	ID                      int64
 	GuestID                 string
+	GuestName, GuestTitle   string // as the guest is addressed; the id when no name is known
 	Owner, OwnerName        string
 	Priority                int
 	Reason                  string
+	ReasonZH, ReasonEN      string // Reason in each language
 	Open                    bool
 	DispositionZh           string
 	DispositionEn           string
@@ -128,6 +130,25 @@ type teamRow struct {
 	EscalatedToMe, Overdue  bool
 	Version                 int
 	Hold                    string // why the reassign rules would refuse now
+}
+
+// guestNames reads the names and forms of address of the tasks' guests,
+// so a lead reads "张伟 先生", not a PMS id.
+func (s *Server) guestNames(ctx context.Context, tasks []warehouse.Task) (map[string]warehouse.Contact, error) {
+	ids := make([]string, 0, len(tasks))
+	for _, t := range tasks {
+		ids = append(ids, t.GuestID)
+	}
+	var out map[string]warehouse.Contact
+	err := s.wh.InSnapshot(ctx, func(sn *warehouse.Snapshot) error {
+		var err error
+		out, err = sn.Contacts(ctx, ids)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("team board: guests' names: %w", err)
+	}
+	return out, nil
 }
 
 // teamSLA is today's service level of the team's tasks.
@@ -176,7 +197,14 @@ func (s *Server) teamBoard(c *gin.Context, lead string, f teamFilter) (uiData, e
 	if err != nil {
 		return nil, err
 	}
+	guests, err := s.guestNames(ctx, tasks)
+	if err != nil {
+		return nil, err
+	}
 	rows, escalations := s.teamRows(c, tasks, butlers)
+	for i := range rows {
+		rows[i].GuestName, rows[i].GuestTitle = guests[rows[i].GuestID].Name, guests[rows[i].GuestID].Title
+	}
 	return uiData{"CSS": "team.css", "Filter": f, "Back": f.Query(), "Butlers": butlers, "Rows": rows,
 		"Count": fmt.Sprintf(s.tr(c, "team.count"), len(rows)), "More": more, "MoreText": fmt.Sprintf(s.tr(c, "team.more"), teamListMax),
 		"Escalations": escalations, "EscalationsText": fmt.Sprintf(s.tr(c, "team.escalations"), escalations),
@@ -289,6 +317,7 @@ func (s *Server) teamRows(c *gin.Context, tasks []warehouse.Task, butlers []team
 			DepartureISO: t.DepartureAt.In(loc).Format(time.RFC3339), Departure: t.DepartureAt.In(loc).Format("01-02 15:04"),
 			DueISO: t.DueAt.In(loc).Format(time.RFC3339), Due: t.DueAt.In(loc).Format("01-02 15:04"),
 			Attempts: t.Attempts, AtRisk: t.AtRisk, Escalated: t.Escalated, Version: t.Version}
+		r.ReasonZH, r.ReasonEN = splitPair(t.PriorityReason)
 		if r.Open {
 			r.EscalatedToMe = t.EscalatedTo == lead
 			r.Overdue = now.After(t.DueAt)

@@ -80,7 +80,8 @@ func TestUITeamShowsTheTeamsTasksOnly(t *testing.T) {
 	if got := listed(h, page); !got["B01"] || !got["B02"] || got["C01"] {
 		t.Errorf("the board lists %v, want B01's and B02's tasks and not C01's", got)
 	}
-	for _, want := range []string{"李伟香 B01", "郭笑颜 B02", `action="/ui/team/` + itoa(h.taskOf["B01"]) + `/assign"`, "2 tasks."} {
+	// Guests by name (B01's is 张伟 G1, B02's 李娜 G2), staff by name with their id.
+	for _, want := range []string{"<strong>张伟</strong>", "<strong>李娜</strong>", "李伟香 (B01)", "郭笑颜 (B02)", `action="/ui/team/` + itoa(h.taskOf["B01"]) + `/assign"`, "2 tasks."} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the board does not show %q", want)
 		}

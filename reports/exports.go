@@ -60,7 +60,7 @@ var guestColumns = []export.Column{
 	{Key: "guest_id", TitleZH: "客户编号", TitleEN: "Guest ID", Kind: export.Text, Explain: "主档案的 PMS 客户编号 / PMS id of the guest's primary profile"},
 	{Key: "name", TitleZH: "姓名", TitleEN: "Name", Kind: export.Text, Explain: "最新档案姓名 / name on the latest profile"},
 	{Key: "title", TitleZH: "称谓", TitleEN: "Title", Kind: export.Text, Explain: "称呼 / form of address"},
-	{Key: "vip_level", TitleZH: "会员等级", TitleEN: "Member level", Kind: export.Text, Explain: "最新会员等级 / latest member level"},
+	{Key: "vip_level", TitleZH: "会员等级", TitleEN: "Member level", Kind: export.Text, Explain: "最新会员等级 / latest member level", Label: bilingual(VIPLabels)},
 	{Key: "mobile", TitleZH: "手机", TitleEN: "Mobile", Kind: export.Mobile, Explain: "手机（已遮蔽）/ mobile, masked"},
 	{Key: "visits", TitleZH: "来访次数", TitleEN: "Visits", Kind: export.Integer, Explain: "来访次数（同一天或重叠的消费合为一次）/ visits: stays that overlap or share a day are one"},
 	{Key: "repeat_visits", TitleZH: "回访次数", TitleEN: "Repeat visits", Kind: export.Integer, Explain: "首次之后的来访次数 / visits after the first"},
@@ -74,8 +74,8 @@ var guestColumns = []export.Column{
 	{Key: "days_overdue", TitleZH: "逾期天数", TitleEN: "Days overdue", Kind: export.Integer, Explain: "统计日减预计下次来访，负数为尚未到期 / as-of day − expected next visit; negative: not due yet"},
 	{Key: "total_spend", TitleZH: "累计消费", TitleEN: "Total spend", Kind: export.Money, Explain: "累计消费（{元}）/ total spend, {yuan}"},
 	{Key: "mean_spend", TitleZH: "次均消费", TitleEN: "Spend per visit", Kind: export.Money, Explain: "每次来访平均消费（{元}）/ mean spend per visit, {yuan}"},
-	{Key: "favourite_outlet", TitleZH: "常去场所", TitleEN: "Favourite outlet", Kind: export.Text, Explain: "room / dining / banquet / conference"},
-	{Key: "segment", TitleZH: "客户分群", TitleEN: "Segment", Kind: export.Text, Explain: "RFM 分群代码 / RFM segment code"},
+	{Key: "favourite_outlet", TitleZH: "常去场所", TitleEN: "Favourite outlet", Kind: export.Text, Explain: "room / dining / banquet / conference", Label: bilingual(OutletLabels)},
+	{Key: "segment", TitleZH: "客户分群", TitleEN: "Segment", Kind: export.Text, Explain: "RFM 分群（表格中为中英文名，CSV 为代码）/ RFM segment (words here, the code in the CSV)", Label: bilingual(SegmentLabels)},
 	{Key: "segment_label", TitleZH: "分群名称", TitleEN: "Segment label", Kind: export.Text, Explain: "分群中英文名 / segment in Chinese and English"},
 	{Key: "rfm", TitleZH: "RFM 分", TitleEN: "RFM scores", Kind: export.Text, Explain: "近度、频度、金额五分位（5 最好）/ recency, frequency, monetary quintiles, 5 best"},
 	{Key: "p_alive", TitleZH: "仍为活跃客户概率", TitleEN: "P(alive)", Kind: export.Probability, Explain: "模型估计仍会再来的概率 / model probability the guest is still a guest"},
@@ -102,20 +102,20 @@ func rfm(r, f, m int) string { return string([]byte{byte('0' + r), byte('0' + f)
 
 // targetColumns are the targets export's columns. Keys are a contract.
 var targetColumns = []export.Column{
-	{Key: "kind", TitleZH: "类别", TitleEN: "List", Kind: export.Text, Explain: "due 即将回访 / winback 挽回"},
+	{Key: "kind", TitleZH: "类别", TitleEN: "List", Kind: export.Text, Explain: "due 即将回访 / winback 挽回", Label: bilingual(TargetKindLabels)},
 	{Key: "priority", TitleZH: "优先级", TitleEN: "Priority", Kind: export.Decimal, Explain: "预计次均消费（{元}）× P(alive) × (1 + ln 来访次数)，越大越先 / expected spend ({yuan}) × P(alive) × (1 + ln visits): larger first"},
 	{Key: "guest_id", TitleZH: "客户编号", TitleEN: "Guest ID", Kind: export.Text, Explain: "主档案的 PMS 客户编号 / PMS id of the guest's primary profile"},
 	{Key: "name", TitleZH: "姓名", TitleEN: "Name", Kind: export.Text, Explain: "最新档案姓名 / name on the latest profile"},
 	{Key: "title", TitleZH: "称谓", TitleEN: "Title", Kind: export.Text, Explain: "称呼 / form of address"},
-	{Key: "vip_level", TitleZH: "会员等级", TitleEN: "Member level", Kind: export.Text, Explain: "最新会员等级 / latest member level"},
+	{Key: "vip_level", TitleZH: "会员等级", TitleEN: "Member level", Kind: export.Text, Explain: "最新会员等级 / latest member level", Label: bilingual(VIPLabels)},
 	{Key: "mobile", TitleZH: "手机", TitleEN: "Mobile", Kind: export.Mobile, Explain: "手机（已遮蔽，完整号码需授权）/ mobile, masked unless the caller is entitled"},
 	{Key: "due_date", TitleZH: "预计回访日", TitleEN: "Due", Kind: export.Date, Explain: "即将回访名单的预计日期 / expected visit day, for the due list"},
 	{Key: "visits", TitleZH: "来访次数", TitleEN: "Visits", Kind: export.Integer, Explain: "来访次数 / visits"},
 	{Key: "days_since_last", TitleZH: "距上次天数", TitleEN: "Days since last", Kind: export.Integer, Explain: "最近一次离店日期至统计日的整天数（酒店当地日期；统计日当天离店为 0）/ whole days from the last visit's departure date to the as-of date, hotel-local (0 when it ended on the as-of date)"},
 	{Key: "p_alive", TitleZH: "仍为活跃客户概率", TitleEN: "P(alive)", Kind: export.Probability, Explain: "模型估计仍会再来的概率 / model probability the guest is still a guest"},
-	{Key: "segment", TitleZH: "客户分群", TitleEN: "Segment", Kind: export.Text, Explain: "RFM 分群代码 / RFM segment code"},
+	{Key: "segment", TitleZH: "客户分群", TitleEN: "Segment", Kind: export.Text, Explain: "RFM 分群（表格中为中英文名，CSV 为代码）/ RFM segment (words here, the code in the CSV)", Label: bilingual(SegmentLabels)},
 	{Key: "butler", TitleZH: "建议管家", TitleEN: "Suggested butler", Kind: export.Text, Explain: "服务该客人最多的管家 / the butler who served the guest most"},
-	{Key: "favourite_outlet", TitleZH: "常去场所", TitleEN: "Favourite outlet", Kind: export.Text, Explain: "room / dining / banquet / conference"},
+	{Key: "favourite_outlet", TitleZH: "常去场所", TitleEN: "Favourite outlet", Kind: export.Text, Explain: "room / dining / banquet / conference", Label: bilingual(OutletLabels)},
 	{Key: "preferences", TitleZH: "喜好", TitleEN: "Preferences", Kind: export.Text, Explain: "客史档案中的喜好 / preferences from the guest history"},
 	{Key: "reason_zh", TitleZH: "原因", TitleEN: "Reason (Chinese)", Kind: export.Text, Width: 60, Explain: "为何在名单上 / why the guest is on the list"},
 	{Key: "reason_en", TitleZH: "原因（英文）", TitleEN: "Reason", Kind: export.Text, Width: 70, Explain: "why the guest is on the list, in English"},
@@ -140,6 +140,10 @@ type ExportRequest struct {
 	Rejects warehouse.RejectFilter
 	// KPIs: the figures to export, computed by the caller.
 	KPIs *warehouse.KPIReport
+	// Wide writes the KPIs as people read them, a row per group and a
+	// column per figure (the XLSX); false keeps the long form programs
+	// read (CSV, JSON).
+	Wide bool
 	// Currency names the money in labels, explanations and number formats
 	// (the zero value is CNY).
 	Currency money.Currency
@@ -247,8 +251,12 @@ func prepareTable(ctx context.Context, s *warehouse.Snapshot, req ExportRequest,
 		if req.KPIs == nil {
 			return export.Table{}, 0, nil, errors.New("reports: the kpis export needs its figures")
 		}
-		rows := kpiRows(req.KPIs, req.Currency)
-		t := export.Table{Name: "指标 KPIs", Columns: kpiColumns, Summary: summary, Unmasked: req.Unmasked}
+		rows, cols := kpiRows(req.KPIs, req.Currency), kpiColumns
+		if req.Wide {
+			cols, rows = kpiWideTable(req.KPIs, req.Currency)
+			summary = append(summary, [2]string{"表格形式 Layout", "宽表：每组一行，每个指标一列（CSV 为长表）/ wide: a row per group, a column per KPI (the CSV is long)"})
+		}
+		t := export.Table{Name: "指标 KPIs", Columns: cols, Summary: summary, Unmasked: req.Unmasked}
 		return t, int64(len(rows)), func(yield func([]any) error) error {
 			for _, r := range rows {
 				if err := yield(r); err != nil {
@@ -299,8 +307,8 @@ var callbackColumns = []export.Column{
 	{Key: "owner", TitleZH: "负责管家", TitleEN: "Owner", Kind: export.Text, Explain: "首问负责的管家员工号 / staff id of the butler who owns the call"},
 	{Key: "priority", TitleZH: "优先级", TitleEN: "Priority", Kind: export.Integer, Explain: "1 投诉或低分，2 贵宾，3 首次入住，4 其他 / 1 complaint or low score, 2 VIP, 3 first visit, 4 everyone else"},
 	{Key: "priority_reason", TitleZH: "优先原因", TitleEN: "Why this priority", Kind: export.Text, Width: 30, Explain: "优先级的原因 / why the task has its priority"},
-	{Key: "status", TitleZH: "状态", TitleEN: "Status", Kind: export.Text, Explain: "open 进行中 / closed 已结束"},
-	{Key: "disposition", TitleZH: "结果", TitleEN: "Outcome", Kind: export.Text, Explain: "结束时的结果代码 / the closing code"},
+	{Key: "status", TitleZH: "状态", TitleEN: "Status", Kind: export.Text, Explain: "open 进行中 / closed 已结束", Label: bilingual(StatusLabels)},
+	{Key: "disposition", TitleZH: "结果", TitleEN: "Outcome", Kind: export.Text, Explain: "结束时的结果代码 / the closing code", Label: bilingual(dispositionLabels)},
 	{Key: "departure_at", TitleZH: "离店时间", TitleEN: "Departed", Kind: export.DateTime, Explain: "离店时间（酒店时区）/ departure, hotel time"},
 	{Key: "due_at", TitleZH: "应回访时间", TitleEN: "Due", Kind: export.DateTime, Explain: "离店后 24 小时 / 24 hours after departure"},
 	{Key: "attempts", TitleZH: "拨打次数", TitleEN: "Attempts", Kind: export.Integer, Explain: "已拨打次数 / calls placed"},
@@ -341,8 +349,8 @@ var rejectColumns = []export.Column{
 	{Key: "file", TitleZH: "文件", TitleEN: "File", Kind: export.Text, Width: 30, Explain: "导入的文件名 / the imported file's name"},
 	{Key: "line", TitleZH: "行号", TitleEN: "Line", Kind: export.Integer, Explain: "文件中的行号（表头为第 1 行）/ line in the file, the header is line 1"},
 	{Key: "column", TitleZH: "列", TitleEN: "Column", Kind: export.Text, Explain: "出问题的列 / the offending column"},
-	{Key: "reason", TitleZH: "原因代码", TitleEN: "Reason", Kind: export.Text, Explain: "稳定的原因代码 / stable reason code"},
-	{Key: "severity", TitleZH: "级别", TitleEN: "Severity", Kind: export.Text, Explain: "reject 整行拒收 / warning 仅丢弃该值 / reject: row refused; warning: value dropped"},
+	{Key: "reason", TitleZH: "原因", TitleEN: "Reason", Kind: export.Text, Explain: "稳定的原因代码 / stable reason code", Label: bilingual(RejectReasonLabels)},
+	{Key: "severity", TitleZH: "级别", TitleEN: "Severity", Kind: export.Text, Explain: "reject 整行拒收 / warning 仅丢弃该值 / reject: row refused; warning: value dropped", Label: bilingual(SeverityLabels)},
 	{Key: "message", TitleZH: "说明", TitleEN: "Message", Kind: export.Text, Width: 50, Explain: "如何修正 / what is wrong and how to fix it"},
 	{Key: "value_masked", TitleZH: "原值（已遮蔽）", TitleEN: "Value (masked)", Kind: export.Text, Explain: "原值，个人信息已遮蔽 / the value, personal data masked"},
 }

@@ -1,5 +1,7 @@
 package reports
 
+import "revisit/reports/callback"
+
 // segment is an RFM segment with its labels for people.
 type segment struct {
 	code, zh, en string
@@ -61,8 +63,8 @@ var vipEnglish = map[string]string{
 
 // outletLabels are the outlet kinds of a stay in both languages.
 var outletLabels = map[string][2]string{
-	"room": {"客房", "rooms"}, "dining": {"餐饮", "dining"}, "banquet": {"宴会", "banquets"},
-	"conference": {"会议", "conferences"}, "other": {"其他", "other"},
+	"room": {"客房", "Rooms"}, "dining": {"餐饮", "Dining"}, "banquet": {"宴会", "Banquets"},
+	"conference": {"会议", "Conferences"}, "other": {"其他", "Other"},
 }
 
 // OutletLabels returns an outlet kind's Chinese and English labels.
@@ -71,4 +73,112 @@ func OutletLabels(kind string) (zh, en string) {
 		return l[0], l[1]
 	}
 	return kind, kind
+}
+
+// VIPLabels returns a member level's Chinese and English labels; the
+// hotel's own levels are Chinese, and a level this table does not know is
+// shown as the hotel wrote it in both.
+func VIPLabels(level string) (zh, en string) {
+	if l, ok := vipEnglish[level]; ok {
+		return level, l
+	}
+	return level, level
+}
+
+// statusLabels are the states of callback tasks and recovery cases.
+var statusLabels = map[string][2]string{
+	"open": {"待处理", "Open"}, "closed": {"已完成", "Closed"},
+	"in_progress": {"处理中", "In progress"}, "resolved": {"已解决", "Resolved"},
+}
+
+// StatusLabels returns a task or case status's Chinese and English labels.
+func StatusLabels(status string) (zh, en string) {
+	if l, ok := statusLabels[status]; ok {
+		return l[0], l[1]
+	}
+	return status, status
+}
+
+// targetKindLabels are the kinds of marketing target.
+var targetKindLabels = map[string][2]string{
+	kindDue: {"应回访", "Due"}, kindWinback: {"挽回", "Win-back"},
+}
+
+// TargetKindLabels returns a target kind's Chinese and English labels.
+func TargetKindLabels(kind string) (zh, en string) {
+	if l, ok := targetKindLabels[kind]; ok {
+		return l[0], l[1]
+	}
+	return kind, kind
+}
+
+// bilingual joins a code's labels for a spreadsheet cell, read by people of
+// either language: "冠军客户 Champions". An empty code stays empty; a code
+// without words is shown as it is.
+func bilingual(labels func(string) (string, string)) func(string) string {
+	return func(code string) string {
+		if code == "" {
+			return ""
+		}
+		zh, en := labels(code)
+		if zh == en {
+			return zh
+		}
+		return zh + " " + en
+	}
+}
+
+// rejectReasonLabels are the reasons an import refuses a row or drops a value.
+var rejectReasonLabels = map[string][2]string{
+	"FILE_UNREADABLE":       {"文件无法读取", "File unreadable"},
+	"FILE_ENCODING":         {"文件编码无法识别", "Unknown encoding"},
+	"FILE_UNKNOWN_KIND":     {"无法识别文件类型", "Unknown kind of file"},
+	"FILE_MISSING_COLUMN":   {"缺少必需列", "Required column missing"},
+	"FILE_TOO_MANY_REJECTS": {"拒收行过多", "Too many rejected rows"},
+	"FILE_UNSUPPORTED":      {"不支持的文件格式", "Unsupported format"},
+	"FILE_EMPTY":            {"文件为空", "Empty file"},
+	"MISSING_KEY":           {"缺少编号", "No key"},
+	"MISSING_VALUE":         {"必填值为空", "Required value empty"},
+	"BAD_DATE":              {"日期无法识别", "Date unreadable"},
+	"BAD_AMOUNT":            {"金额无法识别或为负", "Amount unreadable or negative"},
+	"BAD_NUMBER":            {"数字无法识别", "Number unreadable"},
+	"IMPOSSIBLE_DATES":      {"日期不合理", "Impossible dates"},
+	"SCORE_OUT_OF_RANGE":    {"评分超出范围", "Score out of range"},
+	"UNKNOWN_GUEST":         {"客人不存在", "Unknown guest"},
+	"UNKNOWN_STAY":          {"消费单不存在", "Unknown stay"},
+	"DUPLICATE_IN_FILE":     {"文件内重复", "Duplicate in file"},
+	"BAD_ROW":               {"该行无法拆分", "Row cannot be split"},
+	"INVALID_MOBILE":        {"手机号无效", "Invalid mobile"},
+	"INVALID_ID_NUMBER":     {"证件号无效", "Invalid ID number"},
+	"INVALID_EMAIL":         {"邮箱无效", "Invalid email"},
+	"BAD_OPTIONAL_VALUE":    {"选填值无法识别", "Optional value unreadable"},
+	"UNKNOWN_BUTLER":        {"管家不在名册", "Butler not on the roster"},
+}
+
+// RejectReasonLabels returns a reject reason code's Chinese and English labels.
+func RejectReasonLabels(code string) (zh, en string) {
+	if l, ok := rejectReasonLabels[code]; ok {
+		return l[0], l[1]
+	}
+	return code, code
+}
+
+// severityLabels are the severities of a rejected row.
+var severityLabels = map[string][2]string{"reject": {"整行拒收", "Row refused"}, "warning": {"仅丢弃该值", "Value dropped"}}
+
+// SeverityLabels returns a reject severity's Chinese and English labels.
+func SeverityLabels(code string) (zh, en string) {
+	if l, ok := severityLabels[code]; ok {
+		return l[0], l[1]
+	}
+	return code, code
+}
+
+// dispositionLabels returns a call outcome's Chinese and English labels.
+func dispositionLabels(code string) (zh, en string) {
+	d, err := callback.ParseDisposition(code)
+	if err != nil {
+		return code, code
+	}
+	return d.Labels()
 }

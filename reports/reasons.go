@@ -56,7 +56,7 @@ func reasons(f reasonFacts) (zh, en string) {
 	}
 	if f.outlet != "" && f.outlet != "room" {
 		oz, oe := OutletLabels(f.outlet)
-		z, e = append(z, "常去"+oz), append(e, "mostly "+oe)
+		z, e = append(z, "常去"+oz), append(e, "mostly "+strings.ToLower(oe))
 	}
 	if f.vipLevel != "" {
 		z = append(z, f.vipLevel)

@@ -35,6 +35,9 @@ const (
 	// Mobile is a phone number, written as text and masked by MaskMobile
 	// unless Table.Unmasked is set.
 	Mobile
+	// Rate is a fraction shown as a percentage with one decimal, as people
+	// read a rate: 0.125 shows as 12.5%.
+	Rate
 )
 
 // kindInfo is what the writers need to know about a ColumnKind.
@@ -68,6 +71,8 @@ func (k ColumnKind) info() (ki kindInfo, ok bool) {
 		return kindInfo{name: "datetime", zh: "日期时间", width: 17, custom: "yyyy-mm-dd hh:mm"}, true
 	case Mobile:
 		return kindInfo{name: "mobile", zh: "手机号", width: 14}, true
+	case Rate:
+		return kindInfo{name: "rate", zh: "比率", width: 10, custom: "0.0%"}, true
 	}
 	return kindInfo{}, false
 }
@@ -100,6 +105,10 @@ type Column struct {
 	// Explain is one line for the "说明 About" sheet saying what the column
 	// means, in Chinese and English.
 	Explain string
+	// Label, when set, turns a Text column's code into words for people
+	// ("champions" → "冠军客户 Champions"): the XLSX shows the words, the
+	// CSV and JSON keep the code, which programs read.
+	Label func(code string) string
 }
 
 // Table describes an export: its columns and what its summary says.

@@ -78,7 +78,7 @@ func accepts(k ColumnKind, v value) error {
 	case vString:
 		ok = k == Text || k == Mobile
 	case vInt, vFloat:
-		ok = k == Integer || k == Decimal || k == Money || k == Percent || k == Probability
+		ok = k == Integer || k == Decimal || k == Money || k == Percent || k == Probability || k == Rate
 	case vTime:
 		ok = k == Date || k == DateTime
 	}

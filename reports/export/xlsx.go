@@ -277,6 +277,9 @@ func (x *xlsxWriter) cell(i int, v value) any {
 	c := x.t.Columns[i]
 	switch v.typ {
 	case vString:
+		if c.Label != nil {
+			return SafeCell(c.Label(v.s)) // for people: the code's words
+		}
 		return x.t.text(c, v.s, true)
 	case vInt:
 		x.cells[i] = excelize.Cell{StyleID: x.styles.cols[i], Value: v.i}

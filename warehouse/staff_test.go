@@ -246,3 +246,14 @@ func FuzzParsePHC(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkVerifyPassword is the cost of one sign-in's hash: what a
+// guesser pays per guess and the server per sign-in.
+func BenchmarkVerifyPassword(b *testing.B) {
+	stored := hashPassword("Harbour-view-88")
+	for b.Loop() {
+		if ok, err := verifyPassword(stored, "Harbour-view-88"); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
+	}
+}

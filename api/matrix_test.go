@@ -57,6 +57,15 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/api/v1/jobs/nightly/run", "POST", "/api/v1/jobs/nightly/run", "", [7]int{401, 503, 403, 403, 403, 403, 403}, false},
 		// The shared server has a backup folder; a backup changes no answer but the audit log's length.
 		{"/api/v1/backups", "POST", "/api/v1/backups", "", [7]int{401, 201, 403, 403, 403, 403, 403}, false},
+		{"/api/v1/staff", "POST", "/api/v1/staff", `{"staff_id":"M9","role":"manager","name":"经理","password":"Garden-view-2026"}`,
+			[7]int{401, 201, 403, 403, 403, 403, 403}, true},
+		{"/api/v1/staff", "GET", "/api/v1/staff", "", [7]int{401, 200, 403, 403, 403, 403, 403}, false},
+		// No such account in the shared fixture: the admin gets past the role check to a 404.
+		{"/api/v1/staff/:id/password", "POST", "/api/v1/staff/NOSUCH/password", "", [7]int{401, 404, 403, 403, 403, 403, 403}, false},
+		{"/api/v1/staff/:id/disable", "POST", "/api/v1/staff/NOSUCH/disable", "", [7]int{401, 404, 403, 403, 403, 403, 403}, false},
+		{"/api/v1/tokens", "POST", "/api/v1/tokens", `{"role":"manager","name":"matrix-gm"}`, [7]int{401, 201, 403, 403, 403, 403, 403}, true},
+		{"/api/v1/tokens", "GET", "/api/v1/tokens", "", [7]int{401, 200, 403, 403, 403, 403, 403}, false},
+		{"/api/v1/tokens/:id", "DELETE", "/api/v1/tokens/999999", "", [7]int{401, 404, 403, 403, 403, 403, 403}, false},
 	}
 
 	shared := exportHotel(t)

@@ -131,6 +131,13 @@ func (s *Server) routes() {
 	v1.GET("/jobs", s.allow(warehouse.RoleAdmin, warehouse.RoleManager), s.listJobs)
 	v1.POST("/jobs/nightly/run", s.allow(warehouse.RoleAdmin), s.runNightly)
 	v1.POST("/backups", s.allow(warehouse.RoleAdmin), s.createBackup)
+	v1.POST("/staff", s.allow(warehouse.RoleAdmin), s.createStaff)
+	v1.GET("/staff", s.allow(warehouse.RoleAdmin), s.listStaff)
+	v1.POST("/staff/:id/password", s.allow(warehouse.RoleAdmin), s.resetStaffPassword)
+	v1.POST("/staff/:id/disable", s.allow(warehouse.RoleAdmin), s.disableStaff)
+	v1.POST("/tokens", s.allow(warehouse.RoleAdmin), s.createToken)
+	v1.GET("/tokens", s.allow(warehouse.RoleAdmin), s.listTokens)
+	v1.DELETE("/tokens/:id", s.allow(warehouse.RoleAdmin), s.revokeToken)
 }
 
 // Serve listens until ctx is cancelled, then stops taking new requests,

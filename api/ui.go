@@ -53,6 +53,7 @@ var uiPages = []uiPage{
 	{"/ui/kpis", "nav.kpis", []string{warehouse.RoleManager, warehouse.RoleAdmin}},
 	{"/ui/downloads", "nav.downloads", []string{warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin}},
 	{"/ui/imports", "nav.imports", []string{warehouse.RoleAdmin}},
+	{"/ui/staff", "nav.staff", []string{warehouse.RoleAdmin}},
 }
 
 func pageRoles(path string) []string {
@@ -87,6 +88,11 @@ func (s *Server) uiPostRoutes(signed *gin.RouterGroup) {
 	signed.POST("/guests/:id/call", s.uiAllow(warehouse.RoleButler, warehouse.RoleLead), s.uiCSRF, s.uiCall)
 	signed.POST("/team/:id/assign", s.uiAllow(warehouse.RoleLead), s.uiCSRF, s.uiAssign)
 	signed.POST("/imports", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiUpload)
+	signed.POST("/staff", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiCreateStaff)
+	signed.POST("/staff/:id/reset", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiResetStaff)
+	signed.POST("/staff/:id/disable", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiDisableStaff)
+	signed.POST("/tokens", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiCreateToken)
+	signed.POST("/tokens/:id/revoke", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiRevokeToken)
 }
 
 // uiPageHandler finds the handler of a page.
@@ -102,6 +108,8 @@ func (s *Server) uiPageHandler(path string) gin.HandlerFunc {
 		return s.downloadsPage
 	case "/ui/imports":
 		return s.importsPage
+	case "/ui/staff":
+		return s.staffPage
 	}
 	panic("no handler for page " + path)
 }

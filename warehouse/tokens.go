@@ -116,19 +116,19 @@ func readToken(ctx context.Context, q queryRower, id int64) (Token, error) {
 func checkNewToken(name, role, staffID string, expires *time.Time, by string, at time.Time) error {
 	switch {
 	case strings.TrimSpace(name) == "":
-		return errors.New("a token needs a name")
+		return invalid("a token needs a name")
 	case !ValidRole(role):
-		return fmt.Errorf("role %q is not admin, manager, marketing, butler or lead", role)
+		return invalid("role %q is not admin, manager, marketing, butler or lead", role)
 	case roleNeedsStaff(role) && staffID == "":
-		return fmt.Errorf("a %s token needs the staff id it acts as", role)
+		return invalid("a %s token needs the staff id it acts as", role)
 	case !roleNeedsStaff(role) && staffID != "":
-		return fmt.Errorf("a %s token acts as no one on the roster: give no staff id", role)
+		return invalid("a %s token acts as no one on the roster: give no staff id", role)
 	case by == "":
-		return errors.New("no creator (by) given")
+		return invalid("no creator (by) given")
 	case at.IsZero():
-		return errors.New("no time given")
+		return invalid("no time given")
 	case expires != nil && !expires.After(at):
-		return fmt.Errorf("expiry %s is not after the creation time", expires.Format(time.RFC3339))
+		return invalid("expiry %s is not after the creation time", expires.Format(time.RFC3339))
 	}
 	return nil
 }

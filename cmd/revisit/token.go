@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -72,14 +73,16 @@ func parseExpiry(s string, now time.Time) (*time.Time, error) {
 
 func runTokenCreate(ctx context.Context, e *env, args []string) error {
 	var c config
-	var role, name, staff, expires string
-	fs := newFlagSet(e, "token create", "token create --role ROLE --name NAME [--staff STAFF_ID] [--expires 90d] [--db PATH]",
+	var role, name, staff, expires, server, token string
+	fs := newFlagSet(e, "token create", "token create --role ROLE --name NAME [--staff STAFF_ID] [--expires 90d] [--db PATH | --server URL --token T]",
 		`Makes an API token and prints it alone on stdout. It is shown this once:
 only its hash is stored, so a lost token is revoked and replaced, never
 recovered. Roles: admin, manager, marketing, butler, lead. A butler's or a
 lead's token acts as a staff id on the roster (--staff); other roles take
-none. The creation is written to the audit log.`)
+none. The creation is written to the audit log.
+`+serverAbout)
 	warehouseFlags(fs, e, &c)
+	serverFlags(fs, e, &server, &token)
 	fs.StringVar(&role, "role", "", "admin, manager, marketing, butler or lead")
 	fs.StringVar(&name, "name", "", "who holds the token; the audit log names them by it")
 	fs.StringVar(&staff, "staff", "", "the roster staff id a butler's or lead's token acts as")
@@ -110,29 +113,52 @@ none. The creation is written to the audit log.`)
 	if err != nil {
 		return err
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
-		secret, t, err := w.CreateToken(ctx, name, role, staff, expiry, cliActor(e), now)
-		if err != nil {
-			return err
+	var secret string
+	var t warehouse.Token
+	err = directOrServer(ctx, e, &c, server, token, func(w *warehouse.Warehouse) (err error) {
+		secret, t, err = w.CreateToken(ctx, name, role, staff, expiry, cliActor(e), now)
+		return err
+	}, func(a *adminClient) error {
+		body := map[string]any{"role": role, "name": name}
+		if staff != "" {
+			body["staff_id"] = staff
 		}
-		until := "never expires"
-		if t.ExpiresAt != nil {
-			until = "expires " + t.ExpiresAt.In(loc).Format("2006-01-02 15:04")
+		if expiry == nil {
+			body["never_expires"] = true
+		} else {
+			body["expires_at"] = expiry
 		}
-		fmt.Fprintf(e.stderr, "token %d for %s (%s), %s. It is shown only now: store it safely.\n", t.ID, t.Name, t.Role, until)
-		_, err = fmt.Fprintln(e.stdout, secret)
+		var ans struct {
+			warehouse.Token
+			Secret string `json:"token"`
+		}
+		err := a.do(ctx, http.MethodPost, "/api/v1/tokens", body, http.StatusCreated, &ans)
+		secret, t = ans.Secret, ans.Token
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	until := "never expires"
+	if t.ExpiresAt != nil {
+		until = "expires " + t.ExpiresAt.In(loc).Format("2006-01-02 15:04")
+	}
+	fmt.Fprintf(e.stderr, "token %d for %s (%s), %s. It is shown only now: store it safely.\n", t.ID, t.Name, t.Role, until)
+	_, err = fmt.Fprintln(e.stdout, secret)
+	return err
 }
 
 func runTokenList(ctx context.Context, e *env, args []string) error {
 	var c config
 	var asJSON bool
-	fs := newFlagSet(e, "token list", "token list [--db PATH] [--json]",
+	var server, token string
+	fs := newFlagSet(e, "token list", "token list [--json] [--db PATH | --server URL --token T]",
 		`Lists API tokens, revoked and expired ones too: id, name, role, staff id,
 and when each was created, expires, was last used and revoked. Secrets are
-never shown; they are not stored.`)
+never shown; they are not stored.
+`+serverAbout)
 	warehouseFlags(fs, e, &c)
+	serverFlags(fs, e, &server, &token)
 	fs.BoolVar(&asJSON, "json", false, "print JSON on stdout")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -142,8 +168,15 @@ never shown; they are not stored.`)
 		return err
 	}
 	var list []warehouse.Token
-	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+	if err := directOrServer(ctx, e, &c, server, token, func(w *warehouse.Warehouse) (err error) {
 		list, err = w.Tokens(ctx)
+		return err
+	}, func(a *adminClient) error {
+		var ans struct {
+			Tokens []warehouse.Token `json:"tokens"`
+		}
+		err := a.do(ctx, http.MethodGet, "/api/v1/tokens", nil, http.StatusOK, &ans)
+		list = ans.Tokens
 		return err
 	}); err != nil {
 		return err
@@ -190,10 +223,13 @@ func tokenStaffCell(s string) string {
 
 func runTokenRevoke(ctx context.Context, e *env, args []string) error {
 	var c config
-	fs := newFlagSet(e, "token revoke", "token revoke [--db PATH] ID",
+	var server, token string
+	fs := newFlagSet(e, "token revoke", "token revoke [--db PATH | --server URL --token T] ID",
 		`Ends an API token at once (see 'revisit token list' for ids). The
-revocation is written to the audit log.`)
+revocation is written to the audit log.
+`+serverAbout)
 	warehouseFlags(fs, e, &c)
+	serverFlags(fs, e, &server, &token)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -204,15 +240,18 @@ revocation is written to the audit log.`)
 	if err != nil || id <= 0 {
 		return exitError{code: exitUsage, msg: fmt.Sprintf("%q is not a token id", fs.Arg(0))}
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	err = directOrServer(ctx, e, &c, server, token, func(w *warehouse.Warehouse) error {
 		err := w.RevokeToken(ctx, id, cliActor(e), time.Now())
 		if errors.Is(err, warehouse.ErrNotFound) {
 			return fmt.Errorf("no token %d: see 'revisit token list'", id)
 		}
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "token %d revoked\n", id)
-		return nil
+		return err
+	}, func(a *adminClient) error {
+		return a.do(ctx, http.MethodDelete, fmt.Sprintf("/api/v1/tokens/%d", id), nil, http.StatusNoContent, nil)
 	})
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(e.stdout, "token %d revoked\n", id)
+	return err
 }

@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -39,10 +41,12 @@ type Config struct {
 	// Nightly is the nightly pipeline's configuration, for a run started
 	// through the API; nil when the server runs none.
 	Nightly *nightly.Config
-	// InsecureCookies drops the Secure flag of the pages' session cookie,
-	// for a server reached over plain HTTP on a trusted network. Browsers
-	// keep Secure cookies over http://localhost, so tests do not need it.
-	InsecureCookies bool
+	// SessionIdle ends a page session unused this long (default 8 h);
+	// SessionAbsolute ends it this long after sign-in whatever (default 7
+	// days). The cookie is Secure exactly when the request came over HTTPS
+	// (TLS here, or a trusted proxy's X-Forwarded-Proto), so plain HTTP on
+	// a hotel LAN works.
+	SessionIdle, SessionAbsolute time.Duration
 	// Currency names the money on the pages and in the exports (default
 	// CNY); amounts are stored in hundredths whatever it is.
 	Currency money.Currency
@@ -59,6 +63,7 @@ type Server struct {
 	log      *slog.Logger
 	engine   *gin.Engine
 	limiter  *rateLimiter
+	proxies  []netip.Prefix // Config.TrustedProxies, for overHTTPS
 	metrics  *metrics
 	kpiCache kpiCache
 	sheets   sheetCache
@@ -85,6 +90,12 @@ func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error)
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = 30 * time.Second
 	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = 8 * time.Hour
+	}
+	if cfg.SessionAbsolute <= 0 {
+		cfg.SessionAbsolute = 7 * 24 * time.Hour
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -95,7 +106,11 @@ func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error)
 	// it in memory, the rest waits in a temporary file.
 	s.engine.MaxMultipartMemory = 8 << 20
 	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("api: trusted proxies: %w", err)
+	}
+	var err error
+	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("api: trusted proxies: %w", err)
 	}
 	// metrics before recover, so that a panic is counted as the 500 it becomes
 	s.engine.Use(s.requestIDs, s.metrics.middleware(), s.logRequests, s.recover, s.limitBody)
@@ -131,6 +146,7 @@ func (s *Server) routes() {
 	v1.GET("/jobs", s.allow(warehouse.RoleAdmin, warehouse.RoleManager), s.listJobs)
 	v1.POST("/jobs/nightly/run", s.allow(warehouse.RoleAdmin), s.runNightly)
 	v1.POST("/backups", s.allow(warehouse.RoleAdmin), s.createBackup)
+	v1.POST("/sessions/revoke", s.allow(warehouse.RoleAdmin), s.endSessions)
 }
 
 // Serve listens until ctx is cancelled, then stops taking new requests,

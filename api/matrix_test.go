@@ -57,6 +57,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/api/v1/jobs/nightly/run", "POST", "/api/v1/jobs/nightly/run", "", [7]int{401, 503, 403, 403, 403, 403, 403}, false},
 		// The shared server has a backup folder; a backup changes no answer but the audit log's length.
 		{"/api/v1/backups", "POST", "/api/v1/backups", "", [7]int{401, 201, 403, 403, 403, 403, 403}, false},
+		// Ends page sessions only (there are none here): API tokens keep working.
+		{"/api/v1/sessions/revoke", "POST", "/api/v1/sessions/revoke", `{}`, [7]int{401, 200, 403, 403, 403, 403, 403}, false},
 	}
 
 	shared := exportHotel(t)

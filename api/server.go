@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -47,6 +48,9 @@ type Config struct {
 	// (TLS here, or a trusted proxy's X-Forwarded-Proto), so plain HTTP on
 	// a hotel LAN works.
 	SessionIdle, SessionAbsolute time.Duration
+	// TLS, when set, makes Serve and ListenAndServe speak HTTPS with it
+	// (`serve --tls-cert/--tls-key`).
+	TLS *tls.Config
 	// Currency names the money on the pages and in the exports (default
 	// CNY); amounts are stored in hundredths whatever it is.
 	Currency money.Currency
@@ -158,6 +162,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      10 * time.Minute, // downloads stream large exports
 		IdleTimeout:       2 * time.Minute,
+	}
+	if s.cfg.TLS != nil {
+		ln = tls.NewListener(ln, s.cfg.TLS)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

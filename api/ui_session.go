@@ -68,8 +68,11 @@ func crossSite(r *http.Request) bool {
 	if origin == "" {
 		return false
 	}
+	// An Origin is scheme://host[:port] and nothing else; anything more is
+	// no browser's, and is refused rather than read generously.
 	u, err := url.Parse(origin)
-	return err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host)
+	return err != nil || u.Host == "" || u.User != nil || u.Opaque != "" || (u.Path != "" && u.Path != "/") ||
+		u.RawQuery != "" || u.Fragment != "" || !strings.EqualFold(u.Host, r.Host)
 }
 
 // overHTTPS reports whether the browser reached us over TLS: directly, or

@@ -66,6 +66,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/api/v1/tokens", "POST", "/api/v1/tokens", `{"role":"manager","name":"matrix-gm"}`, [7]int{401, 201, 403, 403, 403, 403, 403}, true},
 		{"/api/v1/tokens", "GET", "/api/v1/tokens", "", [7]int{401, 200, 403, 403, 403, 403, 403}, false},
 		{"/api/v1/tokens/:id", "DELETE", "/api/v1/tokens/999999", "", [7]int{401, 404, 403, 403, 403, 403, 403}, false},
+		// Ends page sessions only (there are none here): API tokens keep working.
+		{"/api/v1/sessions/revoke", "POST", "/api/v1/sessions/revoke", `{}`, [7]int{401, 200, 403, 403, 403, 403, 403}, false},
 	}
 
 	shared := exportHotel(t)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"revisit/warehouse"
 )
 
 // requestIDs gives every request an id, echoed in X-Request-Id, in logs and
@@ -66,23 +68,29 @@ func (s *Server) limitBody(c *gin.Context) {
 
 // authenticate resolves the bearer token to a principal, or answers 401.
 // A GET without an Authorization header may instead carry the pages'
-// session cookie, so that a signed-in browser can follow the pages'
+// session cookie (a session id, not a token), so that a signed-in browser can follow the pages'
 // download links. Never a POST: the API takes no CSRF token, so a write
 // must prove itself with the header, which another site cannot make a
 // browser send.
 func (s *Server) authenticate(c *gin.Context) {
 	h := c.GetHeader("Authorization")
 	secret, ok := strings.CutPrefix(h, "Bearer ")
+	session := ""
 	if h == "" && c.Request.Method == http.MethodGet {
-		secret, _ = c.Cookie(sessionCookie)
-		ok = secret != ""
+		session, _ = c.Cookie(sessionCookie)
 	}
-	if !ok || secret == "" {
+	if session == "" && (!ok || secret == "") {
 		c.Header("WWW-Authenticate", `Bearer realm="revisit"`)
 		abort(c, http.StatusUnauthorized, "send Authorization: Bearer <token>")
 		return
 	}
-	tok, err := s.wh.Authenticate(c.Request.Context(), secret, s.cfg.Now())
+	var tok warehouse.Token
+	var err error
+	if session != "" { // a page session, never a token (SessionPrincipal refuses one)
+		tok, err = s.wh.SessionPrincipal(c.Request.Context(), session, s.cfg.Now(), s.sessionLimits())
+	} else { // a token, never a session id (Authenticate refuses one)
+		tok, err = s.wh.Authenticate(c.Request.Context(), secret, s.cfg.Now())
+	}
 	if err != nil {
 		c.Header("WWW-Authenticate", `Bearer realm="revisit", error="invalid_token"`)
 		s.fail(c, err)

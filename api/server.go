@@ -3,11 +3,14 @@ package api
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -39,10 +42,15 @@ type Config struct {
 	// Nightly is the nightly pipeline's configuration, for a run started
 	// through the API; nil when the server runs none.
 	Nightly *nightly.Config
-	// InsecureCookies drops the Secure flag of the pages' session cookie,
-	// for a server reached over plain HTTP on a trusted network. Browsers
-	// keep Secure cookies over http://localhost, so tests do not need it.
-	InsecureCookies bool
+	// SessionIdle ends a page session unused this long (default 8 h);
+	// SessionAbsolute ends it this long after sign-in whatever (default 7
+	// days). The cookie is Secure exactly when the request came over HTTPS
+	// (TLS here, or a trusted proxy's X-Forwarded-Proto), so plain HTTP on
+	// a hotel LAN works.
+	SessionIdle, SessionAbsolute time.Duration
+	// TLS, when set, makes Serve and ListenAndServe speak HTTPS with it
+	// (`serve --tls-cert/--tls-key`).
+	TLS *tls.Config
 	// Currency names the money on the pages and in the exports (default
 	// CNY); amounts are stored in hundredths whatever it is.
 	Currency money.Currency
@@ -59,6 +67,7 @@ type Server struct {
 	log      *slog.Logger
 	engine   *gin.Engine
 	limiter  *rateLimiter
+	proxies  []netip.Prefix // Config.TrustedProxies, for overHTTPS
 	metrics  *metrics
 	kpiCache kpiCache
 	sheets   sheetCache
@@ -85,6 +94,12 @@ func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error)
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = 30 * time.Second
 	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = 8 * time.Hour
+	}
+	if cfg.SessionAbsolute <= 0 {
+		cfg.SessionAbsolute = 7 * 24 * time.Hour
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -95,7 +110,11 @@ func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error)
 	// it in memory, the rest waits in a temporary file.
 	s.engine.MaxMultipartMemory = 8 << 20
 	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("api: trusted proxies: %w", err)
+	}
+	var err error
+	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("api: trusted proxies: %w", err)
 	}
 	// metrics before recover, so that a panic is counted as the 500 it becomes
 	s.engine.Use(s.requestIDs, s.metrics.middleware(), s.logRequests, s.recover, s.limitBody)
@@ -138,6 +157,7 @@ func (s *Server) routes() {
 	v1.POST("/tokens", s.allow(warehouse.RoleAdmin), s.createToken)
 	v1.GET("/tokens", s.allow(warehouse.RoleAdmin), s.listTokens)
 	v1.DELETE("/tokens/:id", s.allow(warehouse.RoleAdmin), s.revokeToken)
+	v1.POST("/sessions/revoke", s.allow(warehouse.RoleAdmin), s.endSessions)
 }
 
 // Serve listens until ctx is cancelled, then stops taking new requests,
@@ -149,6 +169,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      10 * time.Minute, // downloads stream large exports
 		IdleTimeout:       2 * time.Minute,
+	}
+	if s.cfg.TLS != nil {
+		ln = tls.NewListener(ln, s.cfg.TLS)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

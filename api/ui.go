@@ -26,9 +26,10 @@ import (
 // gathers what it shows; every page reads the warehouse directly, through
 // the same scoping rules as the API.
 //
-// Sign-in takes a token (`revisit token create`) and keeps it in an
-// HttpOnly, SameSite=Strict cookie; every form carries a CSRF token derived
-// from the session, and a POST without it is refused. The Content Security
+// Sign-in takes a token (`revisit token create`) and opens a session
+// (ui_session.go) whose id the HttpOnly, SameSite=Strict cookie holds;
+// every form carries a CSRF token derived from the session, and a POST
+// without it is refused. The Content Security
 // Policy allows only this server's own script and styles.
 
 //go:embed ui
@@ -76,6 +77,7 @@ func (s *Server) uiRoutes() {
 	signed := ui.Group("", s.uiSession)
 	signed.GET("/", s.home)
 	signed.POST("/logout", s.uiCSRF, s.logout)
+	signed.POST("/sessions/revoke", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiEndSessions)
 	for _, p := range uiPages {
 		signed.GET(strings.TrimPrefix(p.path, "/ui"), s.uiAllow(p.roles...), s.uiPageHandler(p.path))
 	}
@@ -130,12 +132,12 @@ func (s *Server) uiHeaders(c *gin.Context) {
 // uiSession reads the session cookie; without a valid one the browser is
 // sent to the sign-in page (and back here after it).
 func (s *Server) uiSession(c *gin.Context) {
-	secret, err := c.Cookie(sessionCookie)
-	if err == nil && secret != "" {
-		if tok, err := s.wh.Authenticate(c.Request.Context(), secret, s.cfg.Now()); err == nil {
+	id, err := c.Cookie(sessionCookie)
+	if err == nil && id != "" {
+		if tok, err := s.wh.SessionPrincipal(c.Request.Context(), id, s.cfg.Now(), s.sessionLimits()); err == nil {
 			c.Set("principal", tok)
 			c.Set("actor", actorOf(tok.Name, tok.StaffID))
-			c.Set("session", secret)
+			c.Set("session", id)
 			c.Next()
 			return
 		}
@@ -220,38 +222,71 @@ func (s *Server) home(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/ui/login")
 }
 
+// loginPage is the sign-in form, with a fresh pre-session token. After
+// ?nocookie=1 it says that the browser did not keep the sign-in cookie.
 func (s *Server) loginPage(c *gin.Context) {
-	s.render(c, "login", uiData{"Next": safeNext(c.Query("next"))})
+	data := uiData{"Next": safeNext(c.Query("next")), "CSRF": s.newLoginNonce(c)}
+	if c.Query("nocookie") == "1" {
+		data["Error"] = s.tr(c, "login.nocookie")
+	}
+	s.render(c, "login", data)
 }
 
-// login takes a token from the sign-in form and keeps it in the session
-// cookie. The form carries no CSRF token (there is no session yet): a
-// forged sign-in could only sign the victim in as the forger, and the
-// SameSite cookie is not sent on another site's post anyway.
+// login takes a token from the sign-in form and opens a session for it.
+// A post from another site is refused with 403 before anything is looked
+// up; a post without the form's pre-session cookie means the browser does
+// not keep our cookies (or the form is from another site), and the form
+// says so instead of signing in into nothing.
 func (s *Server) login(c *gin.Context) {
-	secret := strings.TrimSpace(c.PostForm("token"))
-	tok, err := s.wh.Authenticate(c.Request.Context(), secret, s.cfg.Now())
-	if err != nil {
-		c.Status(http.StatusUnauthorized)
-		s.render(c, "login", uiData{"Next": safeNext(c.PostForm("next")), "Error": s.tr(c, "login.bad")})
+	next := safeNext(c.PostForm("next"))
+	if crossSite(c.Request) {
+		c.Status(http.StatusForbidden)
+		s.render(c, "error", uiData{"Message": s.tr(c, "login.crosssite")})
 		return
 	}
-	maxAge := 12 * 3600 // a shift and a half
-	if tok.ExpiresAt != nil {
-		maxAge = min(maxAge, int(time.Until(*tok.ExpiresAt).Seconds()))
+	hasCookie, ok := loginNonceOK(c)
+	if !hasCookie {
+		c.Redirect(http.StatusSeeOther, loginPath+"?nocookie=1&next="+template.URLQueryEscaper(next))
+		return
 	}
-	s.setCookie(c, sessionCookie, secret, maxAge)
-	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
+	if !ok {
+		c.Status(http.StatusForbidden)
+		s.render(c, "login", uiData{"Next": next, "CSRF": s.newLoginNonce(c), "Error": s.tr(c, "error.csrf")})
+		return
+	}
+	now := s.cfg.Now()
+	tok, err := s.wh.Authenticate(c.Request.Context(), strings.TrimSpace(c.PostForm("token")), now)
+	var id string
+	if err == nil {
+		id, err = s.wh.CreateSession(c.Request.Context(), tok.ID, now, s.sessionLimits())
+	}
+	if err != nil {
+		if !errors.Is(err, warehouse.ErrUnauthorized) {
+			s.uiFail(c, err)
+			return
+		}
+		c.Status(http.StatusUnauthorized)
+		s.render(c, "login", uiData{"Next": next, "CSRF": s.newLoginNonce(c), "Error": s.tr(c, "login.bad")})
+		return
+	}
+	maxAge := int(s.cfg.SessionAbsolute.Seconds())
+	if tok.ExpiresAt != nil {
+		maxAge = min(maxAge, int(tok.ExpiresAt.Sub(now).Seconds()))
+	}
+	s.setCookie(c, loginCookie, "", loginPath, -1)
+	s.setCookie(c, sessionCookie, id, "/", maxAge)
+	c.Redirect(http.StatusSeeOther, next)
 }
 
+// logout ends the session at once, not just the cookie: a copy of the
+// cookie signs no one in afterwards.
 func (s *Server) logout(c *gin.Context) {
-	s.setCookie(c, sessionCookie, "", -1)
-	c.Redirect(http.StatusSeeOther, "/ui/login")
-}
-
-func (s *Server) setCookie(c *gin.Context, name, value string, maxAge int) {
-	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: !s.cfg.InsecureCookies, SameSite: http.SameSiteStrictMode})
+	if err := s.wh.EndSession(c.Request.Context(), c.GetString("session")); err != nil {
+		s.uiFail(c, err)
+		return
+	}
+	s.setCookie(c, sessionCookie, "", "/", -1)
+	c.Redirect(http.StatusSeeOther, loginPath)
 }
 
 // safeNext keeps a post-sign-in redirect on this site's pages.

@@ -29,7 +29,8 @@ func signedIn(t *testing.T, base, token string) *pageClient {
 	jar, _ := cookiejar.New(nil)
 	p := &pageClient{t: t, base: base, http: &http.Client{Jar: jar}}
 	if token != "" {
-		res, body := p.post("/ui/login", url.Values{"token": {token}})
+		_, form := p.get("/ui/login")
+		res, body := p.post("/ui/login", url.Values{"token": {token}, "csrf": {csrfOf(t, form)}})
 		if res.StatusCode != 200 || strings.Contains(body, `name="token"`) {
 			t.Fatalf("sign in: %d\n%s", res.StatusCode, body)
 		}
@@ -145,7 +146,7 @@ func TestPagesNeedASessionAndTheRightRole(t *testing.T) {
 	if res.Request.URL.Path != "/ui/login" || !strings.Contains(page, `name="token"`) || res.Request.URL.Query().Get("next") != "/ui/callbacks" {
 		t.Errorf("without a session: ended at %s", res.Request.URL)
 	}
-	res, page = anon.post("/ui/login", url.Values{"token": {"rvk_nonsense"}})
+	res, page = anon.post("/ui/login", url.Values{"token": {"rvk_nonsense"}, "csrf": {csrfOf(t, page)}})
 	if res.StatusCode != 401 || !strings.Contains(page, "令牌无效") {
 		t.Errorf("a bad token: %d", res.StatusCode)
 	}

@@ -39,6 +39,8 @@ func init() {
 		"login.token":       {"令牌", "Token"},
 		"login.hint":        {"向管理员索取令牌（revisit token create）。", "Ask your administrator for a token (revisit token create)."},
 		"login.submit":      {"登录", "Sign in"},
+		"login.nocookie":    {"浏览器没有保存登录 Cookie，因此无法登录。请允许本站的 Cookie（或改用 HTTPS 地址）后重试。", "Your browser did not keep the sign-in cookie, so you cannot stay signed in. Allow cookies for this site (or use its HTTPS address) and try again."},
+		"login.crosssite":   {"登录请求来自其他网站，已拒绝。请直接打开本站的登录页。", "This sign-in came from another site and was refused. Open this site's sign-in page directly."},
 		"login.bad":         {"令牌无效、已过期或已撤销。", "That token is not valid, has expired or was revoked."},
 		"error.title":       {"出错了", "Something went wrong"},
 		"error.forbidden":   {"此页面不对您的角色开放。", "This page is not for your role."},

@@ -28,7 +28,8 @@ func kpiBrowser(t *testing.T, h *hotel, ts *httptest.Server, who string) *http.C
 	if who == "" {
 		return client
 	}
-	res, err := client.PostForm(ts.URL+"/ui/login", url.Values{"token": {h.tokens[who]}, "next": {"/ui/kpis"}})
+	_, form := kpiGet(t, client, ts.URL+"/ui/login")
+	res, err := client.PostForm(ts.URL+"/ui/login", url.Values{"token": {h.tokens[who]}, "next": {"/ui/kpis"}, "csrf": {csrfOf(t, form)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -247,6 +247,11 @@ func (w *Warehouse) RevokeToken(ctx context.Context, id int64, by string, at tim
 		if _, err := conn.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE token_id = ?", at, id); err != nil {
 			return fmt.Errorf("store revocation: %w", err)
 		}
+		// Its page sessions end with it, in this transaction: a revoked
+		// token signs no browser in, not even for a moment.
+		if _, err := conn.ExecContext(ctx, "DELETE FROM ui_sessions WHERE token_id = ?", id); err != nil {
+			return fmt.Errorf("end its sessions: %w", err)
+		}
 		return appendAudit(ctx, conn, tokenAudit(AuditTokenRevoke, id, t.Name, t.Role, t.StaffID, nil, by, at))
 	})
 	if err != nil {

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"regexp"
 	"runtime"
 	"runtime/metrics"
 	"strings"
@@ -39,6 +42,58 @@ type served struct {
 	base   string // http://127.0.0.1:port
 	client *http.Client
 	stop   func() error // idempotent
+
+	mu       sync.Mutex
+	sessions map[string]string // token → page session id
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// session signs token in through the sign-in form once and returns the
+// session id the pages' cookie holds (the cookie never holds a token).
+func (s *served) session(ctx context.Context, token string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id, ok := s.sessions[token]; ok {
+		return id, nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/ui/login", nil)
+	if err != nil {
+		return "", err
+	}
+	res, err := s.client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("sign-in form: %w", err)
+	}
+	page, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfField.FindSubmatch(page)
+	if err != nil || m == nil {
+		return "", fmt.Errorf("sign-in form: no CSRF token (%v)", err)
+	}
+	form := url.Values{"token": {token}, "csrf": {string(m[1])}}
+	req, err = http.NewRequestWithContext(ctx, http.MethodPost, s.base+"/ui/login", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range res.Cookies() {
+		req.AddCookie(c)
+	}
+	noRedirect := *s.client
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	res, err = noRedirect.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("sign in: %w", err)
+	}
+	res.Body.Close()
+	for _, c := range res.Cookies() {
+		if c.Name == "revisit_session" && c.Value != "" {
+			s.sessions[token] = c.Value
+			return c.Value, nil
+		}
+	}
+	return "", fmt.Errorf("sign in: %d and no session cookie", res.StatusCode)
 }
 
 // serve starts the API over w on a loopback port. The rate limit is per
@@ -68,7 +123,7 @@ func serve(ctx context.Context, w *warehouse.Warehouse) (*served, error) {
 		cancel()
 		return <-done
 	})
-	return &served{base: "http://" + ln.Addr().String(), client: &http.Client{Transport: transport}, stop: stop}, nil
+	return &served{sessions: map[string]string{}, base: "http://" + ln.Addr().String(), client: &http.Client{Transport: transport}, stop: stop}, nil
 }
 
 // request builds a GET of path with a bearer token.
@@ -78,7 +133,11 @@ func (s *served) request(ctx context.Context, path, token string) (*http.Request
 		return nil, err
 	}
 	if strings.HasPrefix(path, "/ui/") {
-		req.AddCookie(&http.Cookie{Name: "revisit_session", Value: token})
+		session, err := s.session(ctx, token)
+		if err != nil {
+			return nil, err
+		}
+		req.AddCookie(&http.Cookie{Name: "revisit_session", Value: session})
 	} else {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

@@ -94,7 +94,7 @@ Each run starts afresh: the demo's own files in DIR are replaced.
 			return nil
 		}
 		log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-		srvCfg := api.Config{Addr: addr, Import: opt, Nightly: &night, InsecureCookies: true, Currency: cur}
+		srvCfg := api.Config{Addr: addr, Import: opt, Nightly: &night, Currency: cur}
 		return serveWarehouse(ctx, w, srvCfg, nightly.DefaultSpec, log, func(at string) {
 			fmt.Fprintf(e.stderr, "\nserving http://%s/ui/ — sign in with a token above; Ctrl-C stops\n", at)
 		})

@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"encoding/pem"
+	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"revisit/api"
 	"revisit/nightly"
@@ -15,8 +20,8 @@ import (
 func runServe(ctx context.Context, e *env, args []string) error {
 	var c config
 	var cfg api.Config
-	var proxies, inbox, outbox, spec string
-	fs := newFlagSet(e, "serve", "serve [--db PATH] [--addr :8080] [--inbox DIR] [--outbox DIR] [--nightly CRON|off]",
+	var proxies, inbox, outbox, spec, tlsCert, tlsKey string
+	fs := newFlagSet(e, "serve", "serve [--db PATH] [--addr :8080] [--tls-cert FILE --tls-key FILE] [--inbox DIR] [--outbox DIR] [--nightly CRON|off]",
 		`Serves the API under /api/v1 (bearer tokens from 'revisit token create'),
 the pages under /ui/, /livez, /readyz and /metrics; api/openapi.yaml
 describes every route. Uploads (POST /api/v1/imports) load by the rules of
@@ -29,6 +34,12 @@ writes the day's workbooks to --outbox; every hour it escalates overdue
 callbacks. On start it first runs the nights missed while it was down (at
 most seven, oldest first). GET /api/v1/jobs shows every run.
 
+With --tls-cert and --tls-key (the hotel's certificate and its key, PEM)
+it serves HTTPS; without them plain HTTP, for the hotel LAN or behind a
+proxy that ends TLS (--trusted-proxies, which then says so with
+X-Forwarded-Proto). The pages' sign-in cookie is Secure exactly when the
+browser came over HTTPS.
+
 The process owns the warehouse while it runs; SIGTERM or Ctrl-C stops
 taking requests, lets those in flight finish, stops a night between steps
 (it runs again at the next start), and closes the warehouse cleanly.`)
@@ -37,6 +48,10 @@ taking requests, lets those in flight finish, stops a night between steps
 	fs.Int64Var(&cfg.UploadLimit, "upload-limit", 512<<20, "largest POST /api/v1/imports body, in bytes")
 	fs.StringVar(&cfg.Addr, "addr", envOr(e, "REVISIT_ADDR", ":8080"), "listen address (env REVISIT_ADDR)")
 	fs.StringVar(&proxies, "trusted-proxies", envOr(e, "REVISIT_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is believed (default none)")
+	fs.StringVar(&tlsCert, "tls-cert", envOr(e, "REVISIT_TLS_CERT", ""), "serve HTTPS with this certificate (PEM, the chain after it; env REVISIT_TLS_CERT); needs --tls-key")
+	fs.StringVar(&tlsKey, "tls-key", envOr(e, "REVISIT_TLS_KEY", ""), "the private key of --tls-cert (PEM; env REVISIT_TLS_KEY)")
+	fs.DurationVar(&cfg.SessionIdle, "session-idle", 8*time.Hour, "a page sign-in ends after this long unused")
+	fs.DurationVar(&cfg.SessionAbsolute, "session-max", 7*24*time.Hour, "a page sign-in ends this long after it began, used or not")
 	fs.IntVar(&cfg.RatePerMinute, "rate", 600, "requests a minute per token")
 	fs.StringVar(&inbox, "inbox", envOr(e, "REVISIT_INBOX", ""), "folder the nightly run loads new export files from (env REVISIT_INBOX; empty: none)")
 	fs.StringVar(&outbox, "outbox", envOr(e, "REVISIT_OUTBOX", ""), "folder the nightly run writes the day's workbooks to (env REVISIT_OUTBOX; empty: none)")
@@ -51,6 +66,9 @@ taking requests, lets those in flight finish, stops a night between steps
 		}
 	}
 	var err error
+	if cfg.TLS, err = tlsConfig(tlsCert, tlsKey); err != nil {
+		return err
+	}
 	if cfg.Currency, err = c.currency(); err != nil {
 		return err
 	}
@@ -78,7 +96,7 @@ func serveWarehouse(ctx context.Context, w *warehouse.Warehouse, cfg api.Config,
 	if err != nil {
 		return err
 	}
-	log.Info("serving", "addr", ln.Addr().String())
+	log.Info("serving", "addr", ln.Addr().String(), "https", cfg.TLS != nil)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -104,4 +122,32 @@ func serveWarehouse(ctx context.Context, w *warehouse.Warehouse, cfg api.Config,
 		serveErr = err
 	}
 	return serveErr
+}
+
+// tlsConfig loads the certificate and key of --tls-cert/--tls-key: nil
+// for neither (plain HTTP), a usage error for one without the other, and
+// an error naming the file that cannot be read or used.
+func tlsConfig(certFile, keyFile string) (*tls.Config, error) {
+	switch {
+	case certFile == "" && keyFile == "":
+		return nil, nil
+	case certFile == "" || keyFile == "":
+		return nil, exitError{code: exitUsage, msg: "--tls-cert and --tls-key go together: give both (HTTPS) or neither (plain HTTP)"}
+	}
+	certPEM, err := os.ReadFile(certFile)
+	if err != nil {
+		return nil, fmt.Errorf("read the certificate (--tls-cert): %w", err)
+	}
+	keyPEM, err := os.ReadFile(keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("read the key (--tls-key): %w", err)
+	}
+	if block, _ := pem.Decode(certPEM); block == nil || block.Type != "CERTIFICATE" {
+		return nil, fmt.Errorf("--tls-cert %s: no PEM certificate in it", certFile)
+	}
+	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("--tls-key %s does not go with --tls-cert %s: %w", keyFile, certFile, err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}, nil
 }

@@ -483,7 +483,7 @@ open → in_progress → resolved, with the outcome recovered or not_recovered.`
 			found := false
 			for i, rc := range cases {
 				if rc.ID == caseID {
-					if cases[i], err = w.UpdateRecovery(ctx, caseID, rc.Version, status, outcome, by, when); err != nil {
+					if cases[i], err = w.UpdateRecovery(ctx, caseID, rc.Version, status, outcome, "", by, when); err != nil {
 						return err
 					}
 					found = true

@@ -204,8 +204,8 @@ func TestRecordRefuses(t *testing.T) {
 		a := ok
 		a.By = "B07"
 		_, err := Record(ctx, w, r, a, 0)
-		var notOwner *NotOwnerError
-		if !errors.Is(err, ErrNotOwner) || !errors.As(err, &notOwner) || notOwner.Owner != "B01" || !strings.Contains(err.Error(), "B01") {
+		ref, ok := AsRefusal(err)
+		if !errors.Is(err, ErrNotOwner) || !ok || ref.Rule != RuleNotOwner || !strings.Contains(ref.Message, "B01") || !strings.Contains(ref.MessageZH, "B01") {
 			t.Errorf("%v", err)
 		}
 	})

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -202,13 +201,14 @@ func (s *Server) uiRecordAttempt(c *gin.Context) {
 	}
 	a.By, a.At = tok.StaffID, s.cfg.Now()
 	_, err = callback.Record(c.Request.Context(), s.wh, callback.DefaultRules(s.loc()), a, callback.DefaultRecoveryDue)
+	refusal, refused := callback.AsRefusal(err)
 	switch {
-	case errors.Is(err, warehouse.ErrTaskChanged), errors.Is(err, warehouse.ErrTaskClosed):
-		c.Status(http.StatusConflict)
-		s.renderCallbacks(c, nil, id, s.tr(c, "cb.changed"), true)
-	case errors.Is(err, callback.ErrNotOwner):
+	case refused && statusOfRefusal(refusal) == http.StatusNotFound: // reassigned since the scope check
 		c.Status(http.StatusNotFound)
 		s.renderCallbacks(c, nil, 0, s.tr(c, "cb.gone"), true)
+	case refused: // the rule's own words, in the page's language, on the card
+		c.Status(statusOfRefusal(refusal))
+		s.renderCallbacks(c, nil, id, refusalText(refusal, uiLang(c)), true)
 	case err != nil:
 		s.uiFail(c, err)
 	default:

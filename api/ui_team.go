@@ -400,7 +400,8 @@ func (s *Server) uiAssign(c *gin.Context) {
 	by, now := actorOf(tok.Name, tok.StaffID), s.cfg.Now()
 	audit := &warehouse.AuditEntry{At: now, Actor: by, Role: tok.Role, Action: warehouse.AuditAssign,
 		Target: fmt.Sprintf("task %d", id), Filter: "to " + to, Rows: 1, ClientIP: c.ClientIP()}
-	done, err := callback.Reassign(ctx, s.wh, id, version, to, by, reason, now, callback.DefaultIdle, audit)
+	done, err := callback.Reassign(ctx, s.wh, id, version, to, tok.StaffID, reason, now, callback.DefaultIdle, audit)
+	refusal, refused := callback.AsRefusal(err)
 	switch {
 	case err == nil:
 		q := f.Query()
@@ -408,32 +409,15 @@ func (s *Server) uiAssign(c *gin.Context) {
 			q += "&"
 		}
 		c.Redirect(http.StatusSeeOther, "/ui/team?"+q+"assigned="+strconv.FormatInt(done.ID, 10)+"&to="+url.QueryEscape(done.Owner))
-	case errors.Is(err, callback.ErrReassignRefused):
-		refuse(s.teamRefusal(c, done, by))
-	case errors.Is(err, warehouse.ErrTaskChanged):
-		refuse(http.StatusConflict, fmt.Sprintf(s.tr(c, "team.err.changed"), id))
-	case errors.Is(err, warehouse.ErrTaskClosed):
-		refuse(http.StatusConflict, fmt.Sprintf(s.tr(c, "team.err.closed"), id))
+	case refused && statusOfRefusal(refusal) == http.StatusNotFound:
+		s.teamNotFound(c)
+	case refused: // the rule's own words, in the page's language
+		refuse(statusOfRefusal(refusal), refusalText(refusal, uiLang(c)))
 	case errors.Is(err, warehouse.ErrNotFound): // the new owner left the roster meanwhile
 		refuse(http.StatusBadRequest, fmt.Sprintf(s.tr(c, "team.err.roster"), to))
 	default:
 		s.teamAssignFailed(c, id, err)
 	}
-}
-
-// teamRefusal says in the page's language which rule refused: Reassign returns
-// the task it judged, so the rule is read off it rather than off the
-// English error text.
-func (s *Server) teamRefusal(c *gin.Context, t warehouse.Task, by string) (int, string) {
-	lead, _ := s.wh.LeadOf(c.Request.Context(), t.Owner)
-	switch {
-	case by != lead && by != t.EscalatedTo:
-		return http.StatusForbidden, s.tr(c, "team.err.notlead")
-	case t.Attempts > 0:
-		return http.StatusConflict, fmt.Sprintf(s.tr(c, "team.err.called"), t.ID, t.Owner, t.Attempts)
-	}
-	after := t.CreatedAt.Add(callback.DefaultIdle).In(s.loc()).Format("01-02 15:04")
-	return http.StatusConflict, fmt.Sprintf(s.tr(c, "team.err.idle"), t.ID, t.Owner, teamIdle(callback.DefaultIdle), after)
 }
 
 func (s *Server) teamNotFound(c *gin.Context) {

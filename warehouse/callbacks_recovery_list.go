@@ -15,6 +15,7 @@ type CaseFilter struct {
 	Department string    // the department that must act
 	Guest      string    // one guest's cases
 	DueBefore  time.Time // cases due before this moment; zero: any
+	ID         int64     // one case; 0: any
 	// Butler limits the list to cases the butler owns or whose task they own.
 	Butler string
 	// Team limits the list to a lead's: cases of their butlers (the roster's
@@ -50,6 +51,7 @@ WHERE ($1 = '' OR c.status = $1)
   AND ($7 = '' OR t.escalated_to = $7 OR c.owner = $7 OR t.owner = $7
        OR c.owner IN (SELECT staff_id FROM butlers WHERE lead_id = $7)
        OR t.owner IN (SELECT staff_id FROM butlers WHERE lead_id = $7))
+  AND ($10 = 0 OR c.case_id = $10)
 ORDER BY c.status = 'resolved', CASE WHEN c.status <> 'resolved' THEN c.due_at END,
   c.resolved_at DESC, c.case_id
 LIMIT $8 OFFSET $9`
@@ -69,7 +71,7 @@ func (w *Warehouse) Cases(ctx context.Context, f CaseFilter) ([]CaseListing, err
 		limit = 1 << 62
 	}
 	rows, err := w.db.QueryContext(ctx, listCases, f.Status, f.Owner, f.Department, f.Guest,
-		nullTime(timeOrNil(f.DueBefore)), f.Butler, f.Team, limit, f.Offset)
+		nullTime(timeOrNil(f.DueBefore)), f.Butler, f.Team, limit, f.Offset, f.ID)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: list recovery cases: %w", err)
 	}

@@ -69,6 +69,7 @@ func TestCasesAreScopedFilteredAndMostOverdueFirst(t *testing.T) {
 		{"one owner", CaseFilter{Owner: "B02"}, []int64{soon}},
 		{"one guest", CaseFilter{Guest: "G3"}, []int64{elsewhere}},
 		{"due before 18:00", CaseFilter{DueBefore: hotelTime("2026-11-27 18:00")}, []int64{late, done}},
+		{"one case", CaseFilter{ID: soon}, []int64{soon}},
 		{"a page of two after one", CaseFilter{Limit: 2, Offset: 1}, []int64{elsewhere, soon}},
 	}
 	for _, tc := range cases {

@@ -54,7 +54,8 @@ func Reassign(ctx context.Context, s ReassignStore, id int64, version int, to, b
 	}
 	if held := at.Sub(t.CreatedAt); held < idle {
 		after := t.CreatedAt.Add(idle)
-		return t, refuse(RuleNotIdle, fmt.Sprintf("task %d: %s has held it for %s without a call; a lead may reassign after %s", id, t.Owner, held.Round(time.Minute), idle),
+		return t, refuse(RuleNotIdle, fmt.Sprintf("task %d: %s has held it for %s without a call; a lead may reassign after %s of that, so it can be reassigned after %s",
+			id, t.Owner, held.Round(time.Minute), idleText(idle), after.In(hotelZone(s)).Format("01-02 15:04")),
 			fmt.Sprintf("任务 %d：%s 还未持有满 %s，%s 后才能改派。", id, t.Owner, idleText(idle), after.In(hotelZone(s)).Format("01-02 15:04")))
 	}
 	if version == 0 {

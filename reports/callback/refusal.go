@@ -97,7 +97,7 @@ func AsRefusal(err error) (*Refusal, bool) {
 
 func staleVersion(what string) *Refusal {
 	return &Refusal{Rule: RuleStaleVersion,
-		Message:   fmt.Sprintf("%s changed since you read it: read it again and retry", what),
+		Message:   fmt.Sprintf("%s changed meanwhile, since you read it: check it again and retry", what),
 		MessageZH: "内容刚被更新，请查看最新状态后再试。"}
 }
 

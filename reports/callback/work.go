@@ -90,7 +90,7 @@ func checkAttempt(a Attempt) error {
 	case a.At.IsZero():
 		return errors.New("the time of the call is not given")
 	case a.Score != nil && (*a.Score < 1 || *a.Score > 5):
-		return refuse(RuleScoreRange, fmt.Sprintf("a satisfaction score is 1–5, not %d", *a.Score), "满意度评分为 1–5 分。")
+		return refuse(RuleScoreRange, fmt.Sprintf("a satisfaction score is from 1 to 5, not %d", *a.Score), "满意度评分为 1–5 分。")
 	case a.Disposition == CallBackLater && a.RequestedAt.IsZero():
 		return refuse(RuleRequestedAtRequired, "call_back_later needs requested_at, the time the guest asked to be called",
 			"“稍后回电”需要填写客人约定的回电时间。")

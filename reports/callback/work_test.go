@@ -214,8 +214,8 @@ func TestRecordRefuses(t *testing.T) {
 		edit func(*Attempt)
 		want string
 	}{
-		{"a score of 0", func(a *Attempt) { a.Score = score(0) }, "1–5"},
-		{"a score of 6", func(a *Attempt) { a.Score = score(6) }, "1–5"},
+		{"a score of 0", func(a *Attempt) { a.Score = score(0) }, "1 to 5"},
+		{"a score of 6", func(a *Attempt) { a.Score = score(6) }, "1 to 5"},
 		{"call back later without a time", func(a *Attempt) { a.Disposition = CallBackLater }, "call_back_later"},
 		{"an unknown code", func(a *Attempt) { a.Disposition = "hung_up" }, "unknown disposition"},
 		{"no time", func(a *Attempt) { a.At = time.Time{} }, "time"},

@@ -89,6 +89,7 @@ var refusalStatus = map[string]int{
 	callback.RuleRequestedAtRequired: http.StatusBadRequest,
 	callback.RuleDepartmentRequired:  http.StatusBadRequest,
 	callback.RuleOutcomeRequired:     http.StatusBadRequest,
+	callback.RuleUnknownCaseStatus:   http.StatusBadRequest,
 }
 
 // statusOfRefusal is the status a refusal maps to; a rule this table does

@@ -86,6 +86,8 @@ func mayWorkCase(ctx context.Context, s CaseStore, c warehouse.RecoveryCase, by 
 // same order as an integrity check of what it stores.
 func caseStep(c warehouse.RecoveryCase, to, outcome string) error {
 	switch {
+	case to != warehouse.CaseInProgress && to != warehouse.CaseResolved:
+		return refuse(RuleUnknownCaseStatus, fmt.Sprintf("a case moves to in_progress or resolved, not %q", to), "服务补救只能标记为跟进中或已处理。")
 	case c.Status == warehouse.CaseResolved:
 		return refuse(RuleCaseStep, fmt.Sprintf("recovery case %d is already resolved", c.ID), fmt.Sprintf("服务补救 %d 已处理完毕。", c.ID))
 	case to == warehouse.CaseInProgress && c.Status == warehouse.CaseOpen && outcome == "":
@@ -94,10 +96,13 @@ func caseStep(c warehouse.RecoveryCase, to, outcome string) error {
 		return refuse(RuleCaseStep, fmt.Sprintf("recovery case %d is already in progress", c.ID), fmt.Sprintf("服务补救 %d 已在跟进中。", c.ID))
 	case to == warehouse.CaseInProgress:
 		return refuse(RuleCaseStep, "an outcome is given only when resolving", "只有标记为已处理时才填写补救结果。")
+	case to == warehouse.CaseResolved && c.Status == warehouse.CaseOpen:
+		return refuse(RuleCaseStep, fmt.Sprintf("recovery case %d is not yet in progress: mark it in progress first", c.ID),
+			fmt.Sprintf("服务补救 %d 尚未开始跟进：请先标记为跟进中。", c.ID))
 	case to == warehouse.CaseResolved && (outcome == warehouse.OutcomeRecovered || outcome == warehouse.OutcomeNotRecovered):
 		return nil
 	case to == warehouse.CaseResolved:
 		return refuse(RuleOutcomeRequired, "resolving needs the outcome recovered or not_recovered", "请选择补救结果：已补救或未能补救。")
 	}
-	return refuse(RuleCaseStep, fmt.Sprintf("a case moves to in_progress or resolved, not %q", to), "服务补救只能标记为跟进中或已处理。")
+	return refuse(RuleUnknownCaseStatus, fmt.Sprintf("a case moves to in_progress or resolved, not %q", to), "服务补救只能标记为跟进中或已处理。")
 }

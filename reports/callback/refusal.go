@@ -67,6 +67,8 @@ const (
 	RuleDepartmentRequired = "department_required"
 	// RuleCaseStep: a recovery case goes open → in_progress → resolved.
 	RuleCaseStep = "case_step"
+	// RuleUnknownCaseStatus: a case is moved to in_progress or resolved.
+	RuleUnknownCaseStatus = "unknown_case_status"
 	// RuleOutcomeRequired: resolving a case needs recovered or not_recovered.
 	RuleOutcomeRequired = "outcome_required"
 )

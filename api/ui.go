@@ -86,6 +86,7 @@ func (s *Server) uiPostRoutes(signed *gin.RouterGroup) {
 	signed.POST("/callbacks/:id/attempt", s.uiAllow(warehouse.RoleButler), s.uiCSRF, s.uiRecordAttempt)
 	signed.POST("/guests/:id/call", s.uiAllow(warehouse.RoleButler, warehouse.RoleLead), s.uiCSRF, s.uiCall)
 	signed.POST("/team/:id/assign", s.uiAllow(warehouse.RoleLead), s.uiCSRF, s.uiAssign)
+	signed.POST("/recovery/:id", s.uiAllow(warehouse.RoleButler, warehouse.RoleLead), s.uiCSRF, s.uiWorkCase)
 	signed.POST("/imports", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiUpload)
 }
 

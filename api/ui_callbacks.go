@@ -132,6 +132,10 @@ func (s *Server) renderCallbacks(c *gin.Context, revealed map[int64]string, note
 	if more {
 		data["More"] = "/ui/callbacks?offset=" + strconv.Itoa(offset+uiCallbacksPage)
 	}
+	if data["Recovery"], err = s.recoverySection(c, "callbacks"); err != nil {
+		s.uiFail(c, err)
+		return
+	}
 	s.render(c, "callbacks", data)
 }
 

@@ -151,6 +151,9 @@ func (s *Server) renderTeam(c *gin.Context, f teamFilter, problem string) {
 		return
 	}
 	data, err := s.teamBoard(c, lead, f)
+	if err == nil {
+		data["Recovery"], err = s.recoverySection(c, "team")
+	}
 	if err != nil {
 		s.log.Error("team board failed", "request_id", requestID(c), "error", err)
 		c.Status(http.StatusInternalServerError)

@@ -50,16 +50,9 @@ func init() {
 		"team.reassign":        {"改派", "Reassign"},
 		"team.to":              {"交给", "Give to"},
 		"team.why":             {"改派原因", "Why"},
-		"team.hold.called":     {"管家已拨打过，按首问责任制仍归其所有。", "The butler has already called: under first-responder responsibility it stays theirs."},
-		"team.hold.idle":       {"%s 后才能改派（管家须先持有 %s 未拨打）。", "Can be reassigned after %s (the butler first holds it %s without a call)."},
 		"team.done":            {"任务 %d（客人 %s）已交给 %s。", "Task %d (guest %s) is now %s's."},
 		"team.err.fields":      {"请选择接手的管家并填写改派原因。", "Choose the butler who takes it and say why."},
 		"team.err.roster":      {"%s 不在管家名册上。", "%s is not on the butler roster."},
-		"team.err.notlead":     {"只有该管家的主管（或任务升级到的主管）可以改派。", "Only the butler's team lead, or the lead it was escalated to, may reassign it."},
-		"team.err.called":      {"任务 %d：%s 已拨打 %d 次，按首问责任制仍归其所有。", "Task %d: %s has already called (%d attempts): it stays theirs."},
-		"team.err.idle":        {"任务 %d：%s 还未持有满 %s，%s 后才能改派。", "Task %d: %s has not yet held it %s; it can be reassigned after %s."},
-		"team.err.changed":     {"任务 %d 刚被别人改动过，请看更新后的内容再试。", "Task %d changed meanwhile: check it again below and retry."},
-		"team.err.closed":      {"任务 %d 已关闭，不能再改派。", "Task %d is already closed and cannot be reassigned."},
 		"team.sla":             {"今日回访时效（截至目前）", "Today's callback SLA so far"},
 		"team.sla.due":         {"今日到期", "Due today"},
 		"team.sla.within":      {"24小时内关闭", "Closed within 24 h"},
@@ -319,23 +312,13 @@ func (s *Server) teamRows(c *gin.Context, tasks []warehouse.Task, butlers []team
 	return rows, escalations
 }
 
-// teamHold says why the reassign rules would refuse the task now, so the
-// lead need not try; "" when they would not.
+// teamHold says why the reassignment rules would refuse the task now, in
+// the page's language, so the lead need not try; "" when they would not.
 func (s *Server) teamHold(c *gin.Context, t warehouse.Task, now time.Time) string {
-	if t.Attempts > 0 {
-		return s.tr(c, "team.hold.called")
-	}
-	if after := t.CreatedAt.Add(callback.DefaultIdle); now.Before(after) {
-		return fmt.Sprintf(s.tr(c, "team.hold.idle"), after.In(s.loc()).Format("01-02 15:04"), teamIdle(callback.DefaultIdle))
+	if r := callback.ReassignHold(t, now, callback.DefaultIdle, s.loc()); r != nil {
+		return refusalText(r, uiLang(c))
 	}
 	return ""
-}
-
-func teamIdle(d time.Duration) string {
-	if d%time.Hour == 0 {
-		return fmt.Sprintf("%d h", d/time.Hour)
-	}
-	return d.String()
 }
 
 // teamFlash is the message of a reassignment that just succeeded, read

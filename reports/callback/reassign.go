@@ -44,19 +44,8 @@ func Reassign(ctx context.Context, s ReassignStore, id int64, version int, to, b
 		return t, refuse(RuleNotLead, fmt.Sprintf("task %d: only %s's team lead (%s), or the lead it was escalated to, may reassign it", id, t.Owner, orNone(lead)),
 			"只有该管家的主管（或任务升级到的主管）可以改派。")
 	}
-	if t.Status == warehouse.TaskClosed {
-		return t, refuse(RuleTaskClosed, fmt.Sprintf("task %d is already closed and cannot be reassigned", id),
-			fmt.Sprintf("任务 %d 已关闭，不能再改派。", id))
-	}
-	if t.Attempts > 0 {
-		return t, refuse(RuleAlreadyCalled, fmt.Sprintf("task %d: %s has already called (%d attempts): it stays theirs", id, t.Owner, t.Attempts),
-			fmt.Sprintf("任务 %d：%s 已拨打 %d 次，按首问责任制仍归其所有。", id, t.Owner, t.Attempts))
-	}
-	if held := at.Sub(t.CreatedAt); held < idle {
-		after := t.CreatedAt.Add(idle)
-		return t, refuse(RuleNotIdle, fmt.Sprintf("task %d: %s has held it for %s without a call; a lead may reassign after %s of that, so it can be reassigned after %s",
-			id, t.Owner, held.Round(time.Minute), idleText(idle), after.In(hotelZone(s)).Format("01-02 15:04")),
-			fmt.Sprintf("任务 %d：%s 还未持有满 %s，%s 后才能改派。", id, t.Owner, idleText(idle), after.In(hotelZone(s)).Format("01-02 15:04")))
+	if r := ReassignHold(t, at, idle, hotelZone(s)); r != nil {
+		return t, r
 	}
 	if version == 0 {
 		version = t.Version
@@ -65,6 +54,32 @@ func Reassign(ctx context.Context, s ReassignStore, id int64, version int, to, b
 		return t, staleVersion(fmt.Sprintf("task %d (version %d, now %d)", id, version, t.Version))
 	}
 	return s.Assign(ctx, id, version, to, by, reason, at, audit)
+}
+
+// ReassignHold is the refusal the reassignment rules about the task itself
+// give at at — closed (RuleTaskClosed), already called (RuleAlreadyCalled),
+// not yet idle long enough (RuleNotIdle) — or nil when they allow it; who
+// asks is Reassign's to judge. A board shows it beside the task so a lead
+// need not try; times are written in zone.
+func ReassignHold(t warehouse.Task, at time.Time, idle time.Duration, zone *time.Location) *Refusal {
+	if idle <= 0 {
+		idle = DefaultIdle
+	}
+	if t.Status == warehouse.TaskClosed {
+		return refuse(RuleTaskClosed, fmt.Sprintf("task %d is already closed and cannot be reassigned", t.ID),
+			fmt.Sprintf("任务 %d 已关闭，不能再改派。", t.ID))
+	}
+	if t.Attempts > 0 {
+		return refuse(RuleAlreadyCalled, fmt.Sprintf("task %d: %s has already called (%d attempts): under first-responder responsibility it stays theirs", t.ID, t.Owner, t.Attempts),
+			fmt.Sprintf("任务 %d：%s 已拨打 %d 次，按首问责任制仍归其所有。", t.ID, t.Owner, t.Attempts))
+	}
+	if held := at.Sub(t.CreatedAt); held < idle {
+		after := t.CreatedAt.Add(idle).In(zone).Format("01-02 15:04")
+		return refuse(RuleNotIdle, fmt.Sprintf("task %d: %s has held it for %s without a call; a lead may reassign after %s of that, so it can be reassigned after %s",
+			t.ID, t.Owner, held.Round(time.Minute), idleText(idle), after),
+			fmt.Sprintf("任务 %d：%s 还未持有满 %s，%s 后才能改派。", t.ID, t.Owner, idleText(idle), after))
+	}
+	return nil
 }
 
 // idleText writes an idle time as a lead reads it: "4 h".

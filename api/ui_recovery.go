@@ -56,7 +56,8 @@ var recoveryBackPages = map[string]string{"callbacks": "/ui/callbacks", "team": 
 // cases are few; a long list says the rest are in the API and the KPIs.
 const uiMaxRecoveryCards = 50
 
-// recoveryKey carries a just-refused case and its message to the section.
+// recoveryCaseKey and recoveryNoteKey carry a just-refused case (0: none in
+// particular) and its message from uiWorkCase to the section.
 const (
 	recoveryCaseKey = "revisit.recovery_case"
 	recoveryNoteKey = "revisit.recovery_note"

@@ -26,6 +26,7 @@ type hotel struct {
 	w      *warehouse.Warehouse
 	tokens map[string]string // name → secret
 	taskOf map[string]int64  // owner → task id
+	caseID int64             // B01's recovery case, once caseOf opened it
 }
 
 func newHotel(t *testing.T) *hotel {

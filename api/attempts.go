@@ -1,14 +1,12 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"revisit/reports/callback"
-	"revisit/warehouse"
 )
 
 // attemptRequest is the body of POST /callbacks/{id}/attempts.
@@ -51,33 +49,25 @@ func (s *Server) recordAttempt(c *gin.Context) {
 	}
 	a.By, a.At = tok.StaffID, s.cfg.Now()
 	done, err := callback.Record(ctx, s.wh, callback.DefaultRules(s.loc()), a, callback.DefaultRecoveryDue)
-	if errors.Is(err, callback.ErrNotOwner) { // reassigned since the scope check
-		err = warehouse.ErrNotFound
-	}
-	if err != nil {
+	if err != nil { // a refusal maps to its status in s.fail; none is re-checked here
 		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, viewOf(done, s.loc()))
 }
 
-// attempt checks the body and turns it into an attempt on task id, or says
-// in a safe detail what is wrong. The checks are those callback.Record makes,
-// made here so that a person's mistake is a 400 and not an internal error.
+// attempt reads the body into an attempt on task id, or says in a safe
+// detail what cannot be read (a missing version, a note too long, a time
+// that is not RFC 3339). Whether the attempt obeys the callback rules — a
+// known disposition, a score of 1–5, the department of an issue — is
+// callback.Record's to say, as a refusal.
 func (r attemptRequest) attempt(id int64) (callback.Attempt, string) {
-	a := callback.Attempt{TaskID: id, Note: r.Note, Score: r.Score, Department: r.Department}
+	a := callback.Attempt{TaskID: id, Note: r.Note, Score: r.Score, Department: r.Department,
+		Disposition: callback.Disposition(r.Disposition)}
 	if r.Version == nil || *r.Version < 1 {
 		return a, "version is required: the version of the task you read"
 	}
 	a.Version = *r.Version
-	d, err := callback.ParseDisposition(r.Disposition)
-	if err != nil {
-		return a, err.Error()
-	}
-	a.Disposition = d
-	if r.Score != nil && (*r.Score < 1 || *r.Score > 5) {
-		return a, "score is a satisfaction score from 1 to 5"
-	}
 	if len([]rune(r.Note)) > maxNoteRunes {
 		return a, "note is too long"
 	}
@@ -87,12 +77,6 @@ func (r attemptRequest) attempt(id int64) (callback.Attempt, string) {
 			return a, "requested_at must be an RFC 3339 time, such as 2026-11-23T10:00:00+08:00"
 		}
 		a.RequestedAt = at
-	}
-	switch {
-	case d == callback.CallBackLater && a.RequestedAt.IsZero():
-		return a, "call_back_later needs requested_at, the time the guest asked to be called"
-	case d == callback.ReachedIssue && a.Department == "":
-		return a, "reached_issue needs department, the department that must act (客房部, 餐饮部, …)"
 	}
 	return a, ""
 }

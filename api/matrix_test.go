@@ -68,6 +68,11 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/api/v1/tokens/:id", "DELETE", "/api/v1/tokens/999999", "", [7]int{401, 404, 403, 403, 403, 403, 403}, false},
 		// Ends page sessions only (there are none here): API tokens keep working.
 		{"/api/v1/sessions/revoke", "POST", "/api/v1/sessions/revoke", `{}`, [7]int{401, 200, 403, 403, 403, 403, 403}, false},
+		// Last: the first use of {case} opens a case on B01's task in the shared hotel.
+		{"/api/v1/recovery-cases", "GET", "/api/v1/recovery-cases?case={case}", "", [7]int{401, 200, 200, 403, 200, 200, 200}, false},
+		// The owner, their lead and an admin work a case; a manager reads it in the KPIs.
+		{"/api/v1/recovery-cases/:id", "POST", "/api/v1/recovery-cases/{case}", `{"status":"in_progress","version":1}`,
+			[7]int{401, 200, 403, 403, 200, 404, 200}, true},
 	}
 
 	shared := exportHotel(t)
@@ -83,7 +88,11 @@ func TestRoleRouteMatrix(t *testing.T) {
 				h = exportHotel(t)
 				ts = h.server(t, Config{Now: afternoon, Import: uploadRules()}).URL
 			}
-			url := ts + strings.ReplaceAll(rc.path, "{task}", task(h))
+			path := strings.ReplaceAll(rc.path, "{task}", task(h))
+			if strings.Contains(path, "{case}") {
+				path = strings.ReplaceAll(path, "{case}", itoa(h.caseOf(t)))
+			}
+			url := ts + path
 			var status int
 			if rc.body == "multipart" {
 				ct, body := uploadBody(t, [][2]string{{"g.csv", "客户编号,姓名\nG9,王五\n"}})

@@ -136,6 +136,8 @@ func (s *Server) routes() {
 	v1.GET("/callbacks/:id", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleAdmin), s.getCallback)
 	v1.POST("/callbacks/:id/attempts", s.allow(warehouse.RoleButler), s.recordAttempt)
 	v1.POST("/callbacks/:id/assign", s.allow(warehouse.RoleLead, warehouse.RoleAdmin), s.assignTask)
+	v1.GET("/recovery-cases", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleAdmin), s.listRecoveryCases)
+	v1.POST("/recovery-cases/:id", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleAdmin), s.updateRecoveryCase)
 	v1.GET("/targets", s.allow(warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin), s.listTargets)
 	v1.GET("/guests/:id", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleMarketing, warehouse.RoleAdmin), s.getGuest)
 	v1.POST("/guests/:id/reveal-contact", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleAdmin), s.revealContact)

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -177,6 +176,10 @@ func (s *Server) renderCallbackList(c *gin.Context, revealed map[int64]string, c
 	if more {
 		data["More"] = "/ui/callbacks?offset=" + strconv.Itoa(offset+uiCallbacksPage)
 	}
+	if data["Recovery"], err = s.recoverySection(c, "callbacks"); err != nil {
+		s.uiFail(c, err)
+		return
+	}
 	s.render(c, "callbacks", data)
 }
 
@@ -229,7 +232,7 @@ func (s *Server) uiRecordAttempt(c *gin.Context) {
 		s.renderCallbacks(c, nil, 0, s.tr(c, "cb.gone"), true)
 		return
 	}
-	refuse := func(status int, key string) {
+	refuseWith := func(status int, text string) {
 		c.Status(status)
 		var revealed map[int64]string
 		if c.PostForm("revealed") == "1" {
@@ -242,8 +245,9 @@ func (s *Server) uiRecordAttempt(c *gin.Context) {
 			}
 			revealed = map[int64]string{id: rc.Mobile}
 		}
-		s.renderCallbackList(c, revealed, cardNote{task: id, text: s.tr(c, key), isErr: true, draft: draft})
+		s.renderCallbackList(c, revealed, cardNote{task: id, text: text, isErr: true, draft: draft})
 	}
+	refuse := func(status int, key string) { refuseWith(status, s.tr(c, key)) }
 	if at := draft.RequestedAt; at != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", at, s.loc())
 		if err != nil {
@@ -263,12 +267,13 @@ func (s *Server) uiRecordAttempt(c *gin.Context) {
 	}
 	a.By, a.At = tok.StaffID, s.cfg.Now()
 	_, err = callback.Record(c.Request.Context(), s.wh, callback.DefaultRules(s.loc()), a, callback.DefaultRecoveryDue)
+	refusal, refused := callback.AsRefusal(err)
 	switch {
-	case errors.Is(err, warehouse.ErrTaskChanged), errors.Is(err, warehouse.ErrTaskClosed):
-		refuse(http.StatusConflict, "cb.changed")
-	case errors.Is(err, callback.ErrNotOwner):
+	case refused && statusOfRefusal(refusal) == http.StatusNotFound: // reassigned since the scope check
 		c.Status(http.StatusNotFound)
 		s.renderCallbacks(c, nil, 0, s.tr(c, "cb.gone"), true)
+	case refused: // the rule's own words, in the page's language, on the card, with what was entered
+		refuseWith(statusOfRefusal(refusal), refusalText(refusal, uiLang(c)))
 	case err != nil:
 		s.uiFail(c, err)
 	default:

@@ -50,16 +50,9 @@ func init() {
 		"team.reassign":        {"改派", "Reassign"},
 		"team.to":              {"交给", "Give to"},
 		"team.why":             {"改派原因", "Why"},
-		"team.hold.called":     {"管家已拨打过，按首问责任制仍归其所有。", "The butler has already called: under first-responder responsibility it stays theirs."},
-		"team.hold.idle":       {"%s 后才能改派（管家须先持有 %s 未拨打）。", "Can be reassigned after %s (the butler first holds it %s without a call)."},
 		"team.done":            {"任务 %d（客人 %s）已交给 %s。", "Task %d (guest %s) is now %s's."},
 		"team.err.fields":      {"请选择接手的管家并填写改派原因。", "Choose the butler who takes it and say why."},
 		"team.err.roster":      {"%s 不在管家名册上。", "%s is not on the butler roster."},
-		"team.err.notlead":     {"只有该管家的主管（或任务升级到的主管）可以改派。", "Only the butler's team lead, or the lead it was escalated to, may reassign it."},
-		"team.err.called":      {"任务 %d：%s 已拨打 %d 次，按首问责任制仍归其所有。", "Task %d: %s has already called (%d attempts): it stays theirs."},
-		"team.err.idle":        {"任务 %d：%s 还未持有满 %s，%s 后才能改派。", "Task %d: %s has not yet held it %s; it can be reassigned after %s."},
-		"team.err.changed":     {"任务 %d 刚被别人改动过，请看更新后的内容再试。", "Task %d changed meanwhile: check it again below and retry."},
-		"team.err.closed":      {"任务 %d 已关闭，不能再改派。", "Task %d is already closed and cannot be reassigned."},
 		"team.sla":             {"今日回访时效（截至目前）", "Today's callback SLA so far"},
 		"team.sla.due":         {"今日到期", "Due today"},
 		"team.sla.within":      {"24小时内关闭", "Closed within 24 h"},
@@ -172,6 +165,9 @@ func (s *Server) renderTeam(c *gin.Context, f teamFilter, problem string) {
 		return
 	}
 	data, err := s.teamBoard(c, lead, f)
+	if err == nil {
+		data["Recovery"], err = s.recoverySection(c, "team")
+	}
 	if err != nil {
 		s.log.Error("team board failed", "request_id", requestID(c), "error", err)
 		c.Status(http.StatusInternalServerError)
@@ -345,23 +341,13 @@ func (s *Server) teamRows(c *gin.Context, tasks []warehouse.Task, butlers []team
 	return rows, escalations
 }
 
-// teamHold says why the reassign rules would refuse the task now, so the
-// lead need not try; "" when they would not.
+// teamHold says why the reassignment rules would refuse the task now, in
+// the page's language, so the lead need not try; "" when they would not.
 func (s *Server) teamHold(c *gin.Context, t warehouse.Task, now time.Time) string {
-	if t.Attempts > 0 {
-		return s.tr(c, "team.hold.called")
-	}
-	if after := t.CreatedAt.Add(callback.DefaultIdle); now.Before(after) {
-		return fmt.Sprintf(s.tr(c, "team.hold.idle"), after.In(s.loc()).Format("01-02 15:04"), teamIdle(callback.DefaultIdle))
+	if r := callback.ReassignHold(t, now, callback.DefaultIdle, s.loc()); r != nil {
+		return refusalText(r, uiLang(c))
 	}
 	return ""
-}
-
-func teamIdle(d time.Duration) string {
-	if d%time.Hour == 0 {
-		return fmt.Sprintf("%d h", d/time.Hour)
-	}
-	return d.String()
 }
 
 // teamFlash is the message of a reassignment that just succeeded, read
@@ -429,7 +415,8 @@ func (s *Server) uiAssign(c *gin.Context) {
 	by, now := actorOf(tok.Name, tok.StaffID), s.cfg.Now()
 	audit := &warehouse.AuditEntry{At: now, Actor: by, Role: tok.Role, Action: warehouse.AuditAssign,
 		Target: fmt.Sprintf("task %d", id), Filter: "to " + to, Rows: 1, ClientIP: c.ClientIP()}
-	done, err := callback.Reassign(ctx, s.wh, id, version, to, by, reason, now, callback.DefaultIdle, audit)
+	done, err := callback.Reassign(ctx, s.wh, id, version, to, tok.StaffID, reason, now, callback.DefaultIdle, audit)
+	refusal, refused := callback.AsRefusal(err)
 	switch {
 	case err == nil:
 		q := f.Query()
@@ -437,32 +424,15 @@ func (s *Server) uiAssign(c *gin.Context) {
 			q += "&"
 		}
 		c.Redirect(http.StatusSeeOther, "/ui/team?"+q+"assigned="+strconv.FormatInt(done.ID, 10)+"&to="+url.QueryEscape(done.Owner))
-	case errors.Is(err, callback.ErrReassignRefused):
-		refuse(s.teamRefusal(c, done, by))
-	case errors.Is(err, warehouse.ErrTaskChanged):
-		refuse(http.StatusConflict, fmt.Sprintf(s.tr(c, "team.err.changed"), id))
-	case errors.Is(err, warehouse.ErrTaskClosed):
-		refuse(http.StatusConflict, fmt.Sprintf(s.tr(c, "team.err.closed"), id))
+	case refused && statusOfRefusal(refusal) == http.StatusNotFound:
+		s.teamNotFound(c)
+	case refused: // the rule's own words, in the page's language
+		refuse(statusOfRefusal(refusal), refusalText(refusal, uiLang(c)))
 	case errors.Is(err, warehouse.ErrNotFound): // the new owner left the roster meanwhile
 		refuse(http.StatusBadRequest, fmt.Sprintf(s.tr(c, "team.err.roster"), to))
 	default:
 		s.teamAssignFailed(c, id, err)
 	}
-}
-
-// teamRefusal says in the page's language which rule refused: Reassign returns
-// the task it judged, so the rule is read off it rather than off the
-// English error text.
-func (s *Server) teamRefusal(c *gin.Context, t warehouse.Task, by string) (int, string) {
-	lead, _ := s.wh.LeadOf(c.Request.Context(), t.Owner)
-	switch {
-	case by != lead && by != t.EscalatedTo:
-		return http.StatusForbidden, s.tr(c, "team.err.notlead")
-	case t.Attempts > 0:
-		return http.StatusConflict, fmt.Sprintf(s.tr(c, "team.err.called"), t.ID, t.Owner, t.Attempts)
-	}
-	after := t.CreatedAt.Add(callback.DefaultIdle).In(s.loc()).Format("01-02 15:04")
-	return http.StatusConflict, fmt.Sprintf(s.tr(c, "team.err.idle"), t.ID, t.Owner, teamIdle(callback.DefaultIdle), after)
 }
 
 func (s *Server) teamNotFound(c *gin.Context) {

@@ -205,7 +205,7 @@ func TestUITeamReassignRefusalsAreShownOnThePage(t *testing.T) {
 	ts := h.server(t, Config{Now: afternoon})
 	lead := teamBrowser(t, h, ts, "lead B09")
 	_, page := teamGet(t, lead, ts.URL+"/ui/team?lang=en")
-	if !strings.Contains(page, "already called: under first-responder responsibility") {
+	if !strings.Contains(page, "B01 has already called (1 attempts): under first-responder responsibility it stays theirs") {
 		t.Error("the board does not warn that the called task stays its owner's")
 	}
 	form := url.Values{"csrf": {csrfOf(t, page)}, "version": {"2"}, "to": {"B02"}, "reason": {"r"}}

@@ -17,12 +17,12 @@ import (
 // night audit has written its exports.
 const DefaultSpec = "0 2 * * *"
 
-// EscalationJob is the hourly job that marks callbacks at risk and
-// escalates the overdue ones to their leads.
+// EscalationJob is the job that marks callbacks at risk and escalates the
+// overdue ones to their leads: once when the schedule starts, then hourly.
 const EscalationJob = "escalation"
 
 // Schedule runs the nightly pipeline on a cron schedule in the hotel's
-// zone, whatever the machine's, and the escalation every hour.
+// zone, whatever the machine's, and the escalation at start and every hour.
 type Schedule struct {
 	s      gocron.Scheduler
 	cancel context.CancelFunc
@@ -67,8 +67,10 @@ func StartSchedule(wh *warehouse.Warehouse, cfg Config, spec string, clock clock
 		cancel()
 		return nil, fmt.Errorf("nightly: schedule %q: %w", spec, err)
 	}
+	// The escalation runs at once on start: a server started (or restarted)
+	// at 09:05 must not leave a task 18 h past departure unflagged until 10:05.
 	if _, err := s.NewJob(gocron.DurationJob(time.Hour), gocron.NewTask(escalate), gocron.WithName(EscalationJob),
-		gocron.WithSingletonMode(gocron.LimitModeReschedule)); err != nil {
+		gocron.WithSingletonMode(gocron.LimitModeReschedule), gocron.WithStartAt(gocron.WithStartImmediately())); err != nil {
 		cancel()
 		return nil, fmt.Errorf("nightly: schedule escalation: %w", err)
 	}

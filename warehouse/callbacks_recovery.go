@@ -145,8 +145,9 @@ func caseStep(from, to, outcome string) error {
 // UpdateRecovery moves a case along open → in_progress → resolved, with the
 // outcome (recovered or not_recovered) when resolving. ErrTaskChanged when
 // the case is no longer at version. The change is logged on the case's task;
-// the event's disposition is the case's new state, or its outcome.
-func (w *Warehouse) UpdateRecovery(ctx context.Context, caseID int64, version int, status, outcome, by string, at time.Time) (RecoveryCase, error) {
+// the event's disposition is the case's new state, or its outcome, and its
+// note says which case and department, then note (what was done).
+func (w *Warehouse) UpdateRecovery(ctx context.Context, caseID int64, version int, status, outcome, note, by string, at time.Time) (RecoveryCase, error) {
 	if by == "" || at.IsZero() {
 		return RecoveryCase{}, fmt.Errorf("warehouse: update recovery case %d: who and when must be given", caseID)
 	}
@@ -182,7 +183,7 @@ func (w *Warehouse) UpdateRecovery(ctx context.Context, caseID int64, version in
 			state = outcome
 		}
 		if err := appendCallbackEvents(ctx, conn, callbackEvent{taskID: c.TaskID, at: at, kind: EventRecoveryChanged,
-			actor: by, owner: c.Owner, disposition: state, note: fmt.Sprintf("case %d, department %s", c.ID, c.Department)}); err != nil {
+			actor: by, owner: c.Owner, disposition: state, note: caseNote(c, note)}); err != nil {
 			return err
 		}
 		out, err = readCase(ctx, conn, caseID)
@@ -192,4 +193,14 @@ func (w *Warehouse) UpdateRecovery(ctx context.Context, caseID int64, version in
 		return RecoveryCase{}, fmt.Errorf("warehouse: update recovery case %d: %w", caseID, err)
 	}
 	return out, nil
+}
+
+// caseNote is the event note of a case's move: which case and department,
+// then what the person wrote.
+func caseNote(c RecoveryCase, note string) string {
+	n := fmt.Sprintf("case %d, department %s", c.ID, c.Department)
+	if note != "" {
+		n += ": " + note
+	}
+	return n
 }

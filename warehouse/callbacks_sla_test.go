@@ -52,9 +52,9 @@ func slaFixture(t *testing.T, w *Warehouse) {
 		if err != nil || len(cs) != 1 {
 			t.Fatalf("cases of %d: %v %v", task, cs, err)
 		}
-		c, err := w.UpdateRecovery(ctx, cs[0].ID, cs[0].Version, CaseInProgress, "", "B01", at)
+		c, err := w.UpdateRecovery(ctx, cs[0].ID, cs[0].Version, CaseInProgress, "", "", "B01", at)
 		if err == nil {
-			_, err = w.UpdateRecovery(ctx, c.ID, c.Version, CaseResolved, outcome, "B01", at.Add(time.Hour))
+			_, err = w.UpdateRecovery(ctx, c.ID, c.Version, CaseResolved, outcome, "", "B01", at.Add(time.Hour))
 		}
 		if err != nil {
 			t.Fatal(err)

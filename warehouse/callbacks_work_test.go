@@ -373,11 +373,11 @@ func TestRecoveryCaseStateMachineAndMarketingExclusion(t *testing.T) {
 		{CaseInProgress, OutcomeRecovered}, // an outcome only when resolving
 	}
 	for _, b := range bad {
-		if _, err := w.UpdateRecovery(ctx, c.ID, 1, b.status, b.outcome, "B01", at); err == nil {
+		if _, err := w.UpdateRecovery(ctx, c.ID, 1, b.status, b.outcome, "", "B01", at); err == nil {
 			t.Errorf("open → %s (%s) was accepted", b.status, b.outcome)
 		}
 	}
-	c, err = w.UpdateRecovery(ctx, c.ID, 1, CaseInProgress, "", "B01", at.Add(time.Hour))
+	c, err = w.UpdateRecovery(ctx, c.ID, 1, CaseInProgress, "", "", "B01", at.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,26 +387,26 @@ func TestRecoveryCaseStateMachineAndMarketingExclusion(t *testing.T) {
 	if excluded, _ := w.OpenCallbackGuests(ctx); !excluded["G1"] {
 		t.Error("a case in progress let the guest back into marketing")
 	}
-	if _, err := w.UpdateRecovery(ctx, c.ID, 1, CaseResolved, OutcomeRecovered, "B01", at); !errors.Is(err, ErrTaskChanged) {
+	if _, err := w.UpdateRecovery(ctx, c.ID, 1, CaseResolved, OutcomeRecovered, "", "B01", at); !errors.Is(err, ErrTaskChanged) {
 		t.Errorf("a stale case version: %v, want ErrTaskChanged", err)
 	}
-	if _, err := w.UpdateRecovery(ctx, c.ID, 2, CaseResolved, "", "B01", at); err == nil {
+	if _, err := w.UpdateRecovery(ctx, c.ID, 2, CaseResolved, "", "", "B01", at); err == nil {
 		t.Error("resolved without an outcome")
 	}
-	c, err = w.UpdateRecovery(ctx, c.ID, 2, CaseResolved, OutcomeRecovered, "B01", at.Add(3*time.Hour))
+	c, err = w.UpdateRecovery(ctx, c.ID, 2, CaseResolved, OutcomeRecovered, "", "B01", at.Add(3*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Status != CaseResolved || c.Outcome != OutcomeRecovered || c.ResolvedAt == nil || !c.ResolvedAt.Equal(at.Add(3*time.Hour)) {
 		t.Errorf("resolved: %+v", c)
 	}
-	if _, err := w.UpdateRecovery(ctx, c.ID, 3, CaseInProgress, "", "B01", at); err == nil {
+	if _, err := w.UpdateRecovery(ctx, c.ID, 3, CaseInProgress, "", "", "B01", at); err == nil {
 		t.Error("a resolved case was reopened")
 	}
 	if excluded, _ := w.OpenCallbackGuests(ctx); len(excluded) != 0 {
 		t.Errorf("after resolution: %v", excluded)
 	}
-	if _, err := w.UpdateRecovery(ctx, 999, 1, CaseInProgress, "", "B01", at); !errors.Is(err, ErrNotFound) {
+	if _, err := w.UpdateRecovery(ctx, 999, 1, CaseInProgress, "", "", "B01", at); !errors.Is(err, ErrNotFound) {
 		t.Errorf("an unknown case: %v", err)
 	}
 	want := []string{

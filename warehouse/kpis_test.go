@@ -144,9 +144,9 @@ func kpiHotel(t *testing.T) *Warehouse {
 		if err != nil || len(cs) != 1 {
 			t.Fatalf("cases of %d: %v %v", task, cs, err)
 		}
-		c, err := w.UpdateRecovery(ctx, cs[0].ID, cs[0].Version, CaseInProgress, "", cs[0].Owner, hotelTime(at))
+		c, err := w.UpdateRecovery(ctx, cs[0].ID, cs[0].Version, CaseInProgress, "", "", cs[0].Owner, hotelTime(at))
 		if err == nil && outcome != "" {
-			_, err = w.UpdateRecovery(ctx, c.ID, c.Version, CaseResolved, outcome, c.Owner, hotelTime(resolvedAt))
+			_, err = w.UpdateRecovery(ctx, c.ID, c.Version, CaseResolved, outcome, "", c.Owner, hotelTime(resolvedAt))
 		}
 		if err != nil {
 			t.Fatal(err)

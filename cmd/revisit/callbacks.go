@@ -453,14 +453,15 @@ func parseWindow(s string) (callback.Window, error) {
 func runCallbacksRecovery(ctx context.Context, e *env, args []string) error {
 	var c config
 	var caseID int64
-	var status, outcome, by, at string
-	fs := newFlagSet(e, "callbacks recovery", "callbacks recovery TASK_ID [--case ID --status in_progress|resolved [--outcome recovered|not_recovered] --by STAFF_ID]",
+	var status, outcome, note, by, at string
+	fs := newFlagSet(e, "callbacks recovery", "callbacks recovery TASK_ID [--case ID --status in_progress|resolved [--outcome recovered|not_recovered] [--note TEXT] --by STAFF_ID]",
 		`Lists the service-recovery cases a call opened, or moves one on:
 open → in_progress → resolved, with the outcome recovered or not_recovered.`)
 	warehouseFlags(fs, e, &c)
 	fs.Int64Var(&caseID, "case", 0, "the case to update")
 	fs.StringVar(&status, "status", "", "in_progress or resolved")
 	fs.StringVar(&outcome, "outcome", "", "resolved: recovered or not_recovered")
+	fs.StringVar(&note, "note", "", "what was done, kept in the task's history")
 	fs.StringVar(&by, "by", "", "who (staff id)")
 	fs.StringVar(&at, "at", "", "when (default now)")
 	id, err := parseTaskFlags(fs, args)
@@ -483,7 +484,10 @@ open → in_progress → resolved, with the outcome recovered or not_recovered.`
 			found := false
 			for i, rc := range cases {
 				if rc.ID == caseID {
-					if cases[i], err = w.UpdateRecovery(ctx, caseID, rc.Version, status, outcome, by, when); err != nil {
+					// The operator at the console works any case, by the same
+					// rules as the API and the pages.
+					if cases[i], err = callback.WorkCase(ctx, w, callback.CaseChange{CaseID: caseID, Version: rc.Version,
+						Status: status, Outcome: outcome, Note: note, By: by, AnyCase: true, At: when}); err != nil {
 						return err
 					}
 					found = true

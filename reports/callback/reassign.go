@@ -2,7 +2,6 @@ package callback
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -18,18 +17,17 @@ type ReassignStore interface {
 	Task(ctx context.Context, id int64) (warehouse.Task, error)
 	LeadOf(ctx context.Context, staffID string) (string, error)
 	Assign(ctx context.Context, id int64, version int, to, by, reason string, at time.Time, audit *warehouse.AuditEntry) (warehouse.Task, error)
+	// TimeZone is the hotel's zone, in which a refusal names a time.
+	TimeZone() string
 }
-
-// ErrReassignRefused is wrapped by every refusal of the reassignment rules
-// (not the lead, the owner already called, not idle long enough); the
-// message says which, naming only staff ids and durations.
-var ErrReassignRefused = errors.New("reassignment refused")
 
 // Reassign gives a task to another butler on the word of the owner's team
 // lead (or of the lead it was escalated to), and only when the owner has
 // made no attempt within idle of the task's creation: whoever first took
 // the guest owns them until then (首问责任制). The event log keeps who and why;
 // a non-nil audit entry is written with the assignment, in one transaction.
+// A rule that says no returns a *Refusal: RuleNotLead, RuleAlreadyCalled,
+// RuleNotIdle, RuleTaskClosed or RuleStaleVersion.
 func Reassign(ctx context.Context, s ReassignStore, id int64, version int, to, by, reason string, at time.Time, idle time.Duration, audit *warehouse.AuditEntry) (warehouse.Task, error) {
 	if idle <= 0 {
 		idle = DefaultIdle
@@ -42,19 +40,62 @@ func Reassign(ctx context.Context, s ReassignStore, id int64, version int, to, b
 	if err != nil {
 		return t, err
 	}
-	if by != lead && by != t.EscalatedTo {
-		return t, fmt.Errorf("task %d: only %s's team lead (%s) may reassign it: %w", id, t.Owner, orNone(lead), ErrReassignRefused)
+	if by == "" || (by != lead && by != t.EscalatedTo) {
+		return t, refuse(RuleNotLead, fmt.Sprintf("task %d: only %s's team lead (%s), or the lead it was escalated to, may reassign it", id, t.Owner, orNone(lead)),
+			"只有该管家的主管（或任务升级到的主管）可以改派。")
 	}
-	if t.Attempts > 0 {
-		return t, fmt.Errorf("task %d: %s has already called (%d attempts): it stays theirs: %w", id, t.Owner, t.Attempts, ErrReassignRefused)
-	}
-	if held := at.Sub(t.CreatedAt); held < idle {
-		return t, fmt.Errorf("task %d: %s has held it for %s without a call; a lead may reassign after %s: %w", id, t.Owner, held.Round(time.Minute), idle, ErrReassignRefused)
+	if r := ReassignHold(t, at, idle, hotelZone(s)); r != nil {
+		return t, r
 	}
 	if version == 0 {
 		version = t.Version
 	}
+	if version != t.Version {
+		return t, staleVersion(fmt.Sprintf("task %d (version %d, now %d)", id, version, t.Version))
+	}
 	return s.Assign(ctx, id, version, to, by, reason, at, audit)
+}
+
+// ReassignHold is the refusal the reassignment rules about the task itself
+// give at at — closed (RuleTaskClosed), already called (RuleAlreadyCalled),
+// not yet idle long enough (RuleNotIdle) — or nil when they allow it; who
+// asks is Reassign's to judge. A board shows it beside the task so a lead
+// need not try; times are written in zone.
+func ReassignHold(t warehouse.Task, at time.Time, idle time.Duration, zone *time.Location) *Refusal {
+	if idle <= 0 {
+		idle = DefaultIdle
+	}
+	if t.Status == warehouse.TaskClosed {
+		return refuse(RuleTaskClosed, fmt.Sprintf("task %d is already closed and cannot be reassigned", t.ID),
+			fmt.Sprintf("任务 %d 已关闭，不能再改派。", t.ID))
+	}
+	if t.Attempts > 0 {
+		return refuse(RuleAlreadyCalled, fmt.Sprintf("task %d: %s has already called (%d attempts): under first-responder responsibility it stays theirs", t.ID, t.Owner, t.Attempts),
+			fmt.Sprintf("任务 %d：%s 已拨打 %d 次，按首问责任制仍归其所有。", t.ID, t.Owner, t.Attempts))
+	}
+	if held := at.Sub(t.CreatedAt); held < idle {
+		after := t.CreatedAt.Add(idle).In(zone).Format("01-02 15:04")
+		return refuse(RuleNotIdle, fmt.Sprintf("task %d: %s has held it for %s without a call; a lead may reassign after %s of that, so it can be reassigned after %s",
+			t.ID, t.Owner, held.Round(time.Minute), idleText(idle), after),
+			fmt.Sprintf("任务 %d：%s 还未持有满 %s，%s 后才能改派。", t.ID, t.Owner, idleText(idle), after))
+	}
+	return nil
+}
+
+// idleText writes an idle time as a lead reads it: "4 h".
+func idleText(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%d h", d/time.Hour)
+	}
+	return d.String()
+}
+
+// hotelZone is the store's hotel zone; UTC when it names none it knows.
+func hotelZone(s ReassignStore) *time.Location {
+	if l, err := time.LoadLocation(s.TimeZone()); err == nil {
+		return l
+	}
+	return time.UTC
 }
 
 func orNone(s string) string {

@@ -35,30 +35,12 @@ type Attempt struct {
 // guest raised on the call, unless configured otherwise.
 const DefaultRecoveryDue = 24 * time.Hour
 
-// ErrNotOwner is returned when someone other than the task's owner records
-// on it: under 首问责任制 the owner keeps the guest until the lead reassigns.
-var ErrNotOwner = errors.New("only the task's owner records calls on it")
-
-// NotOwnerError says who owns the task.
-type NotOwnerError struct {
-	TaskID int64
-	Owner  string
-	By     string
-}
-
-func (e *NotOwnerError) Error() string {
-	return fmt.Sprintf("callback task %d is owned by %s, not %s: only the owner records calls on it; ask the team lead to reassign it",
-		e.TaskID, e.Owner, e.By)
-}
-
-// Is makes errors.Is(err, ErrNotOwner) true.
-func (e *NotOwnerError) Is(target error) bool { return target == ErrNotOwner }
-
 // Record decides what one attempt does to its task — close it, schedule the
 // next call, open a recovery case — by the rules r, and stores it. The
-// attempt limit closes a task as warehouse.DispositionUnreachable. Errors:
-// ErrNotOwner, warehouse.ErrNotFound, warehouse.ErrTaskChanged (reload and
-// retry), warehouse.ErrTaskClosed, or a message saying what is missing.
+// attempt limit closes a task as warehouse.DispositionUnreachable. A rule
+// that says no returns a *Refusal (RuleNotOwner, RuleStaleVersion,
+// RuleTaskClosed, or one about the attempt itself); an unknown task
+// warehouse.ErrNotFound.
 func Record(ctx context.Context, s Store, r Rules, a Attempt, recoveryDue time.Duration) (warehouse.Task, error) {
 	if err := checkAttempt(a); err != nil {
 		return warehouse.Task{}, fmt.Errorf("callback: record attempt on task %d: %w", a.TaskID, err)
@@ -79,12 +61,14 @@ func Record(ctx context.Context, s Store, r Rules, a Attempt, recoveryDue time.D
 	}
 	switch {
 	case a.Version != t.Version:
-		return warehouse.Task{}, fmt.Errorf("callback: record attempt on task %d (version %d, now %d): %w",
-			a.TaskID, a.Version, t.Version, warehouse.ErrTaskChanged)
+		return warehouse.Task{}, staleVersion(fmt.Sprintf("callback task %d (version %d, now %d)", a.TaskID, a.Version, t.Version))
 	case t.Status == warehouse.TaskClosed:
-		return warehouse.Task{}, fmt.Errorf("callback: record attempt on task %d: %w", a.TaskID, warehouse.ErrTaskClosed)
+		return warehouse.Task{}, refuse(RuleTaskClosed, fmt.Sprintf("callback task %d is closed: it takes no more calls", a.TaskID),
+			fmt.Sprintf("回访任务 %d 已关闭，不能再记录通话。", a.TaskID))
 	case a.By != t.Owner:
-		return warehouse.Task{}, &NotOwnerError{TaskID: t.ID, Owner: t.Owner, By: a.By}
+		return warehouse.Task{}, refuse(RuleNotOwner,
+			fmt.Sprintf("callback task %d is owned by %s, not %s: only the owner records calls on it; ask the team lead to reassign it", t.ID, t.Owner, a.By),
+			fmt.Sprintf("回访任务 %d 归 %s 所有，不是 %s：只有负责人可以记录通话，如需改派请找主管。", t.ID, t.Owner, a.By))
 	}
 	u := decide(r, a, t.Attempts+1, recoveryDue)
 	done, err := s.RecordAttempt(ctx, u)
@@ -94,10 +78,11 @@ func Record(ctx context.Context, s Store, r Rules, a Attempt, recoveryDue time.D
 	return done, nil
 }
 
-// checkAttempt refuses what no rule can decide on.
+// checkAttempt refuses what no rule can decide on: a person's mistake is a
+// Refusal; a caller that forgot who or when is a plain error.
 func checkAttempt(a Attempt) error {
 	if _, err := ParseDisposition(string(a.Disposition)); err != nil {
-		return err
+		return refuse(RuleUnknownDisposition, err.Error(), "未知的通话结果，请从列表中选择。")
 	}
 	switch {
 	case a.By == "":
@@ -105,11 +90,13 @@ func checkAttempt(a Attempt) error {
 	case a.At.IsZero():
 		return errors.New("the time of the call is not given")
 	case a.Score != nil && (*a.Score < 1 || *a.Score > 5):
-		return fmt.Errorf("a satisfaction score is 1–5, not %d", *a.Score)
+		return refuse(RuleScoreRange, fmt.Sprintf("a satisfaction score is from 1 to 5, not %d", *a.Score), "满意度评分为 1–5 分。")
 	case a.Disposition == CallBackLater && a.RequestedAt.IsZero():
-		return errors.New("call_back_later needs the time the guest asked to be called")
+		return refuse(RuleRequestedAtRequired, "call_back_later needs requested_at, the time the guest asked to be called",
+			"“稍后回电”需要填写客人约定的回电时间。")
 	case a.Disposition == ReachedIssue && a.Department == "":
-		return errors.New("reached_issue needs the department that must act (客房部, 餐饮部, …)")
+		return refuse(RuleDepartmentRequired, "reached_issue needs department, the department that must act (客房部, 餐饮部, …)",
+			"“有问题”需要选择负责处理的部门（客房部、餐饮部等）。")
 	}
 	return nil
 }

@@ -204,8 +204,8 @@ func TestRecordRefuses(t *testing.T) {
 		a := ok
 		a.By = "B07"
 		_, err := Record(ctx, w, r, a, 0)
-		var notOwner *NotOwnerError
-		if !errors.Is(err, ErrNotOwner) || !errors.As(err, &notOwner) || notOwner.Owner != "B01" || !strings.Contains(err.Error(), "B01") {
+		ref, ok := AsRefusal(err)
+		if !errors.Is(err, ErrNotOwner) || !ok || ref.Rule != RuleNotOwner || !strings.Contains(ref.Message, "B01") || !strings.Contains(ref.MessageZH, "B01") {
 			t.Errorf("%v", err)
 		}
 	})
@@ -214,8 +214,8 @@ func TestRecordRefuses(t *testing.T) {
 		edit func(*Attempt)
 		want string
 	}{
-		{"a score of 0", func(a *Attempt) { a.Score = score(0) }, "1–5"},
-		{"a score of 6", func(a *Attempt) { a.Score = score(6) }, "1–5"},
+		{"a score of 0", func(a *Attempt) { a.Score = score(0) }, "1 to 5"},
+		{"a score of 6", func(a *Attempt) { a.Score = score(6) }, "1 to 5"},
 		{"call back later without a time", func(a *Attempt) { a.Disposition = CallBackLater }, "call_back_later"},
 		{"an unknown code", func(a *Attempt) { a.Disposition = "hung_up" }, "unknown disposition"},
 		{"no time", func(a *Attempt) { a.At = time.Time{} }, "time"},

@@ -424,7 +424,7 @@ func TestBrowserIssueAsksTheDepartmentInlineAndARefusalKeepsTheForm(t *testing.T
 		t.Fatalf("submit without a department: %v", err)
 	}
 	refusal, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(card+` p.error`)))
-	if err != nil || !strings.Contains(refusal, "请选择需处理的部门") {
+	if err != nil || !strings.Contains(refusal, "需要选择负责处理的部门") {
 		t.Errorf("the refusal reads %q (%v)", refusal, err)
 	}
 	kept, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const c = document.querySelector('%s');

@@ -275,8 +275,8 @@ func TestAnIssueWithoutDepartmentIsRefusedInThePagesLanguageKeepingWhatWasEntere
 	ts := h.server(t, Config{Now: afternoon})
 	task := itoa(h.taskOf["B01"])
 	for _, c := range []struct{ lang, refusal string }{
-		{"", "客人反映了问题：请选择需处理的部门。"},
-		{"?lang=en", "The guest raised an issue: choose the department that must act."},
+		{"", "需要选择负责处理的部门"},
+		{"?lang=en", "choose the department that must act"},
 	} {
 		b01 := signedIn(t, ts.URL, h.tokens["butler B01"])
 		_, page := b01.get("/ui/callbacks" + c.lang)

@@ -92,10 +92,10 @@ func checkAttempt(a Attempt) error {
 	case a.Score != nil && (*a.Score < 1 || *a.Score > 5):
 		return refuse(RuleScoreRange, fmt.Sprintf("a satisfaction score is from 1 to 5, not %d", *a.Score), "满意度评分为 1–5 分。")
 	case a.Disposition == CallBackLater && a.RequestedAt.IsZero():
-		return refuse(RuleRequestedAtRequired, "call_back_later needs requested_at, the time the guest asked to be called",
+		return refuse(RuleRequestedAtRequired, "call back later (call_back_later): give the time the guest asked to be called (requested_at)",
 			"“稍后回电”需要填写客人约定的回电时间。")
 	case a.Disposition == ReachedIssue && a.Department == "":
-		return refuse(RuleDepartmentRequired, "reached_issue needs department, the department that must act (客房部, 餐饮部, …)",
+		return refuse(RuleDepartmentRequired, "the guest raised an issue (reached_issue): choose the department that must act (department: 客房部, 餐饮部, …)",
 			"“有问题”需要选择负责处理的部门（客房部、餐饮部等）。")
 	}
 	return nil

@@ -99,7 +99,7 @@ Ingest runs it by itself whenever stays load.`)
 	if err != nil {
 		return err
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		opt.AsOf, opt.Loc = at, loc
 		res, err := w.GenerateCallbacks(ctx, opt)
 		if err != nil {
@@ -171,7 +171,7 @@ closed ones, newest first.`)
 		return err
 	}
 	var tasks []warehouse.Task
-	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+	if err := c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
 		tasks, err = w.Tasks(ctx, f)
 		return err
 	}); err != nil {
@@ -294,7 +294,7 @@ reached_issue opens a service-recovery case for --department.`)
 		}
 		rules.Rush = append(rules.Rush, w)
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		t, err := w.Task(ctx, id)
 		if err != nil {
 			return err
@@ -343,7 +343,7 @@ them until then. Who, when and why are kept in the task's event log.`)
 	if err != nil {
 		return err
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		audit := &warehouse.AuditEntry{At: when, Actor: by, Role: "cli", Action: warehouse.AuditAssign,
 			Target: fmt.Sprintf("task %d", id), Filter: "to " + to, Rows: 1}
 		t, err := callback.Reassign(ctx, w, id, 0, to, by, reason, when, idle, audit)
@@ -370,7 +370,7 @@ once, however often it runs (the server runs it hourly).`)
 	if err != nil {
 		return err
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		risk, esc, err := w.Escalate(ctx, when, 18*time.Hour, 24*time.Hour)
 		if err != nil {
 			return err
@@ -410,7 +410,7 @@ numerator and denominator.`)
 		return err
 	}
 	var s warehouse.SLA
-	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+	if err := c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
 		s, err = w.SLA(ctx, start, end)
 		return err
 	}); err != nil {
@@ -471,7 +471,7 @@ open → in_progress → resolved, with the outcome recovered or not_recovered.`
 	if err != nil {
 		return err
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		cases, err := w.RecoveryCases(ctx, id)
 		if err != nil {
 			return err

@@ -26,7 +26,7 @@ and rejected, and why a refused file was refused.`)
 		return err
 	}
 	var list []warehouse.ImportRecord
-	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+	if err := c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
 		list, err = w.Imports(ctx, limit)
 		return err
 	}); err != nil {
@@ -67,7 +67,7 @@ the offending value (masked), so the front desk can fix the source export.
 		return exitError{code: exitUsage, msg: "--format must be text, csv or json"}
 	}
 	var list []warehouse.RejectRecord
-	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+	if err := c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
 		list, err = w.Rejects(ctx, f)
 		return err
 	}); err != nil {

@@ -493,6 +493,31 @@ func TestNightlyFromTheCommandLine(t *testing.T) {
 	if code, _, stderr := runCLI(t, env, "nightly", "--as-of", "26/11/2026"); code != exitUsage || !strings.Contains(stderr, "--as-of") {
 		t.Errorf("a bad date: %d %s", code, stderr)
 	}
+
+	// A refused inbox file fails the command as it fails ingest: exit 1,
+	// the file named, no guest's data in the summary; the night still ran.
+	if err := os.WriteFile(filepath.Join(dir, "zz_garbage.csv"), []byte("what,is,this\n1,2,3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// An export without its header: its first row, a guest's, is what
+	// the refusal's message quotes as the header found.
+	if err := os.WriteFile(filepath.Join(dir, "headless.csv"), []byte("G1,张伟,13812345678\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCLI(t, env, "nightly", "--inbox", dir, "--as-of", "2026-11-26")
+	summary := stderr[max(0, strings.LastIndex(stderr, "revisit nightly: ")):]
+	if code != 1 || !strings.Contains(stdout, "2026-11-26 succeeded") ||
+		summary != "revisit nightly: 2 inbox file(s) refused, moved to failed/ (see 'revisit imports' and 'revisit rejects'): "+
+			"headless.csv: FILE_UNKNOWN_KIND; zz_garbage.csv: FILE_UNKNOWN_KIND\n" {
+		t.Errorf("a night with refused files: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if failed, err := filepath.Glob(filepath.Join(dir, "failed", "*.csv")); err != nil || len(failed) != 2 {
+		t.Errorf("failed/: %v %v", failed, err)
+	}
+	code, stdout, stderr = runCLI(t, env, "nightly", "--inbox", dir, "--as-of", "2026-11-26", "--json")
+	if code != 0 || strings.Contains(stdout, `"refused"`) {
+		t.Errorf("the next night, with the inbox clean: exit %d %s %s", code, stdout, stderr)
+	}
 }
 
 // lockedBuffer is a stream a running command writes while the test reads.

@@ -227,6 +227,40 @@ func TestRejectsAreListedForTheFrontDeskSafeForExcel(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "stays.csv") || !strings.Contains(stdout, "1 loaded, 1 rejected") {
 		t.Errorf("imports: exit %d\n%s", code, stdout)
 	}
+	// A reason code is read in any case; one that is no code is a usage
+	// error listing the codes, not an empty answer.
+	os.WriteFile(filepath.Join(dir, "more.csv"), []byte("客户编号,姓名,手机\nG2,李娜,12345\n"), 0o644)
+	if code, _, stderr := runCLI(t, nil, "ingest", "--db", db, "--reject-threshold", "1", filepath.Join(dir, "more.csv")); code != 0 {
+		t.Fatalf("ingest more: %d %s", code, stderr)
+	}
+	for _, c := range []struct {
+		reason string
+		want   []string // reason@line of each row listed
+	}{
+		{"unknown_guest", []string{"UNKNOWN_GUEST@3"}},
+		{"Invalid_Mobile", []string{"INVALID_MOBILE@2"}},
+		{"UNKNOWN_STAY", nil},
+		{"", []string{"UNKNOWN_GUEST@3", "INVALID_MOBILE@2"}},
+	} {
+		code, stdout, stderr := runCLI(t, nil, "rejects", "--db", db, "--reason", c.reason, "--format", "json")
+		var rows []warehouse.RejectRecord
+		if err := json.Unmarshal([]byte(stdout), &rows); err != nil || code != 0 {
+			t.Errorf("--reason %q: exit %d %v %s", c.reason, code, err, stderr)
+			continue
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, fmt.Sprintf("%s@%d", r.Reason, r.Line))
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("--reason %q: %v, want %v", c.reason, got, c.want)
+		}
+	}
+	code, stdout, stderr = runCLI(t, nil, "rejects", "--db", db, "--reason", "UNKNOWN_GEUST")
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, `unknown reason code "UNKNOWN_GEUST"`) ||
+		!strings.Contains(stderr, "UNKNOWN_GUEST") || !strings.Contains(stderr, "INVALID_MOBILE") {
+		t.Errorf("an unknown reason code: exit %d %q %q", code, stdout, stderr)
+	}
 }
 
 func TestAnalyzeAndExportContracts(t *testing.T) {

@@ -465,6 +465,21 @@ func TestCallbacksFromTheCommandLine(t *testing.T) {
 		figure("reached", "numerator") != 1 || figure("attempts_per_task", "numerator") != 2 {
 		t.Errorf("sla %v", sla)
 	}
+	// The same period as days, as the usage writes it: --to's day is
+	// included whole.
+	code, days, stderr := runCLI(t, env, "callbacks", "sla", "--from", "2026-11-22", "--to", "2026-11-23", "--json")
+	if code != 0 || days != stdout {
+		t.Errorf("sla --from 2026-11-22 --to 2026-11-23: exit %d %s\n%s\nwant the figures of 11-22 00:00 – 11-24 00:00:\n%s", code, stderr, days, stdout)
+	}
+	code, text, _ := runCLI(t, env, "callbacks", "sla", "--from", "2026-11-22", "--to", "2026-11-23")
+	if code != 0 || !strings.HasPrefix(text, "callbacks due 2026-11-22 00:00 – 2026-11-24 00:00\n") {
+		t.Errorf("sla by days: exit %d\n%s", code, text)
+	}
+	for _, bad := range [][]string{{"--from", "22/11/2026"}, {"--from", "2026-11-23", "--to", "2026-11-22"}} {
+		if code, out, stderr := runCLI(t, env, append([]string{"callbacks", "sla"}, bad...)...); code != exitUsage || out != "" || !strings.Contains(stderr, "--from") {
+			t.Errorf("sla %v: exit %d %q %q, want 2 and an error naming --from", bad, code, out, stderr)
+		}
+	}
 	// A week without callbacks: none due is a count of 0, and a rate over
 	// nothing is "—", not a 0 that reads as a result.
 	code, stdout, _ = runCLI(t, env, "callbacks", "sla", "--from", "2026-10-01 00:00", "--to", "2026-10-08 00:00")

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net"
 	"strings"
 	"sync"
+	"time"
 
 	"revisit/api"
 	"revisit/nightly"
@@ -94,7 +96,9 @@ func serveWarehouse(ctx context.Context, w *warehouse.Warehouse, cfg api.Config,
 	catchUp.Add(1)
 	go func() {
 		defer catchUp.Done()
-		if _, err := nightly.CatchUp(ctx, w, *cfg.Nightly, "catch_up"); err != nil {
+		results, err := nightly.CatchUp(ctx, w, *cfg.Nightly, "catch_up")
+		observeRuns(srv.ObserveJob, results)
+		if err != nil {
 			log.Error("catch-up stopped", "error", err)
 		}
 	}()
@@ -104,4 +108,23 @@ func serveWarehouse(ctx context.Context, w *warehouse.Warehouse, cfg api.Config,
 		serveErr = err
 	}
 	return serveErr
+}
+
+// observeRuns counts the catch-up's nights in the metrics as the schedule's
+// are counted: a good night caught up at start is a good night.
+func observeRuns(observe nightly.Observer, results []nightly.Result) {
+	for _, r := range results {
+		if r.Status == warehouse.JobSkipped {
+			continue // another run was under way: not a run of its own
+		}
+		var took time.Duration
+		for _, st := range r.Steps {
+			took += time.Duration(st.MS) * time.Millisecond
+		}
+		var err error
+		if r.Status != warehouse.JobSucceeded {
+			err = errors.New(r.Error)
+		}
+		observe(nightly.Job, took, err)
+	}
 }

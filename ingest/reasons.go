@@ -11,7 +11,7 @@ import (
 func RowReasons() []string {
 	return []string{
 		RMissingKey, RMissingValue, RBadDate, RBadAmount, RBadNumber, RImpossibleDates, RScoreOutOfRange,
-		RUnknownGuest, RUnknownStay, RDuplicateInFile, RBadRow,
+		RUnknownGuest, RUnknownStay, RDuplicateInFile, RBadRow, RSuppressed,
 		WInvalidMobile, WInvalidIDNumber, WInvalidEmail, WBadOptional, WUnknownButler,
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/ingest"
 	"revisit/reports"
 	"revisit/reports/export"
 	"revisit/warehouse"
@@ -172,8 +173,14 @@ func (s *Server) exportParams(c *gin.Context, tok warehouse.Token, req *reports.
 		if req.Rejects.ImportID != 0 {
 			req.Filter = "import_id=" + strconv.FormatInt(req.Rejects.ImportID, 10)
 		}
-		if req.Rejects.Reason = c.Query("reason"); req.Rejects.Reason != "" {
-			req.Filter += " reason=" + req.Rejects.Reason
+		if raw := c.Query("reason"); raw != "" {
+			code, err := ingest.ParseRowReason(raw)
+			if err != nil { // a misspelt code would answer an empty sheet
+				abort(c, http.StatusBadRequest, err.Error())
+				return "", false
+			}
+			req.Rejects.Reason = code
+			req.Filter += " reason=" + code
 		}
 		return name, true
 	}

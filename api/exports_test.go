@@ -8,7 +8,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -256,5 +258,44 @@ func TestExportsAreAuditedWithTheirRowCount(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("audit log of exports:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestRejectsExportReadsAReasonInAnyCase: ?reason=unknown_guest is the
+// UNKNOWN_GUEST rows, and a code that is none is a 400 naming the codes,
+// not an empty sheet.
+func TestRejectsExportReadsAReasonInAnyCase(t *testing.T) {
+	h := exportHotel(t)
+	ts := h.server(t, Config{Now: afternoon})
+	u := ts.URL + "/api/v1/exports/rejects.csv"
+	res, all := download(t, u, h.tokens["admin"])
+	if res.StatusCode != 200 {
+		t.Fatalf("rejects.csv: %d %s", res.StatusCode, all)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(all, []byte("\uFEFF")))).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("rejects.csv: %v %q", err, all)
+	}
+	col := slices.Index(rows[0], "reason")
+	if col < 0 {
+		t.Fatalf("no reason column: %q", rows[0])
+	}
+	code := rows[1][col]
+	want := 0
+	for _, r := range rows[1:] {
+		if r[col] == code {
+			want++
+		}
+	}
+	for _, asked := range []string{code, strings.ToLower(code)} {
+		res, body := download(t, u+"?reason="+url.QueryEscape(asked), h.tokens["admin"])
+		got, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\uFEFF")))).ReadAll()
+		if res.StatusCode != 200 || err != nil || len(got)-1 != want {
+			t.Errorf("reason=%s: %d %v, %d rows, want %d", asked, res.StatusCode, err, len(got)-1, want)
+		}
+	}
+	res, body := download(t, u+"?reason=UNKNOWN_GEUST", h.tokens["admin"])
+	if res.StatusCode != 400 || !strings.Contains(string(body), "UNKNOWN_GUEST, UNKNOWN_STAY") {
+		t.Errorf("an unknown reason: %d %s", res.StatusCode, body)
 	}
 }

@@ -1,8 +1,11 @@
 package api
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -11,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"revisit/ingest"
+	"revisit/nightly"
 	"revisit/warehouse"
 )
 
@@ -35,6 +39,11 @@ type metrics struct {
 	jobFailures    *prometheus.CounterVec   // job
 	jobLastSuccess *prometheus.GaugeVec     // job
 	nightlySuccess prometheus.Gauge
+
+	// lastMu guards last, the stamps the gauges hold: a stamp only moves
+	// forward, whether it comes from a run seen now or from the history.
+	lastMu sync.Mutex
+	last   map[string]time.Time
 }
 
 // Label values that stand for anything outside the fixed sets.
@@ -71,8 +80,9 @@ var fileStatuses = []string{warehouse.StatusLoaded, warehouse.StatusSkipped, war
 // that rate() and increase() see the first file.
 func newMetrics() *metrics {
 	m := &metrics{
-		reg: prometheus.NewRegistry(),
-		now: time.Now,
+		reg:  prometheus.NewRegistry(),
+		now:  time.Now,
+		last: map[string]time.Time{},
 		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "revisit_http_requests_total",
 			Help: "HTTP requests answered, by method, route template and status code.",
@@ -183,11 +193,45 @@ func (m *metrics) observeJob(job string, took time.Duration, err error) {
 	}
 	// Touch the failure counter so it exists at zero once the job has run.
 	m.jobFailures.WithLabelValues(job)
-	at := float64(m.now().UnixNano()) / 1e9
-	m.jobLastSuccess.WithLabelValues(job).Set(at)
-	if job == nightlyJob {
-		m.nightlySuccess.Set(at)
+	m.succeeded(job, m.now())
+}
+
+// succeeded moves the job's last-success stamp to at, unless it already
+// says later.
+func (m *metrics) succeeded(job string, at time.Time) {
+	m.lastMu.Lock()
+	defer m.lastMu.Unlock()
+	if !at.After(m.last[job]) {
+		return
 	}
+	m.last[job] = at
+	stamp := float64(at.UnixNano()) / 1e9
+	m.jobLastSuccess.WithLabelValues(job).Set(stamp)
+	if job == nightlyJob {
+		m.nightlySuccess.Set(stamp)
+	}
+}
+
+// lastSuccesser is the part of the warehouse the history is read from.
+type lastSuccesser interface {
+	LastJobSuccess(ctx context.Context, job string) (time.Time, bool, error)
+}
+
+// seedJobs sets the last-success stamps from the job history, so that a
+// night run before this process started (by the previous one, or by
+// 'revisit nightly') counts: an alert on the stamp's age must not fire
+// because the server restarted.
+func (m *metrics) seedJobs(ctx context.Context, wh lastSuccesser) error {
+	for _, job := range []string{nightly.Job, nightly.EscalationJob} {
+		at, ok, err := wh.LastJobSuccess(ctx, job)
+		if err != nil {
+			return fmt.Errorf("metrics: read the job history: %w", err)
+		}
+		if ok {
+			m.succeeded(job, at)
+		}
+	}
+	return nil
 }
 
 // routeLabel is the matched route template, or "unmatched" for a 404: the

@@ -2,11 +2,13 @@ package api
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -209,4 +211,55 @@ func TestMetricsJobs(t *testing.T) {
 	body = scrapeMetrics(t, m)
 	wantMetric(t, body, `revisit_nightly_last_success_timestamp_seconds`, stamp)
 	wantMetric(t, body, `revisit_job_last_success_timestamp_seconds{job="targets"}`, stamp+3600)
+}
+
+// TestMetricsJobsStartFromTheHistory: a night that succeeded before the
+// server started (a previous process, 'revisit nightly') is the nightly
+// stamp at start; a failed or later-seen older run never moves it back.
+func TestMetricsJobsStartFromTheHistory(t *testing.T) {
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, warehouse.Config{Path: filepath.Join(t.TempDir(), "w.duckdb"), Threads: 2, MemoryLimit: "1GB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	m := newMetrics()
+	if err := m.seedJobs(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := metricValue(t, scrapeMetrics(t, m), `revisit_job_last_success_timestamp_seconds{job="nightly"}`); ok {
+		t.Error("a stamp with no history")
+	}
+	run := func(job string, night *time.Time, started time.Time, status string) {
+		id, err := w.StartJob(ctx, job, night, "cli", started)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.FinishJob(ctx, id, status, "[]", "", started.Add(90*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n1, n2 := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	good := time.Date(2026, 11, 21, 2, 0, 0, 0, shanghai)
+	run("nightly", &n1, good, warehouse.JobSucceeded)
+	run("nightly", &n2, good.Add(24*time.Hour), warehouse.JobFailed)
+	run("escalation", nil, good.Add(25*time.Hour), warehouse.JobSucceeded)
+	if err := m.seedJobs(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	body := scrapeMetrics(t, m)
+	// 2026-11-21 02:01:30 in Shanghai is 2026-11-20 18:01:30 UTC.
+	stamp := float64(time.Date(2026, 11, 20, 18, 1, 30, 0, time.UTC).Unix())
+	wantMetric(t, body, `revisit_nightly_last_success_timestamp_seconds`, stamp)
+	wantMetric(t, body, `revisit_job_last_success_timestamp_seconds{job="nightly"}`, stamp)
+	wantMetric(t, body, `revisit_job_last_success_timestamp_seconds{job="escalation"}`, stamp+25*3600)
+
+	// A run seen now moves it on; the history read again does not take it back.
+	later := time.Date(2026, 11, 23, 2, 0, 0, 0, shanghai)
+	m.now = func() time.Time { return later }
+	m.observeJob("nightly", time.Minute, nil)
+	if err := m.seedJobs(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	wantMetric(t, scrapeMetrics(t, m), `revisit_nightly_last_success_timestamp_seconds`, float64(later.Unix()))
 }

@@ -163,8 +163,13 @@ func (s *Server) routes() {
 }
 
 // Serve listens until ctx is cancelled, then stops taking new requests,
-// lets in-flight ones finish within the grace period, and returns.
+// lets in-flight ones finish within the grace period, and returns. It first
+// sets the jobs' last-success metrics from the job history.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if err := s.metrics.seedJobs(ctx, s.wh); err != nil {
+		ln.Close()
+		return err
+	}
 	srv := &http.Server{
 		Handler:           s.engine,
 		ReadHeaderTimeout: 10 * time.Second,

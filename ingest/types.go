@@ -109,6 +109,7 @@ const (
 	RUnknownStay     = "UNKNOWN_STAY"       // a form names a stay that does not exist
 	RDuplicateInFile = "DUPLICATE_IN_FILE"  // the same key twice in one file; the first wins
 	RBadRow          = "BAD_ROW"            // the line itself cannot be split into cells
+	RSuppressed      = "SUPPRESSED"         // names a guest forgotten on request; set by the warehouse, which knows who
 
 	// Warnings (the value is dropped, the row still loads).
 	WInvalidMobile   = "INVALID_MOBILE"

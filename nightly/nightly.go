@@ -76,6 +76,10 @@ type Step struct {
 	MS     int64            `json:"ms"`
 	Counts map[string]int64 `json:"counts,omitempty"`
 	Error  string           `json:"error,omitempty"`
+	// Refused names the inbox files the ingest step could not load, each
+	// "file name: reason code", in the job history: the night goes on with what
+	// loaded, but whoever ran it must hear of them.
+	Refused []string `json:"refused,omitempty"`
 }
 
 // Result is one run of a night.
@@ -85,6 +89,15 @@ type Result struct {
 	Status string    `json:"status"`
 	Steps  []Step    `json:"steps"`
 	Error  string    `json:"error,omitempty"`
+}
+
+// Refused lists the inbox files the run could not load (see Step.Refused).
+func (r Result) Refused() []string {
+	var out []string
+	for _, st := range r.Steps {
+		out = append(out, st.Refused...)
+	}
+	return out
 }
 
 // ErrBusy is returned when a run of the pipeline is already under way.
@@ -120,11 +133,16 @@ func Run(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time.Ti
 	}
 	res.RunID = id
 	cfg.Log.Info("nightly run", "run_id", id, "night", night.Format(time.DateOnly), "trigger", trigger)
+	var refused []string
+	ingestStep := func(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time.Time) (counts map[string]int64, err error) {
+		counts, refused, err = ingestInbox(ctx, wh, cfg, night)
+		return counts, err
+	}
 	steps := []struct {
 		name string
 		do   func(context.Context, *warehouse.Warehouse, Config, time.Time) (map[string]int64, error)
 	}{
-		{"ingest", ingestInbox}, {"analyze", analyze}, {"callbacks", callbacks}, {"outbox", writeOutbox},
+		{"ingest", ingestStep}, {"analyze", analyze}, {"callbacks", callbacks}, {"outbox", writeOutbox},
 	}
 	var runErr error
 	for _, st := range steps {
@@ -135,6 +153,9 @@ func Run(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time.Ti
 		started := time.Now()
 		counts, err := safely(ctx, wh, cfg, night, st.name, st.do)
 		step := Step{Name: st.name, MS: time.Since(started).Milliseconds(), Counts: counts}
+		if st.name == "ingest" {
+			step.Refused = refused
+		}
 		if err != nil {
 			step.Error = err.Error()
 			runErr = fmt.Errorf("%s: %w", st.name, err)
@@ -209,15 +230,16 @@ func CatchUp(ctx context.Context, wh *warehouse.Warehouse, cfg Config, trigger s
 }
 
 // ingestInbox loads the inbox's files and moves each to processed/ or
-// failed/ beside it, never deleting one.
-func ingestInbox(ctx context.Context, wh *warehouse.Warehouse, cfg Config, _ time.Time) (map[string]int64, error) {
-	counts := map[string]int64{}
+// failed/ beside it, never deleting one. refused names the files moved to
+// failed/, with why.
+func ingestInbox(ctx context.Context, wh *warehouse.Warehouse, cfg Config, _ time.Time) (counts map[string]int64, refused []string, err error) {
+	counts = map[string]int64{}
 	if cfg.Inbox == "" {
-		return counts, nil
+		return counts, nil, nil
 	}
 	entries, err := os.ReadDir(cfg.Inbox)
 	if err != nil {
-		return counts, err
+		return counts, nil, err
 	}
 	var paths []string
 	for _, e := range entries {
@@ -229,11 +251,11 @@ func ingestInbox(ctx context.Context, wh *warehouse.Warehouse, cfg Config, _ tim
 	sort.Strings(paths)
 	counts["files"] = int64(len(paths))
 	if len(paths) == 0 {
-		return counts, nil
+		return counts, nil, nil
 	}
 	results, err := wh.Import(ctx, paths, cfg.Import)
 	if err != nil {
-		return counts, err
+		return counts, nil, err
 	}
 	var failed []string
 	for _, r := range results {
@@ -243,16 +265,27 @@ func ingestInbox(ctx context.Context, wh *warehouse.Warehouse, cfg Config, _ tim
 		if r.Status == warehouse.StatusFailed {
 			dest = "failed"
 			counts["failed_files"]++
-			failed = append(failed, filepath.Base(r.Path)+": "+r.Message)
+			failed = append(failed, filepath.Base(r.Path)+": "+reasonCode(r.Message))
 		}
 		if err := moveInto(r.Path, filepath.Join(cfg.Inbox, dest)); err != nil {
-			return counts, err
+			return counts, failed, err
 		}
 	}
 	if len(failed) > 0 { // loud, but the night goes on with what loaded
 		cfg.Log.Warn("nightly: files refused", "files", len(failed))
 	}
-	return counts, nil
+	return counts, failed, nil
+}
+
+// reasonCode is the reason code a refusal's message starts with (see
+// ingest's R* codes), or "refused": the message goes on with the file's
+// header, which in a file without one is a guest's row.
+func reasonCode(msg string) string {
+	code, _, ok := strings.Cut(msg, ":")
+	if !ok || code == "" || strings.TrimLeft(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != "" {
+		return "refused"
+	}
+	return code
 }
 
 // moveInto moves a file into dir, keeping its name; a name already there

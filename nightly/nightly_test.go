@@ -107,10 +107,17 @@ func TestANightLoadsAnalysesCallsAndWritesTheOutbox(t *testing.T) {
 	if len(r) != 1 || r[0].Status != warehouse.JobSucceeded || r[0].NightText != "2026-11-21" || !strings.Contains(r[0].Steps, `"loaded"`) {
 		t.Errorf("job history %+v", r)
 	}
+	// The refused file is named, in the result and in the job history.
+	if refused := res.Refused(); !slices.Equal(refused, []string{"zz_garbage.csv: FILE_UNKNOWN_KIND"}) {
+		t.Errorf("refused files: %q, want zz_garbage.csv with why", refused)
+	}
+	if len(r) == 1 && !strings.Contains(r[0].Steps, `"refused":["zz_garbage.csv: FILE_UNKNOWN_KIND"]`) {
+		t.Errorf("the job history does not name the refused file: %s", r[0].Steps)
+	}
 
 	// The same night again changes nothing and still succeeds.
 	tasks, _ := w.Tasks(ctx, warehouse.TaskFilter{})
-	if res, err := Run(ctx, w, cfg, civil("2026-11-21"), "manual"); err != nil || res.Status != warehouse.JobSucceeded {
+	if res, err := Run(ctx, w, cfg, civil("2026-11-21"), "manual"); err != nil || res.Status != warehouse.JobSucceeded || res.Refused() != nil {
 		t.Fatalf("again: %v %+v", err, res)
 	}
 	if again, _ := w.Tasks(ctx, warehouse.TaskFilter{}); len(again) != len(tasks) {

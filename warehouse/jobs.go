@@ -100,6 +100,17 @@ func (w *Warehouse) LastGoodNight(ctx context.Context, job string) (night time.T
 	return d.Time, d.Valid, nil
 }
 
+// LastJobSuccess is when the job last ended in success, whoever ran it
+// (the schedule, a catch-up, an admin, the command line); ok is false when
+// it never has.
+func (w *Warehouse) LastJobSuccess(ctx context.Context, job string) (at time.Time, ok bool, err error) {
+	var t sql.NullTime
+	if err := w.db.QueryRowContext(ctx, "SELECT max(finished_at) FROM job_runs WHERE job = ? AND status = ?", job, JobSucceeded).Scan(&t); err != nil {
+		return time.Time{}, false, fmt.Errorf("warehouse: last success of %s: %w", job, err)
+	}
+	return t.Time, t.Valid, nil
+}
+
 // JobRuns lists the latest runs, newest first.
 func (w *Warehouse) JobRuns(ctx context.Context, limit int) ([]JobRun, error) {
 	rows, err := w.db.QueryContext(ctx, `SELECT run_id, job, night, trigger, status, started_at, finished_at, steps, error

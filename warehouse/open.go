@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"regexp"
@@ -20,7 +21,11 @@ import (
 
 // Config says how to open the warehouse.
 type Config struct {
-	Path        string // the DuckDB file; created when missing
+	Path string // the DuckDB file; created when missing, unless MustExist
+	// MustExist refuses a Path with no warehouse (a MissingError) instead
+	// of creating one: a command that reads must not turn a mistyped path
+	// into an empty warehouse that answers zeros.
+	MustExist   bool
 	Threads     int    // DuckDB worker threads (default: the machine's cores)
 	MemoryLimit string // DuckDB memory_limit, e.g. "4GB" (default "4GB")
 	TimeZone    string // the hotel's IANA zone; local dates and days are computed in it
@@ -73,6 +78,42 @@ func (e *InUseError) Error() string {
 // Is makes errors.Is(err, ErrInUse) true.
 func (e *InUseError) Is(target error) bool { return target == ErrInUse }
 
+// ErrNoWarehouse is matched (errors.Is) by the MissingError of an Open
+// with MustExist.
+var ErrNoWarehouse = errors.New("no warehouse")
+
+// MissingError says that a warehouse that must exist is not there.
+type MissingError struct {
+	Path string
+	Err  error // why: the file does not exist, or is a folder
+}
+
+func (e *MissingError) Error() string {
+	return fmt.Sprintf("warehouse: no warehouse at %s: %v", e.Path, e.Err)
+}
+
+// Unwrap gives the reason, e.g. os.ErrNotExist.
+func (e *MissingError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrNoWarehouse) true.
+func (e *MissingError) Is(target error) bool { return target == ErrNoWarehouse }
+
+// mustExist checks that path is a file, before DuckDB would create it.
+func mustExist(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is said once, by MissingError
+		}
+		return &MissingError{Path: path, Err: err}
+	}
+	if st.IsDir() {
+		return &MissingError{Path: path, Err: errors.New("it is a folder, not a warehouse file")}
+	}
+	return nil
+}
+
 var lockPID = regexp.MustCompile(`PID (\d+)`)
 
 // Open opens (or creates) the warehouse at cfg.Path and brings its schema up
@@ -80,6 +121,11 @@ var lockPID = regexp.MustCompile(`PID (\d+)`)
 func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 	if cfg.Path == "" {
 		return nil, errors.New("warehouse: open: no path given")
+	}
+	if cfg.MustExist {
+		if err := mustExist(cfg.Path); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Threads <= 0 {
 		cfg.Threads = runtime.NumCPU()

@@ -2,6 +2,8 @@ package warehouse
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,5 +88,52 @@ func TestInBackgroundLeavesACoreAndGivesItBack(t *testing.T) {
 	}
 	if n := threads(); n != 2 {
 		t.Errorf("after the background jobs DuckDB runs on %d threads, want 2", n)
+	}
+}
+
+// A warehouse that must exist is never made from a mistyped path: the
+// error names the path and nothing is left on disk; an existing one opens.
+func TestOpenMustExistCreatesNothing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for _, c := range []struct{ name, path, why string }{
+		{"missing file", filepath.Join(dir, "revisit.duckb"), "no such file"},
+		{"missing folder", filepath.Join(dir, "nowhere", "w.duckdb"), "no such file"},
+		{"a folder", dir, "folder"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w, err := Open(ctx, Config{Path: c.path, Threads: 1, MustExist: true})
+			if err == nil {
+				w.Close()
+				t.Fatal("opened a warehouse that is not there")
+			}
+			var missing *MissingError
+			if !errors.Is(err, ErrNoWarehouse) || !errors.As(err, &missing) || missing.Path != c.path ||
+				!strings.Contains(err.Error(), c.path) || !strings.Contains(err.Error(), c.why) {
+				t.Errorf("error %v: want a MissingError naming %s (%s)", err, c.path, c.why)
+			}
+		})
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 0 {
+		t.Errorf("files left behind: %v", entries)
+	}
+	path := filepath.Join(dir, "w.duckdb")
+	w, err := Open(ctx, Config{Path: path, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w, err = Open(ctx, Config{Path: path, Threads: 1, MustExist: true})
+	if err != nil {
+		t.Fatalf("an existing warehouse: %v", err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

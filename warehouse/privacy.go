@@ -48,7 +48,7 @@ const (
 )
 
 // ReasonSuppressed is the reject reason of a row that names a forgotten guest.
-const ReasonSuppressed = "SUPPRESSED"
+const ReasonSuppressed = ingest.RSuppressed
 
 // pseudonymNumberFrom is where the number of DEL-n starts (substr is 1-based).
 const pseudonymNumberFrom = len(PseudonymPrefix) + 1

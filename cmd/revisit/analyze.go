@@ -79,7 +79,7 @@ Re-running a date replaces its results.`)
 		return err
 	}
 	var res *reports.Result
-	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+	if err := c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
 		res, err = reports.Analyze(ctx, w, opt)
 		return err
 	}); err != nil {

@@ -51,10 +51,7 @@ keep it as safe as the warehouse. The ID-number key is not in it.`)
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(c.DB); errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("no warehouse at %s", c.DB)
-	}
-	err = c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	err = c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		if out == "" {
 			return exitError{code: exitUsage, msg: "--out is required: no server holds the warehouse, so the backup is written here"}
 		}

@@ -99,7 +99,7 @@ Ingest runs it by itself whenever stays load.`)
 	if err != nil {
 		return err
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		opt.AsOf, opt.Loc = at, loc
 		res, err := w.GenerateCallbacks(ctx, opt)
 		if err != nil {
@@ -171,7 +171,7 @@ closed ones, newest first.`)
 		return err
 	}
 	var tasks []warehouse.Task
-	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+	if err := c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
 		tasks, err = w.Tasks(ctx, f)
 		return err
 	}); err != nil {
@@ -294,7 +294,7 @@ reached_issue opens a service-recovery case for --department.`)
 		}
 		rules.Rush = append(rules.Rush, w)
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		t, err := w.Task(ctx, id)
 		if err != nil {
 			return err
@@ -343,7 +343,7 @@ them until then. Who, when and why are kept in the task's event log.`)
 	if err != nil {
 		return err
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		audit := &warehouse.AuditEntry{At: when, Actor: by, Role: "cli", Action: warehouse.AuditAssign,
 			Target: fmt.Sprintf("task %d", id), Filter: "to " + to, Rows: 1}
 		t, err := callback.Reassign(ctx, w, id, 0, to, by, reason, when, idle, audit)
@@ -370,7 +370,7 @@ once, however often it runs (the server runs it hourly).`)
 	if err != nil {
 		return err
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		risk, esc, err := w.Escalate(ctx, when, 18*time.Hour, 24*time.Hour)
 		if err != nil {
 			return err
@@ -390,8 +390,8 @@ event log: due, closed within 24 h, reached, unreachable, attempts per
 task, escalated, time to first attempt, recovery rate — each with its
 numerator and denominator.`)
 	warehouseFlags(fs, e, &c)
-	fs.StringVar(&from, "from", "", "start, hotel-local YYYY-MM-DD HH:MM or RFC 3339 (default 30 days ago)")
-	fs.StringVar(&to, "to", "", "end, exclusive (default now)")
+	fs.StringVar(&from, "from", "", "start: a hotel-local day YYYY-MM-DD (from its start), YYYY-MM-DD HH:MM, or RFC 3339 (default 30 days before --to)")
+	fs.StringVar(&to, "to", "", "end: a hotel-local day YYYY-MM-DD (up to its end, included), or an exclusive YYYY-MM-DD HH:MM or RFC 3339 (default now)")
 	fs.BoolVar(&asJSON, "json", false, "print JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -400,17 +400,19 @@ numerator and denominator.`)
 	if err != nil {
 		return err
 	}
-	now := time.Now()
-	end, err := parseMoment(to, loc, now)
+	end, err := slaBound("--to", to, loc, time.Now(), true)
 	if err != nil {
 		return err
 	}
-	start, err := parseMoment(from, loc, end.AddDate(0, 0, -30))
+	start, err := slaBound("--from", from, loc, end.AddDate(0, 0, -30), false)
 	if err != nil {
 		return err
+	}
+	if !start.Before(end) {
+		return exitError{code: exitUsage, msg: fmt.Sprintf("--from %s is not before --to %s", start.In(loc).Format("2006-01-02 15:04"), end.In(loc).Format("2006-01-02 15:04"))}
 	}
 	var s warehouse.SLA
-	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+	if err := c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
 		s, err = w.SLA(ctx, start, end)
 		return err
 	}); err != nil {
@@ -435,6 +437,28 @@ numerator and denominator.`)
 		fmt.Fprintf(tw, "%s\t%s\t(%d / %d)\n", r.name, value, r.f.Numerator, r.f.Denominator)
 	}
 	return tw.Flush()
+}
+
+// slaBound reads an end of the SLA's period. A bare day means the whole
+// day in the hotel's clock: --from its start, --to its end (the next
+// day's start, the period being [from, to)); a moment is taken as it is.
+func slaBound(flag, s string, loc *time.Location, def time.Time, isEnd bool) (time.Time, error) {
+	if s == "" {
+		return def, nil
+	}
+	if d, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
+		if isEnd {
+			return time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc), nil
+		}
+		return d, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02 15:04", s, loc); err == nil {
+		return t, nil
+	}
+	return time.Time{}, exitError{code: exitUsage, msg: fmt.Sprintf("%s %q: use a hotel-local day YYYY-MM-DD, YYYY-MM-DD HH:MM, or RFC 3339", flag, s)}
 }
 
 // parseWindow reads "HH:MM-HH:MM".
@@ -472,7 +496,7 @@ open → in_progress → resolved, with the outcome recovered or not_recovered.`
 	if err != nil {
 		return err
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		cases, err := w.RecoveryCases(ctx, id)
 		if err != nil {
 			return err

@@ -153,13 +153,31 @@ func (c *config) idHasher() (ingest.IDHasher, error) {
 	return ingest.NewIDHasher([]byte(k)), nil
 }
 
-// withWarehouse opens the warehouse the flags name, runs fn on it and closes
-// it, so that no command can leave a write-ahead log behind.
+// withWarehouse opens the warehouse the flags name, creating it when
+// missing (ingest, nightly, serve, demo), runs fn on it and closes it, so
+// that no command can leave a write-ahead log behind.
 func (c *config) withWarehouse(ctx context.Context, fn func(*warehouse.Warehouse) error) error {
+	return c.openWarehouse(ctx, c.warehouseConfig(), fn)
+}
+
+// withExistingWarehouse is withWarehouse for the commands that work on what
+// is there: a missing or mistyped --db is an error naming the path, never
+// a new empty warehouse that reports zeros.
+func (c *config) withExistingWarehouse(ctx context.Context, fn func(*warehouse.Warehouse) error) error {
+	cfg := c.warehouseConfig()
+	cfg.MustExist = true
+	return c.openWarehouse(ctx, cfg, fn)
+}
+
+func (c *config) openWarehouse(ctx context.Context, cfg warehouse.Config, fn func(*warehouse.Warehouse) error) error {
 	if _, err := c.location(); err != nil {
 		return err
 	}
-	w, err := warehouse.Open(ctx, c.warehouseConfig())
+	w, err := warehouse.Open(ctx, cfg)
+	var missing *warehouse.MissingError
+	if errors.As(err, &missing) {
+		return exitError{code: 1, msg: fmt.Sprintf("no warehouse at %s: %v; --db (or REVISIT_DB) names it", missing.Path, missing.Err)}
+	}
 	if err != nil {
 		return err
 	}

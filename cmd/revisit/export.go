@@ -64,7 +64,7 @@ The API serves these and more (callbacks, kpis, rejects) under
 		}
 		day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		if day.IsZero() {
 			if day, err = w.LatestAnalysis(ctx); err != nil {
 				return err

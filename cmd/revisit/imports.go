@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"revisit/ingest"
 	"revisit/warehouse"
 )
 
@@ -26,7 +27,7 @@ and rejected, and why a refused file was refused.`)
 		return err
 	}
 	var list []warehouse.ImportRecord
-	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+	if err := c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
 		list, err = w.Imports(ctx, limit)
 		return err
 	}); err != nil {
@@ -53,12 +54,19 @@ the offending value (masked), so the front desk can fix the source export.
 --format csv writes a sheet that opens safely in Excel.`)
 	warehouseFlags(fs, e, &c)
 	fs.Int64Var(&f.ImportID, "import", 0, "only this import (see 'revisit imports')")
-	fs.StringVar(&f.Reason, "reason", "", "only this reason code, e.g. UNKNOWN_GUEST")
+	fs.StringVar(&f.Reason, "reason", "", "only this reason code, in any case, e.g. UNKNOWN_GUEST or unknown_guest")
 	fs.StringVar(&f.Severity, "severity", "", "reject (the row was not loaded) or warning (a value was dropped)")
 	fs.IntVar(&f.Limit, "limit", 1000, "how many rows to list")
 	fs.StringVar(&format, "format", "text", "text, csv or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if f.Reason != "" {
+		code, err := ingest.ParseRowReason(f.Reason)
+		if err != nil {
+			return exitError{code: exitUsage, msg: "--reason: " + err.Error()}
+		}
+		f.Reason = code
 	}
 	if f.Severity != "" && f.Severity != "reject" && f.Severity != "warning" {
 		return exitError{code: exitUsage, msg: "--severity must be reject or warning"}
@@ -67,7 +75,7 @@ the offending value (masked), so the front desk can fix the source export.
 		return exitError{code: exitUsage, msg: "--format must be text, csv or json"}
 	}
 	var list []warehouse.RejectRecord
-	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+	if err := c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
 		list, err = w.Rejects(ctx, f)
 		return err
 	}); err != nil {

@@ -227,6 +227,40 @@ func TestRejectsAreListedForTheFrontDeskSafeForExcel(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "stays.csv") || !strings.Contains(stdout, "1 loaded, 1 rejected") {
 		t.Errorf("imports: exit %d\n%s", code, stdout)
 	}
+	// A reason code is read in any case; one that is no code is a usage
+	// error listing the codes, not an empty answer.
+	os.WriteFile(filepath.Join(dir, "more.csv"), []byte("客户编号,姓名,手机\nG2,李娜,12345\n"), 0o644)
+	if code, _, stderr := runCLI(t, nil, "ingest", "--db", db, "--reject-threshold", "1", filepath.Join(dir, "more.csv")); code != 0 {
+		t.Fatalf("ingest more: %d %s", code, stderr)
+	}
+	for _, c := range []struct {
+		reason string
+		want   []string // reason@line of each row listed
+	}{
+		{"unknown_guest", []string{"UNKNOWN_GUEST@3"}},
+		{"Invalid_Mobile", []string{"INVALID_MOBILE@2"}},
+		{"UNKNOWN_STAY", nil},
+		{"", []string{"UNKNOWN_GUEST@3", "INVALID_MOBILE@2"}},
+	} {
+		code, stdout, stderr := runCLI(t, nil, "rejects", "--db", db, "--reason", c.reason, "--format", "json")
+		var rows []warehouse.RejectRecord
+		if err := json.Unmarshal([]byte(stdout), &rows); err != nil || code != 0 {
+			t.Errorf("--reason %q: exit %d %v %s", c.reason, code, err, stderr)
+			continue
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, fmt.Sprintf("%s@%d", r.Reason, r.Line))
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("--reason %q: %v, want %v", c.reason, got, c.want)
+		}
+	}
+	code, stdout, stderr = runCLI(t, nil, "rejects", "--db", db, "--reason", "UNKNOWN_GEUST")
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, `unknown reason code "UNKNOWN_GEUST"`) ||
+		!strings.Contains(stderr, "UNKNOWN_GUEST") || !strings.Contains(stderr, "INVALID_MOBILE") {
+		t.Errorf("an unknown reason code: exit %d %q %q", code, stdout, stderr)
+	}
 }
 
 func TestAnalyzeAndExportContracts(t *testing.T) {
@@ -431,6 +465,21 @@ func TestCallbacksFromTheCommandLine(t *testing.T) {
 		figure("reached", "numerator") != 1 || figure("attempts_per_task", "numerator") != 2 {
 		t.Errorf("sla %v", sla)
 	}
+	// The same period as days, as the usage writes it: --to's day is
+	// included whole.
+	code, days, stderr := runCLI(t, env, "callbacks", "sla", "--from", "2026-11-22", "--to", "2026-11-23", "--json")
+	if code != 0 || days != stdout {
+		t.Errorf("sla --from 2026-11-22 --to 2026-11-23: exit %d %s\n%s\nwant the figures of 11-22 00:00 – 11-24 00:00:\n%s", code, stderr, days, stdout)
+	}
+	code, text, _ := runCLI(t, env, "callbacks", "sla", "--from", "2026-11-22", "--to", "2026-11-23")
+	if code != 0 || !strings.HasPrefix(text, "callbacks due 2026-11-22 00:00 – 2026-11-24 00:00\n") {
+		t.Errorf("sla by days: exit %d\n%s", code, text)
+	}
+	for _, bad := range [][]string{{"--from", "22/11/2026"}, {"--from", "2026-11-23", "--to", "2026-11-22"}} {
+		if code, out, stderr := runCLI(t, env, append([]string{"callbacks", "sla"}, bad...)...); code != exitUsage || out != "" || !strings.Contains(stderr, "--from") {
+			t.Errorf("sla %v: exit %d %q %q, want 2 and an error naming --from", bad, code, out, stderr)
+		}
+	}
 	// A week without callbacks: none due is a count of 0, and a rate over
 	// nothing is "—", not a 0 that reads as a result.
 	code, stdout, _ = runCLI(t, env, "callbacks", "sla", "--from", "2026-10-01 00:00", "--to", "2026-10-08 00:00")
@@ -492,6 +541,31 @@ func TestNightlyFromTheCommandLine(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, env, "nightly", "--as-of", "26/11/2026"); code != exitUsage || !strings.Contains(stderr, "--as-of") {
 		t.Errorf("a bad date: %d %s", code, stderr)
+	}
+
+	// A refused inbox file fails the command as it fails ingest: exit 1,
+	// the file named, no guest's data in the summary; the night still ran.
+	if err := os.WriteFile(filepath.Join(dir, "zz_garbage.csv"), []byte("what,is,this\n1,2,3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// An export without its header: its first row, a guest's, is what
+	// the refusal's message quotes as the header found.
+	if err := os.WriteFile(filepath.Join(dir, "headless.csv"), []byte("G1,张伟,13812345678\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCLI(t, env, "nightly", "--inbox", dir, "--as-of", "2026-11-26")
+	summary := stderr[max(0, strings.LastIndex(stderr, "revisit nightly: ")):]
+	if code != 1 || !strings.Contains(stdout, "2026-11-26 succeeded") ||
+		summary != "revisit nightly: 2 inbox file(s) refused, moved to failed/ (see 'revisit imports' and 'revisit rejects'): "+
+			"headless.csv: FILE_UNKNOWN_KIND; zz_garbage.csv: FILE_UNKNOWN_KIND\n" {
+		t.Errorf("a night with refused files: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if failed, err := filepath.Glob(filepath.Join(dir, "failed", "*.csv")); err != nil || len(failed) != 2 {
+		t.Errorf("failed/: %v %v", failed, err)
+	}
+	code, stdout, stderr = runCLI(t, env, "nightly", "--inbox", dir, "--as-of", "2026-11-26", "--json")
+	if code != 0 || strings.Contains(stdout, `"refused"`) {
+		t.Errorf("the next night, with the inbox clean: exit %d %s %s", code, stdout, stderr)
 	}
 }
 

@@ -24,7 +24,9 @@ analyses the night, makes the callback list, and writes the day's
 workbooks to --outbox. With --as-of it runs that night (again, if it ran:
 the result is the same); without, it runs the nights missed since the last
 good one, at most seven, oldest first. Every run is recorded (GET
-/api/v1/jobs). Exit status 1 when a night failed.`)
+/api/v1/jobs). Exit status: 0 when every night ran and every inbox file
+was loaded or skipped; 1 when a night failed or a file was refused (the
+files are named, and wait in failed/); 2 for a bad command line.`)
 	warehouseFlags(fs, e, &c)
 	ingestFlags(fs, e, &c)
 	fs.StringVar(&inbox, "inbox", envOr(e, "REVISIT_INBOX", ""), "folder of new export files (env REVISIT_INBOX; empty: none)")
@@ -88,7 +90,21 @@ good one, at most seven, oldest first. Every run is recorded (GET
 	if err != nil {
 		return exitError{code: 1, msg: err.Error()}
 	}
+	if refused := refusedFiles(results); len(refused) > 0 {
+		return exitError{code: 1, msg: fmt.Sprintf("%d inbox file(s) refused, moved to failed/ (see 'revisit imports' and 'revisit rejects'): %s",
+			len(refused), strings.Join(refused, "; "))}
+	}
 	return nil
+}
+
+// refusedFiles are the inbox files the runs could not load: like ingest,
+// a night that refused one does not exit 0.
+func refusedFiles(results []nightly.Result) []string {
+	var out []string
+	for _, r := range results {
+		out = append(out, r.Refused()...)
+	}
+	return out
 }
 
 // formatCounts writes a step's counts as "a 1, b 2", by name.

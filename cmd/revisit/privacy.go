@@ -39,11 +39,11 @@ change and changes nothing. Both are written to the audit log.`)
 	if guest = strings.TrimSpace(guest); guest == "" {
 		return exitError{code: exitUsage, msg: "--guest is required: the id of the guest to forget"}
 	}
-	key, err := c.idHasher()
-	if err != nil {
-		return err
-	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
+		key, err := c.idHasher() // only once the warehouse is there: no key beside a mistyped path
+		if err != nil {
+			return err
+		}
 		rep, err := w.ForgetGuest(ctx, guest, dryRun, key, warehouse.AuditEntry{At: time.Now(), Actor: cliActor(e), Role: "cli"})
 		if errors.Is(err, warehouse.ErrNotFound) {
 			return fmt.Errorf("no guest %q to forget (unknown, or already anonymised)", guest)
@@ -82,7 +82,7 @@ the audit log.`)
 	if err != nil {
 		return exitError{code: exitUsage, msg: err.Error()}
 	}
-	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		rep, err := w.AnonymiseInactive(ctx, since, dryRun, warehouse.AuditEntry{At: now, Actor: cliActor(e), Role: "cli"})
 		if err != nil {
 			return err

@@ -22,7 +22,7 @@ feedback forms, butlers, files imported, and rejected rows by reason.`)
 		return err
 	}
 	var s warehouse.Stats
-	if err := c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
+	if err := c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
 		s, err = w.Stats(ctx)
 		return err
 	}); err != nil {

@@ -83,11 +83,7 @@ func (s *Server) listCallbacks(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	next := ""
-	if len(tasks) > size {
-		tasks = tasks[:size]
-		next = nextPageToken("callbacks", params, strconv.FormatInt(offset+int64(size), 10))
-	}
+	tasks, next := offsetPage(tasks, size, "callbacks", params, offset)
 	out := make([]callbackView, 0, len(tasks))
 	for _, t := range tasks {
 		out = append(out, viewOf(t, s.loc()))

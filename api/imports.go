@@ -82,11 +82,7 @@ func (s *Server) listRejects(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	next := ""
-	if len(rejects) > size {
-		rejects = rejects[:size]
-		next = nextPageToken("rejects", c.Param("id"), strconv.FormatInt(offset+int64(size), 10))
-	}
+	rejects, next := offsetPage(rejects, size, "rejects", c.Param("id"), offset)
 	page(c, rejects, next)
 }
 

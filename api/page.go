@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/base64"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -36,6 +37,16 @@ func pageRequest(c *gin.Context, list, params string, def, max int) (size int, c
 // nextPageToken is the token of the page after the one ending at cursor.
 func nextPageToken(list, params, cursor string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(list + "\x00" + params + "\x00" + cursor))
+}
+
+// offsetPage is a positional list's page: items were read with one row more
+// than size from offset, so a row beyond size means there is a next page,
+// whose token it returns ("" on the last page).
+func offsetPage[T any](items []T, size int, list, params string, offset int64) ([]T, string) {
+	if len(items) <= size {
+		return items, ""
+	}
+	return items[:size], nextPageToken(list, params, strconv.FormatInt(offset+int64(size), 10))
 }
 
 // page answers one page of a list: its items and, when more follow, the

@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -103,11 +102,7 @@ func (s *Server) listRecoveryCases(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	next := ""
-	if len(cases) > size {
-		cases = cases[:size]
-		next = nextPageToken("recovery-cases", params, strconv.FormatInt(offset+int64(size), 10))
-	}
+	cases, next := offsetPage(cases, size, "recovery-cases", params, offset)
 	now, loc := s.cfg.Now(), s.loc()
 	out := make([]caseView, 0, len(cases))
 	for _, l := range cases {

@@ -41,7 +41,7 @@ func viewOf(t warehouse.Task, loc *time.Location) callbackView {
 
 // scope narrows a task filter to what the caller may see: a butler their
 // own tasks, a lead their team's; managers and admins everything.
-func scope(tok warehouse.Token, f *warehouse.TaskFilter) {
+func scope(tok warehouse.Principal, f *warehouse.TaskFilter) {
 	switch tok.Role {
 	case warehouse.RoleButler:
 		f.Owner, f.Team = tok.StaffID, ""
@@ -109,7 +109,7 @@ func (s *Server) getCallback(c *gin.Context) {
 // scopedTask reads task id if the caller may see it; otherwise it answers
 // (404 for a task outside their scope: its existence is not theirs to know)
 // and returns false.
-func (s *Server) scopedTask(c *gin.Context, tok warehouse.Token, id int64) (warehouse.Task, bool) {
+func (s *Server) scopedTask(c *gin.Context, tok warehouse.Principal, id int64) (warehouse.Task, bool) {
 	t, err := s.wh.Task(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
@@ -123,7 +123,7 @@ func (s *Server) scopedTask(c *gin.Context, tok warehouse.Token, id int64) (ware
 }
 
 // inScope says whether the caller may see task t.
-func (s *Server) inScope(c *gin.Context, tok warehouse.Token, t warehouse.Task) bool {
+func (s *Server) inScope(c *gin.Context, tok warehouse.Principal, t warehouse.Task) bool {
 	switch tok.Role {
 	case warehouse.RoleButler:
 		return t.Owner == tok.StaffID

@@ -128,7 +128,7 @@ func (s *Server) exportFailed(c *gin.Context, err error) {
 
 // exportParams reads the report's parameters into req and returns the date
 // part of the file name.
-func (s *Server) exportParams(c *gin.Context, tok warehouse.Token, req *reports.ExportRequest) (string, bool) {
+func (s *Server) exportParams(c *gin.Context, tok warehouse.Principal, req *reports.ExportRequest) (string, bool) {
 	switch req.Report {
 	case reports.ExportTargets, reports.ExportGuests:
 		asOf, ok := s.asOfParam(c)
@@ -189,7 +189,7 @@ func (s *Server) exportParams(c *gin.Context, tok warehouse.Token, req *reports.
 
 // callbackExportParams reads from, to and status, and narrows the tasks to
 // the caller's scope.
-func (s *Server) callbackExportParams(c *gin.Context, tok warehouse.Token, req *reports.ExportRequest) (string, bool) {
+func (s *Server) callbackExportParams(c *gin.Context, tok warehouse.Principal, req *reports.ExportRequest) (string, bool) {
 	loc := s.loc()
 	today := civilDay(s.cfg.Now().In(loc))
 	from, to, ok := dayRange(c, today.AddDate(0, 0, -6), today, 366)

@@ -126,7 +126,7 @@ func (s *Server) getGuest(c *gin.Context) {
 // guestInScope answers 404 and returns false when the caller may not see
 // guest id: for a butler, unless one of their tasks is the guest's; for a
 // lead, unless a task of their team is.
-func (s *Server) guestInScope(c *gin.Context, tok warehouse.Token, id string) bool {
+func (s *Server) guestInScope(c *gin.Context, tok warehouse.Principal, id string) bool {
 	if tok.Role != warehouse.RoleButler && tok.Role != warehouse.RoleLead {
 		return true
 	}
@@ -144,7 +144,7 @@ func (s *Server) guestInScope(c *gin.Context, tok warehouse.Token, id string) bo
 	return true
 }
 
-func (s *Server) guestViewOf(c *gin.Context, tok warehouse.Token, g *warehouse.GuestCard) guestView {
+func (s *Server) guestViewOf(c *gin.Context, tok warehouse.Principal, g *warehouse.GuestCard) guestView {
 	loc := s.loc()
 	contact := g.Contact()
 	v := guestView{GuestID: g.GuestID, Name: contact.Name, Title: contact.Title, VIPLevel: contact.VIPLevel,

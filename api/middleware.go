@@ -84,19 +84,25 @@ func (s *Server) authenticate(c *gin.Context) {
 		abort(c, http.StatusUnauthorized, "send Authorization: Bearer <token>")
 		return
 	}
-	var tok warehouse.Token
+	var tok warehouse.Principal
 	var err error
 	if session != "" { // a page session, never a token (SessionPrincipal refuses one)
 		tok, err = s.wh.SessionPrincipal(c.Request.Context(), session, s.cfg.Now(), s.sessionLimits())
+		if err == nil && tok.MustChange {
+			abort(c, http.StatusForbidden, "choose a new password on the pages first (/ui/password)")
+			return
+		}
 	} else { // a token, never a session id (Authenticate refuses one)
-		tok, err = s.wh.Authenticate(c.Request.Context(), secret, s.cfg.Now())
+		var t warehouse.Token
+		t, err = s.wh.Authenticate(c.Request.Context(), secret, s.cfg.Now())
+		tok = t.Principal()
 	}
 	if err != nil {
 		c.Header("WWW-Authenticate", `Bearer realm="revisit", error="invalid_token"`)
 		s.fail(c, err)
 		return
 	}
-	if wait, ok := s.limiter.take(tok.ID); !ok {
+	if wait, ok := s.limiter.take(tok.Key()); !ok {
 		c.Header("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
 		abort(c, http.StatusTooManyRequests, "slow down")
 		return

@@ -46,7 +46,7 @@ func caseViewOf(c warehouse.RecoveryCase, reported string, now time.Time, loc *t
 // scopeCases narrows a case filter to what the caller may see, as tasks
 // are scoped: a butler the cases they own or whose task they own, a lead
 // their team's; managers and admins every case.
-func scopeCases(tok warehouse.Token, f *warehouse.CaseFilter) {
+func scopeCases(tok warehouse.Principal, f *warehouse.CaseFilter) {
 	switch tok.Role {
 	case warehouse.RoleButler:
 		f.Butler = tok.StaffID
@@ -160,7 +160,7 @@ func (s *Server) updateRecoveryCase(c *gin.Context) {
 // workCase runs the case rules for the caller: its scope first (a case out
 // of it is warehouse.ErrNotFound), then callback.WorkCase. The API and the
 // pages share it.
-func (s *Server) workCase(c *gin.Context, tok warehouse.Token, ch callback.CaseChange) (warehouse.RecoveryCase, error) {
+func (s *Server) workCase(c *gin.Context, tok warehouse.Principal, ch callback.CaseChange) (warehouse.RecoveryCase, error) {
 	ctx := c.Request.Context()
 	rc, err := s.wh.Case(ctx, ch.CaseID)
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 )
 
 // principal is who is calling, as authenticate found them.
-func principal(c *gin.Context) warehouse.Token {
-	t, _ := c.MustGet("principal").(warehouse.Token)
+func principal(c *gin.Context) warehouse.Principal {
+	t, _ := c.MustGet("principal").(warehouse.Principal)
 	return t
 }
 

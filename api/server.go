@@ -48,6 +48,10 @@ type Config struct {
 	// (TLS here, or a trusted proxy's X-Forwarded-Proto), so plain HTTP on
 	// a hotel LAN works.
 	SessionIdle, SessionAbsolute time.Duration
+	// PublicURL is the address phones reach the server by (e.g.
+	// http://192.168.1.20:8080), for the sign-in links shown as QR codes;
+	// empty: the address the admin's own browser used.
+	PublicURL string
 	// TLS, when set, makes Serve and ListenAndServe speak HTTPS with it
 	// (`serve --tls-cert/--tls-key`).
 	TLS *tls.Config
@@ -116,6 +120,9 @@ func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error)
 	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("api: trusted proxies: %w", err)
 	}
+	if err := CheckPublicURL(cfg.PublicURL); err != nil {
+		return nil, fmt.Errorf("api: public URL: %w", err)
+	}
 	// metrics before recover, so that a panic is counted as the 500 it becomes
 	s.engine.Use(s.requestIDs, s.metrics.middleware(), s.logRequests, s.recover, s.limitBody)
 	s.engine.NoRoute(s.notFound)
@@ -160,6 +167,7 @@ func (s *Server) routes() {
 	v1.GET("/tokens", s.allow(warehouse.RoleAdmin), s.listTokens)
 	v1.DELETE("/tokens/:id", s.allow(warehouse.RoleAdmin), s.revokeToken)
 	v1.POST("/sessions/revoke", s.allow(warehouse.RoleAdmin), s.endSessions)
+	v1.POST("/staff/:id/signin-link", s.allow(warehouse.RoleAdmin, warehouse.RoleLead), s.createSignInLink)
 }
 
 // Serve listens until ctx is cancelled, then stops taking new requests,

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,9 +75,13 @@ func (s *Server) uiRoutes() {
 	ui := s.engine.Group("/ui", s.uiHeaders)
 	ui.GET("/login", s.loginPage)
 	ui.POST("/login", s.login)
+	ui.GET("/link/:secret", s.linkPage)
 	signed := ui.Group("", s.uiSession)
 	signed.GET("/", s.home)
 	signed.POST("/logout", s.uiCSRF, s.logout)
+	signed.GET("/password", s.passwordPage)
+	signed.POST("/password", s.uiCSRF, s.uiChangePassword)
+	signed.POST("/signin-links", s.uiAllow(warehouse.RoleAdmin, warehouse.RoleLead), s.uiCSRF, s.uiMakeLink)
 	signed.POST("/sessions/revoke", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiEndSessions)
 	for _, p := range uiPages {
 		signed.GET(strings.TrimPrefix(p.path, "/ui"), s.uiAllow(p.roles...), s.uiPageHandler(p.path))
@@ -131,7 +136,9 @@ func (s *Server) uiHeaders(c *gin.Context) {
 }
 
 // uiSession reads the session cookie; without a valid one the browser is
-// sent to the sign-in page (and back here after it).
+// sent to the sign-in page (and back here after it). Pages are limited per
+// person as the API is (429 with Retry-After), and a staff account that
+// must choose a new password is sent to do that first.
 func (s *Server) uiSession(c *gin.Context) {
 	id, err := c.Cookie(sessionCookie)
 	if err == nil && id != "" {
@@ -139,6 +146,19 @@ func (s *Server) uiSession(c *gin.Context) {
 			c.Set("principal", tok)
 			c.Set("actor", actorOf(tok.Name, tok.StaffID))
 			c.Set("session", id)
+			if wait, ok := s.limiter.take(tok.Key()); !ok {
+				secs := int(wait.Seconds()) + 1
+				c.Header("Retry-After", strconv.Itoa(secs))
+				c.Status(http.StatusTooManyRequests)
+				s.render(c, "error", uiData{"Message": fmt.Sprintf(s.tr(c, "error.slow"), secs)})
+				c.Abort()
+				return
+			}
+			if tok.MustChange && c.Request.URL.Path != passwordPath && c.Request.URL.Path != "/ui/logout" {
+				c.Redirect(http.StatusSeeOther, passwordPath+"?next="+template.URLQueryEscaper(safeNext(c.Request.URL.RequestURI())))
+				c.Abort()
+				return
+			}
 			c.Next()
 			return
 		}
@@ -223,73 +243,6 @@ func (s *Server) home(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/ui/login")
 }
 
-// loginPage is the sign-in form, with a fresh pre-session token. After
-// ?nocookie=1 it says that the browser did not keep the sign-in cookie.
-func (s *Server) loginPage(c *gin.Context) {
-	data := uiData{"Next": safeNext(c.Query("next")), "CSRF": s.newLoginNonce(c)}
-	if c.Query("nocookie") == "1" {
-		data["Error"] = s.tr(c, "login.nocookie")
-	}
-	s.render(c, "login", data)
-}
-
-// login takes a token from the sign-in form and opens a session for it.
-// A post from another site is refused with 403 before anything is looked
-// up; a post without the form's pre-session cookie means the browser does
-// not keep our cookies (or the form is from another site), and the form
-// says so instead of signing in into nothing.
-func (s *Server) login(c *gin.Context) {
-	next := safeNext(c.PostForm("next"))
-	if crossSite(c.Request) {
-		c.Status(http.StatusForbidden)
-		s.render(c, "error", uiData{"Message": s.tr(c, "login.crosssite")})
-		return
-	}
-	hasCookie, ok := loginNonceOK(c)
-	if !hasCookie {
-		c.Redirect(http.StatusSeeOther, loginPath+"?nocookie=1&next="+template.URLQueryEscaper(next))
-		return
-	}
-	if !ok {
-		c.Status(http.StatusForbidden)
-		s.render(c, "login", uiData{"Next": next, "CSRF": s.newLoginNonce(c), "Error": s.tr(c, "error.csrf")})
-		return
-	}
-	now := s.cfg.Now()
-	tok, err := s.wh.Authenticate(c.Request.Context(), strings.TrimSpace(c.PostForm("token")), now)
-	var id string
-	if err == nil {
-		id, err = s.wh.CreateSession(c.Request.Context(), tok.ID, now, s.sessionLimits())
-	}
-	if err != nil {
-		if !errors.Is(err, warehouse.ErrUnauthorized) {
-			s.uiFail(c, err)
-			return
-		}
-		c.Status(http.StatusUnauthorized)
-		s.render(c, "login", uiData{"Next": next, "CSRF": s.newLoginNonce(c), "Error": s.tr(c, "login.bad")})
-		return
-	}
-	maxAge := int(s.cfg.SessionAbsolute.Seconds())
-	if tok.ExpiresAt != nil {
-		maxAge = min(maxAge, int(tok.ExpiresAt.Sub(now).Seconds()))
-	}
-	s.setCookie(c, loginCookie, "", loginPath, -1)
-	s.setCookie(c, sessionCookie, id, "/", maxAge)
-	c.Redirect(http.StatusSeeOther, next)
-}
-
-// logout ends the session at once, not just the cookie: a copy of the
-// cookie signs no one in afterwards.
-func (s *Server) logout(c *gin.Context) {
-	if err := s.wh.EndSession(c.Request.Context(), c.GetString("session")); err != nil {
-		s.uiFail(c, err)
-		return
-	}
-	s.setCookie(c, sessionCookie, "", "/", -1)
-	c.Redirect(http.StatusSeeOther, loginPath)
-}
-
 // safeNext keeps a post-sign-in redirect on this site's pages.
 func safeNext(next string) string {
 	if !strings.HasPrefix(next, "/ui/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
@@ -311,8 +264,9 @@ func (s *Server) render(c *gin.Context, page string, data uiData) {
 	data["Path"] = c.Request.URL.Path
 	data["RequestID"] = requestID(c)
 	data["Money"] = s.cfg.Currency // the symbol amounts are shown with
+	data["PasswordChanged"] = c.Query("password") == "changed"
 	if tok, ok := c.Get("principal"); ok {
-		t := tok.(warehouse.Token)
+		t := tok.(warehouse.Principal)
 		data["User"] = t
 		data["CSRF"] = csrfToken(c.GetString("session"))
 		var nav []map[string]string

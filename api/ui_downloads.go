@@ -88,7 +88,7 @@ type downloadField struct {
 type downloadsRequest struct {
 	q     url.Values
 	lang  string
-	tok   warehouse.Token
+	tok   warehouse.Principal
 	now   time.Time   // in the hotel's zone
 	days  []time.Time // analysed days, newest first
 	today time.Time   // the hotel's civil day

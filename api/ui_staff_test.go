@@ -83,10 +83,16 @@ func TestStaffPageManagesAccountsAndTokensWithCSRF(t *testing.T) {
 	if _, err := h.w.AuthenticateStaff(ctx, "B01", temp, time.Now()); !errors.Is(err, warehouse.ErrBadCredentials) {
 		t.Errorf("the first temporary password after a reset: %v", err)
 	}
-	// Disable: the page says so, in English when asked.
+	// Disable: the page says so, in English when asked; the butler's
+	// token acting as B01 is revoked with it.
+	if res, _ := get(t, ts.URL+"/api/v1/callbacks", h.tokens["butler B01"]); res.StatusCode != 200 {
+		t.Fatalf("B01's token before the disabling: %d", res.StatusCode)
+	}
 	if res, page := admin.post("/ui/staff/B01/disable", url.Values{"csrf": {csrf}}); res.StatusCode != 200 || !strings.Contains(page, "已停用") {
 		t.Errorf("disable: %d", res.StatusCode)
 	}
+	res, body := get(t, ts.URL+"/api/v1/callbacks", h.tokens["butler B01"])
+	wantProblem(t, "B01's token after the disabling", res, body, http.StatusUnauthorized)
 	if _, page := admin.get("/ui/staff?lang=en"); !strings.Contains(page, "Staff accounts and tokens") || !strings.Contains(page, "disabled") {
 		t.Errorf("the English page:\n%s", page)
 	}
@@ -122,12 +128,12 @@ func TestStaffPageManagesAccountsAndTokensWithCSRF(t *testing.T) {
 	if res, page := admin.post("/ui/tokens/"+id+"/revoke", url.Values{"csrf": {csrf}}); res.StatusCode != 200 || !strings.Contains(page, "已吊销") {
 		t.Errorf("revoke: %d", res.StatusCode)
 	}
-	res, body := get(t, ts.URL+"/api/v1/callbacks", secret)
+	res, body = get(t, ts.URL+"/api/v1/callbacks", secret)
 	wantProblem(t, "the revoked token", res, body, http.StatusUnauthorized)
 
 	acts := auditActions(t, h.w)
 	if acts["staff_create admin"] != 1 || acts["staff_password_reset admin"] != 1 || acts["staff_disable admin"] != 1 ||
-		acts["token_create admin"] != 1 || acts["token_revoke admin"] != 1 {
+		acts["token_create admin"] != 1 || acts["token_revoke admin"] != 2 { // the disabling's and the page's
 		t.Errorf("audit log: %v", acts)
 	}
 }

@@ -53,6 +53,9 @@ func init() {
 		"team.done":            {"任务 %d（客人 %s）已交给 %s。", "Task %d (guest %s) is now %s's."},
 		"team.err.fields":      {"请选择接手的管家并填写改派原因。", "Choose the butler who takes it and say why."},
 		"team.err.roster":      {"%s 不在管家名册上。", "%s is not on the butler roster."},
+		"team.signin":          {"登录二维码", "Sign-in QR codes"},
+		"team.signin.hint":     {"管家忘记密码或换了手机时，出示二维码让他扫码登录（一次有效，15 分钟内）。", "When a butler forgot the password or has a new phone, show a QR code to scan (works once, for 15 minutes)."},
+		"team.signin.none":     {"还没有账号", "no account yet"},
 		"team.sla":             {"今日回访时效（截至目前）", "Today's callback SLA so far"},
 		"team.sla.due":         {"今日到期", "Due today"},
 		"team.sla.within":      {"24小时内关闭", "Closed within 24 h"},
@@ -101,8 +104,12 @@ func (f teamFilter) Query() string {
 	return q.Encode()
 }
 
-// teamButler is one butler of the lead's team.
-type teamButler struct{ ID, Name string }
+// teamButler is one butler of the lead's team; Account says whether they
+// have a staff account the lead can show a sign-in QR code for.
+type teamButler struct {
+	ID, Name string
+	Account  bool
+}
 
 // teamRow is one task as the board shows it.
 type teamRow struct {
@@ -214,9 +221,17 @@ func (s *Server) teamRoster(ctx context.Context, lead string) ([]teamButler, err
 	if err != nil {
 		return nil, err
 	}
+	accounts, err := s.wh.StaffAccounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	signs := map[string]bool{}
+	for _, a := range accounts {
+		signs[a.StaffID] = a.Role == warehouse.RoleButler && a.DisabledAt == nil
+	}
 	out := make([]teamButler, 0, len(team))
 	for _, b := range team {
-		out = append(out, teamButler{ID: b.StaffID, Name: b.Name})
+		out = append(out, teamButler{ID: b.StaffID, Name: b.Name, Account: signs[b.StaffID]})
 	}
 	return out, nil
 }

@@ -13,10 +13,12 @@ import (
 
 // Sign-in sessions of the pages. A session id is 32 random bytes,
 // base64url, with no prefix: it is not a token, and Authenticate refuses it
-// (tokens start with rvk_). Only its SHA-256 is stored. A session ends when
-// it is signed out, when it has been idle too long or is too old, when the
-// token behind it is revoked (in the revocation's transaction), or when an
-// admin ends sessions everywhere.
+// (tokens start with rvk_). Only its SHA-256 is stored. A session signs in
+// either a token (an admin's or a script's) or a staff account (a person's
+// password or sign-in link). It ends when it is signed out, when it has
+// been idle too long or is too old, when the token behind it is revoked or
+// the account behind it disabled or its password reset (in that write's
+// transaction), or when an admin ends sessions everywhere.
 
 // AuditSessionsEnd is the audit action of an admin ending sessions.
 const AuditSessionsEnd = "sessions_end"
@@ -38,27 +40,15 @@ func newSessionID() string {
 // returns the session id for the cookie; the id exists only in the return
 // value. Sessions past their absolute expiry are swept at the same time.
 func (w *Warehouse) CreateSession(ctx context.Context, tokenID int64, at time.Time, lim SessionLimits) (string, error) {
-	if at.IsZero() || lim.Idle <= 0 || lim.Absolute <= 0 {
-		return "", errors.New("warehouse: create session: a time and both limits must be given")
-	}
-	id := newSessionID()
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	id, err := w.createSession(ctx, at, lim, func(conn *sql.Conn) (any, any, error) {
 		t, err := readToken(ctx, conn, tokenID)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		if !tokenLive(t, at) {
-			return fmt.Errorf("token %d is not live: %w", tokenID, ErrUnauthorized)
+			return nil, nil, fmt.Errorf("token %d is not live: %w", tokenID, ErrUnauthorized)
 		}
-		if _, err := conn.ExecContext(ctx, "DELETE FROM ui_sessions WHERE expires_at <= ?", at); err != nil {
-			return fmt.Errorf("sweep old sessions: %w", err)
-		}
-		_, err = conn.ExecContext(ctx, `INSERT INTO ui_sessions (session_hash, token_id, staff_id, created_at, last_seen_at, expires_at)
-			VALUES (?, ?, NULL, ?, ?, ?)`, hashSecret(id), tokenID, at, at, at.Add(lim.Absolute))
-		if err != nil {
-			return fmt.Errorf("store session: %w", err)
-		}
-		return nil
+		return tokenID, nil, nil
 	})
 	if err != nil {
 		return "", fmt.Errorf("warehouse: create session for token %d: %w", tokenID, err)
@@ -66,57 +56,143 @@ func (w *Warehouse) CreateSession(ctx context.Context, tokenID int64, at time.Ti
 	return id, nil
 }
 
+// CreateStaffSession signs the staff account staffID in for the pages at
+// `at` (after AuthenticateStaff or a sign-in link said who it is) and
+// returns the session id for the cookie. A disabled account gets none.
+func (w *Warehouse) CreateStaffSession(ctx context.Context, staffID string, at time.Time, lim SessionLimits) (string, error) {
+	id, err := w.createSession(ctx, at, lim, func(conn *sql.Conn) (any, any, error) {
+		return staffSessionOwner(ctx, conn, staffID)
+	})
+	if err != nil {
+		return "", fmt.Errorf("warehouse: create session for staff %s: %w", staffID, err)
+	}
+	return id, nil
+}
+
+// staffSessionOwner checks that the account may sign in and returns the
+// session row's owner columns (token_id, staff_id).
+func staffSessionOwner(ctx context.Context, q queryRower, staffID string) (any, any, error) {
+	s, _, err := readStaff(ctx, q, staffID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil, fmt.Errorf("no staff account %s: %w", staffID, ErrUnauthorized)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.DisabledAt != nil {
+		return nil, nil, fmt.Errorf("staff account %s: %w", staffID, ErrStaffDisabled)
+	}
+	return nil, staffID, nil
+}
+
+// createSession stores a new session for the owner that owner checks and
+// returns (token id or staff id, the other nil), in one write.
+func (w *Warehouse) createSession(ctx context.Context, at time.Time, lim SessionLimits, owner func(*sql.Conn) (any, any, error)) (string, error) {
+	if at.IsZero() || lim.Idle <= 0 || lim.Absolute <= 0 {
+		return "", errors.New("a time and both limits must be given")
+	}
+	id := newSessionID()
+	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+		tokenID, staffID, err := owner(conn)
+		if err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, "DELETE FROM ui_sessions WHERE expires_at <= ?", at); err != nil {
+			return fmt.Errorf("sweep old sessions: %w", err)
+		}
+		_, err = conn.ExecContext(ctx, `INSERT INTO ui_sessions (session_hash, token_id, staff_id, created_at, last_seen_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, hashSecret(id), tokenID, staffID, at, at, at.Add(lim.Absolute))
+		if err != nil {
+			return fmt.Errorf("store session: %w", err)
+		}
+		return nil
+	})
+	return id, err
+}
+
 func tokenLive(t Token, at time.Time) bool {
 	return t.RevokedAt == nil && (t.ExpiresAt == nil || at.Before(*t.ExpiresAt))
 }
 
-// SessionPrincipal is the token a session signs in, as of at:
-// ErrUnauthorized when the session does not exist, has ended, was idle
-// longer than lim.Idle, is older than lim.Absolute, or its token is no
-// longer live. An API token is never a session id. last_seen_at is
-// refreshed at most once a minute, and only when the writer is free (as
-// tokens' last use is).
-func (w *Warehouse) SessionPrincipal(ctx context.Context, id string, at time.Time, lim SessionLimits) (Token, error) {
+// SessionPrincipal is who a session signs in, as of at: ErrUnauthorized
+// when the session does not exist, has ended, was idle longer than
+// lim.Idle, is older than lim.Absolute, or the token or staff account
+// behind it is no longer live (revoked, expired, disabled). An API token
+// is never a session id. last_seen_at is refreshed at most once a minute,
+// and only when the writer is free (as tokens' last use is).
+func (w *Warehouse) SessionPrincipal(ctx context.Context, id string, at time.Time, lim SessionLimits) (Principal, error) {
 	if id == "" || strings.HasPrefix(id, tokenPrefix) {
-		return Token{}, fmt.Errorf("warehouse: session: not a session id: %w", ErrUnauthorized)
+		return Principal{}, fmt.Errorf("warehouse: session: not a session id: %w", ErrUnauthorized)
 	}
 	hash := hashSecret(id)
 	var tokenID sql.NullInt64
+	var staffID sql.NullString
 	var created, seen, expires time.Time
-	err := w.db.QueryRowContext(ctx, "SELECT token_id, created_at, last_seen_at, expires_at FROM ui_sessions WHERE session_hash = ?", hash).
-		Scan(&tokenID, &created, &seen, &expires)
+	err := w.db.QueryRowContext(ctx, "SELECT token_id, staff_id, created_at, last_seen_at, expires_at FROM ui_sessions WHERE session_hash = ?", hash).
+		Scan(&tokenID, &staffID, &created, &seen, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Token{}, fmt.Errorf("warehouse: session: none such: %w", ErrUnauthorized)
+		return Principal{}, fmt.Errorf("warehouse: session: none such: %w", ErrUnauthorized)
 	}
 	if err != nil {
-		return Token{}, fmt.Errorf("warehouse: session: %w", err)
+		return Principal{}, fmt.Errorf("warehouse: session: %w", err)
 	}
 	switch {
 	case !at.Before(expires) || !at.Before(created.Add(lim.Absolute)):
-		return Token{}, fmt.Errorf("warehouse: session: past its absolute expiry: %w", ErrUnauthorized)
+		return Principal{}, fmt.Errorf("warehouse: session: past its absolute expiry: %w", ErrUnauthorized)
 	case !at.Before(seen.Add(lim.Idle)):
-		return Token{}, fmt.Errorf("warehouse: session: idle too long: %w", ErrUnauthorized)
-	case !tokenID.Valid:
-		return Token{}, fmt.Errorf("warehouse: session: no token behind it: %w", ErrUnauthorized)
+		return Principal{}, fmt.Errorf("warehouse: session: idle too long: %w", ErrUnauthorized)
 	}
-	t, err := readToken(ctx, w.db, tokenID.Int64)
-	if errors.Is(err, ErrNotFound) {
-		return Token{}, fmt.Errorf("warehouse: session: its token is gone: %w", ErrUnauthorized)
+	var p Principal
+	switch {
+	case tokenID.Valid:
+		p, err = w.sessionToken(ctx, tokenID.Int64, at)
+	case staffID.Valid:
+		p, err = w.sessionStaff(ctx, staffID.String)
+	default:
+		err = fmt.Errorf("no one behind it: %w", ErrUnauthorized)
 	}
 	if err != nil {
-		return Token{}, fmt.Errorf("warehouse: session: %w", err)
-	}
-	if !tokenLive(t, at) {
-		return Token{}, fmt.Errorf("warehouse: session: token %d is not live: %w", t.ID, ErrUnauthorized)
+		return Principal{}, fmt.Errorf("warehouse: session: %w", err)
 	}
 	if at.Sub(seen) >= touchEvery && w.writeMu.TryLock() {
 		_, err := w.db.ExecContext(ctx, "UPDATE ui_sessions SET last_seen_at = ? WHERE session_hash = ? AND last_seen_at < ?", at, hash, at)
 		w.writeMu.Unlock()
 		if err != nil {
-			return Token{}, fmt.Errorf("warehouse: session: record last use: %w", err)
+			return Principal{}, fmt.Errorf("warehouse: session: record last use: %w", err)
 		}
 	}
-	return t, nil
+	return p, nil
+}
+
+// sessionToken is the live token behind a session.
+func (w *Warehouse) sessionToken(ctx context.Context, id int64, at time.Time) (Principal, error) {
+	t, err := readToken(ctx, w.db, id)
+	if errors.Is(err, ErrNotFound) {
+		return Principal{}, fmt.Errorf("its token is gone: %w", ErrUnauthorized)
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	if !tokenLive(t, at) {
+		return Principal{}, fmt.Errorf("token %d is not live: %w", t.ID, ErrUnauthorized)
+	}
+	return t.Principal(), nil
+}
+
+// sessionStaff is the enabled staff account behind a session, read afresh
+// at every request: a disabling or a change of role counts at once.
+func (w *Warehouse) sessionStaff(ctx context.Context, staffID string) (Principal, error) {
+	s, _, err := readStaff(ctx, w.db, staffID)
+	if errors.Is(err, ErrNotFound) {
+		return Principal{}, fmt.Errorf("its staff account is gone: %w", ErrUnauthorized)
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	if s.DisabledAt != nil {
+		return Principal{}, fmt.Errorf("staff account %s is disabled: %w", staffID, ErrUnauthorized)
+	}
+	return s.principal(), nil
 }
 
 // EndSession ends one session at once (sign-out). Ending a session that

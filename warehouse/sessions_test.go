@@ -28,7 +28,7 @@ func TestSessionsAreHashedAndEndEveryWay(t *testing.T) {
 	if got := queryStrings(t, w, "SELECT session_hash FROM ui_sessions"); len(got) != 1 || got[0] != hex.EncodeToString(sum[:]) {
 		t.Fatalf("stored %v, want only the SHA-256 of the id", got)
 	}
-	if tok, err := w.SessionPrincipal(ctx, id, tokenT0.Add(time.Minute), testLimits); err != nil || tok.ID != admin.ID {
+	if tok, err := w.SessionPrincipal(ctx, id, tokenT0.Add(time.Minute), testLimits); err != nil || tok.TokenID != admin.ID {
 		t.Fatalf("the session signs in %+v, %v", tok, err)
 	}
 	// Neither is the other: a session id is no bearer token, a token no session.

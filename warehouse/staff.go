@@ -214,8 +214,9 @@ func (w *Warehouse) StaffAccounts(ctx context.Context) ([]Staff, error) {
 }
 
 // ResetStaffPassword is an admin's reset: it sets password (or, when "",
-// a temporary one, returned), clears the backoff, and makes the person
-// choose a new password at the next sign-in. Audited as `as` says.
+// a temporary one, returned), clears the backoff, makes the person choose a
+// new password at the next sign-in, and ends the account's sessions and
+// unused sign-in links at once. Audited as `as` says.
 func (w *Warehouse) ResetStaffPassword(ctx context.Context, staffID, password string, as AuditEntry) (string, error) {
 	temporary := password == ""
 	if temporary {
@@ -236,7 +237,13 @@ func (w *Warehouse) ResetStaffPassword(ctx context.Context, staffID, password st
 			failed_tries = 0, locked_until = NULL, password_changed_at = ? WHERE staff_id = ?`, hash, as.At, staffID); err != nil {
 			return fmt.Errorf("store password: %w", err)
 		}
-		return appendAudit(ctx, conn, staffAudit(as, AuditStaffReset, staffID, ""))
+		// Whoever knew the old password, or holds a browser signed in
+		// with it, is out at once.
+		ended, err := endStaffSignIns(ctx, conn, staffID, "")
+		if err != nil {
+			return err
+		}
+		return appendAudit(ctx, conn, staffAudit(as, AuditStaffReset, staffID, fmt.Sprintf("sessions_ended=%d", ended)))
 	})
 	if err != nil {
 		return "", fmt.Errorf("warehouse: reset password of %s: %w", staffID, err)
@@ -247,8 +254,11 @@ func (w *Warehouse) ResetStaffPassword(ctx context.Context, staffID, password st
 	return password, nil
 }
 
-// DisableStaff ends an account's sign-ins for good (its tokens are apart:
-// revoke them too). ErrNotFound, or ErrAlreadyDisabled. Audited.
+// DisableStaff ends an account's sign-ins for good, at once and in one
+// transaction: its sessions end, its unused sign-in links are dropped, and
+// the live tokens that act as the same staff id are revoked (a departed
+// butler's phone keeps nothing). ErrNotFound, or ErrAlreadyDisabled.
+// Audited, each revoked token too.
 func (w *Warehouse) DisableStaff(ctx context.Context, staffID string, as AuditEntry) (Staff, error) {
 	if err := checkActor(as); err != nil {
 		return Staff{}, fmt.Errorf("warehouse: disable %s: %w", staffID, err)
@@ -265,7 +275,16 @@ func (w *Warehouse) DisableStaff(ctx context.Context, staffID string, as AuditEn
 		if _, err := conn.ExecContext(ctx, "UPDATE staff_accounts SET disabled_at = ? WHERE staff_id = ?", as.At, staffID); err != nil {
 			return fmt.Errorf("store disabling: %w", err)
 		}
-		if err := appendAudit(ctx, conn, staffAudit(as, AuditStaffDisable, staffID, "")); err != nil {
+		ended, err := endStaffSignIns(ctx, conn, staffID, "")
+		if err != nil {
+			return err
+		}
+		revoked, err := revokeStaffTokens(ctx, conn, staffID, as)
+		if err != nil {
+			return err
+		}
+		if err := appendAudit(ctx, conn, staffAudit(as, AuditStaffDisable, staffID,
+			fmt.Sprintf("sessions_ended=%d tokens_revoked=%d", ended, revoked))); err != nil {
 			return err
 		}
 		s, _, err = readStaff(ctx, conn, staffID)
@@ -275,4 +294,40 @@ func (w *Warehouse) DisableStaff(ctx context.Context, staffID string, as AuditEn
 		return Staff{}, fmt.Errorf("warehouse: disable %s: %w", staffID, err)
 	}
 	return s, nil
+}
+
+// revokeStaffTokens revokes, in the caller's transaction, the live tokens
+// acting as staffID, with their sessions, each audited as a revocation.
+func revokeStaffTokens(ctx context.Context, conn *sql.Conn, staffID string, as AuditEntry) (int, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE staff_id = ? AND revoked_at IS NULL ORDER BY token_id", staffID)
+	if err != nil {
+		return 0, fmt.Errorf("find tokens of %s: %w", staffID, err)
+	}
+	var live []Token
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("find tokens of %s: %w", staffID, err)
+		}
+		live = append(live, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("find tokens of %s: %w", staffID, err)
+	}
+	for _, t := range live {
+		if _, err := conn.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE token_id = ?", as.At, t.ID); err != nil {
+			return 0, fmt.Errorf("revoke token %d: %w", t.ID, err)
+		}
+		if _, err := conn.ExecContext(ctx, "DELETE FROM ui_sessions WHERE token_id = ?", t.ID); err != nil {
+			return 0, fmt.Errorf("end sessions of token %d: %w", t.ID, err)
+		}
+		e := tokenAudit(AuditTokenRevoke, t.ID, t.Name, t.Role, t.StaffID, nil, as.Actor, as.At)
+		e.ClientIP = as.ClientIP
+		if err := appendAudit(ctx, conn, e); err != nil {
+			return 0, err
+		}
+	}
+	return len(live), nil
 }

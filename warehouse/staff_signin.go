@@ -105,8 +105,10 @@ func recordFailure(ctx context.Context, conn *sql.Conn, s Staff, now time.Time, 
 
 // ChangeStaffPassword is the person's own change: the old password is
 // checked as a sign-in is (wrong ones count toward the backoff), the new
-// one against the policy, and must differ. It clears MustChange. Audited.
-func (w *Warehouse) ChangeStaffPassword(ctx context.Context, staffID, oldPassword, newPassword string, now time.Time) error {
+// one against the policy, and must differ. It clears MustChange and ends
+// the account's other sessions (all but keep, the session making the
+// change; "" for none) and unused sign-in links. Audited.
+func (w *Warehouse) ChangeStaffPassword(ctx context.Context, staffID, oldPassword, newPassword, keep string, now time.Time) error {
 	if err := checkPassword(staffID, newPassword); err != nil {
 		return fmt.Errorf("warehouse: change password of %s: %w", staffID, err)
 	}
@@ -124,8 +126,12 @@ func (w *Warehouse) ChangeStaffPassword(ctx context.Context, staffID, oldPasswor
 			password_changed_at = ? WHERE staff_id = ?`, hash, now, staffID); err != nil {
 			return fmt.Errorf("store password: %w", err)
 		}
+		ended, err := endStaffSignIns(ctx, conn, staffID, keep)
+		if err != nil {
+			return err
+		}
 		return appendAudit(ctx, conn, AuditEntry{At: now, Actor: staffID, Role: s.Role, Action: AuditStaffChange,
-			Target: "staff " + staffID, Rows: 1})
+			Target: "staff " + staffID, Filter: fmt.Sprintf("sessions_ended=%d", ended), Rows: 1})
 	})
 	if err != nil {
 		return fmt.Errorf("warehouse: change password of %s: %w", staffID, err)

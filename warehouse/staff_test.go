@@ -192,13 +192,13 @@ func TestStaffResetForcesChange(t *testing.T) {
 	if err != nil || !s.MustChange {
 		t.Fatalf("sign in with the temporary password: %+v, %v; want must_change", s, err)
 	}
-	if err := w.ChangeStaffPassword(ctx, "K001", temp, "Rooftop-bar-2026", staffT0); err != nil {
+	if err := w.ChangeStaffPassword(ctx, "K001", temp, "Rooftop-bar-2026", "", staffT0); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.ChangeStaffPassword(ctx, "K001", "not the old one", "Another-one-2027", staffT0); !errors.Is(err, ErrBadCredentials) {
+	if err := w.ChangeStaffPassword(ctx, "K001", "not the old one", "Another-one-2027", "", staffT0); !errors.Is(err, ErrBadCredentials) {
 		t.Errorf("change with a wrong old password: %v", err)
 	}
-	if err := w.ChangeStaffPassword(ctx, "K001", "Rooftop-bar-2026", "Rooftop-bar-2026", staffT0); !errors.Is(err, ErrWeakPassword) {
+	if err := w.ChangeStaffPassword(ctx, "K001", "Rooftop-bar-2026", "Rooftop-bar-2026", "", staffT0); !errors.Is(err, ErrWeakPassword) {
 		t.Errorf("change to the same password: %v", err)
 	}
 	if _, err := w.AuthenticateStaff(ctx, "K001", temp, staffT0); !errors.Is(err, ErrBadCredentials) {

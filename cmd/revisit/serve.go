@@ -41,6 +41,10 @@ proxy that ends TLS (--trusted-proxies, which then says so with
 X-Forwarded-Proto). The pages' sign-in cookie is Secure exactly when the
 browser came over HTTPS.
 
+Staff sign in to the pages with their staff id and password ('revisit
+staff create'), or by scanning a one-time QR code an admin or their lead
+shows (it holds --public-url, or the address the admin's browser used).
+
 The process owns the warehouse while it runs; SIGTERM or Ctrl-C stops
 taking requests, lets those in flight finish, stops a night between steps
 (it runs again at the next start), and closes the warehouse cleanly.`)
@@ -51,6 +55,7 @@ taking requests, lets those in flight finish, stops a night between steps
 	fs.StringVar(&proxies, "trusted-proxies", envOr(e, "REVISIT_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is believed (default none)")
 	fs.StringVar(&tlsCert, "tls-cert", envOr(e, "REVISIT_TLS_CERT", ""), "serve HTTPS with this certificate (PEM, the chain after it; env REVISIT_TLS_CERT); needs --tls-key")
 	fs.StringVar(&tlsKey, "tls-key", envOr(e, "REVISIT_TLS_KEY", ""), "the private key of --tls-cert (PEM; env REVISIT_TLS_KEY)")
+	fs.StringVar(&cfg.PublicURL, "public-url", envOr(e, "REVISIT_PUBLIC_URL", ""), "the address phones reach this server by, for sign-in QR codes, e.g. http://192.168.1.20:8080 (env REVISIT_PUBLIC_URL; default: the address the admin's browser used)")
 	fs.DurationVar(&cfg.SessionIdle, "session-idle", 8*time.Hour, "a page sign-in ends after this long unused")
 	fs.DurationVar(&cfg.SessionAbsolute, "session-max", 7*24*time.Hour, "a page sign-in ends this long after it began, used or not")
 	fs.IntVar(&cfg.RatePerMinute, "rate", 600, "requests a minute per token")
@@ -65,6 +70,9 @@ taking requests, lets those in flight finish, stops a night between steps
 		if p = strings.TrimSpace(p); p != "" {
 			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 		}
+	}
+	if err := api.CheckPublicURL(cfg.PublicURL); err != nil {
+		return exitError{code: exitUsage, msg: "--public-url: " + err.Error()}
 	}
 	var err error
 	if cfg.TLS, err = tlsConfig(tlsCert, tlsKey); err != nil {

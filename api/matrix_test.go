@@ -63,6 +63,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		// No such account in the shared fixture: the admin gets past the role check to a 404.
 		{"/api/v1/staff/:id/password", "POST", "/api/v1/staff/NOSUCH/password", "", [7]int{401, 404, 403, 403, 403, 403, 403}, false},
 		{"/api/v1/staff/:id/disable", "POST", "/api/v1/staff/NOSUCH/disable", "", [7]int{401, 404, 403, 403, 403, 403, 403}, false},
+		{"/api/v1/staff/:id/signin-link", "POST", "/api/v1/staff/NOSUCH/signin-link", "", [7]int{401, 404, 403, 403, 403, 403, 404}, false},
 		{"/api/v1/tokens", "POST", "/api/v1/tokens", `{"role":"manager","name":"matrix-gm"}`, [7]int{401, 201, 403, 403, 403, 403, 403}, true},
 		{"/api/v1/tokens", "GET", "/api/v1/tokens", "", [7]int{401, 200, 403, 403, 403, 403, 403}, false},
 		{"/api/v1/tokens/:id", "DELETE", "/api/v1/tokens/999999", "", [7]int{401, 404, 403, 403, 403, 403, 403}, false},

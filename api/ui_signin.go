@@ -183,7 +183,9 @@ func (s *Server) linkPage(c *gin.Context) {
 		s.uiFail(c, err)
 		return
 	}
-	c.Header("Referrer-Policy", "no-referrer")
+	// The pages' Referrer-Policy (same-origin) stands: with no-referrer the
+	// browser would send "Origin: null" with the form, which is refused as
+	// another site's.
 	s.render(c, "link", uiData{"Link": secret, "CSRF": s.newLoginNonce(c), "Next": "/ui/",
 		"As": fmt.Sprintf(s.tr(c, "link.as"), l.Name, l.StaffID, translate(uiLang(c), "role."+l.Role))})
 }

@@ -125,7 +125,9 @@ func TestSignInLinkSignsInOnceBeforeItsExpiry(t *testing.T) {
 	ids := make([]string, 4)
 	errs := make([]error, 4)
 	for i := range ids {
-		wg.Go(func() { ids[i], _, errs[i] = w.UseSignInLink(ctx, secret, at.Add(2*time.Minute), testLimits, "192.0.2.7") })
+		wg.Go(func() {
+			ids[i], _, errs[i] = w.UseSignInLink(ctx, secret, at.Add(2*time.Minute), testLimits, "192.0.2.7")
+		})
 	}
 	wg.Wait()
 	won := ""

@@ -25,8 +25,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		`Generates a hotel whose history ends yesterday into DIR/inbox, runs a
 night of the pipeline on it (ingest, analysis, last night's callbacks, the
 day's workbooks in DIR/outbox), creates a token per role and prints one
-line per role as ROLE TOKEN on stdout, then serves the API and the pages
-at --addr until Ctrl-C: open the printed address and sign in with a token.
+line per role as ROLE TOKEN on stdout, and staff accounts for the butler
+and their lead (staff id and password on stderr), then serves the API and
+the pages at --addr until Ctrl-C: open the printed address and sign in
+with a staff id and password, or a token.
 Each run starts afresh: the demo's own files in DIR are replaced.
 --shape sparse shows a hotel where most guests come once (see generate -h).`)
 	fs.StringVar(&dir, "dir", "revisit-demo", "folder for the demo's files and warehouse")
@@ -90,13 +92,20 @@ Each run starts afresh: the demo's own files in DIR are replaced.
 		for _, t := range tokens {
 			fmt.Fprintf(e.stdout, "%s %s\n", t[0], t[1])
 		}
+		accounts, err := demoAccounts(ctx, e, w)
+		if err != nil {
+			return err
+		}
+		for _, a := range accounts {
+			fmt.Fprintf(e.stderr, "sign in as %s %s, password %s\n", a.role, a.id, a.password)
+		}
 		if !serve {
 			return nil
 		}
 		log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 		srvCfg := api.Config{Addr: addr, Import: opt, Nightly: &night, Currency: cur}
 		return serveWarehouse(ctx, w, srvCfg, nightly.DefaultSpec, log, func(at string) {
-			fmt.Fprintf(e.stderr, "\nserving http://%s/ui/ — sign in with a token above; Ctrl-C stops\n", at)
+			fmt.Fprintf(e.stderr, "\nserving http://%s/ui/ — sign in with a staff id and password or a token above; Ctrl-C stops\n", at)
 		})
 	})
 }
@@ -130,6 +139,55 @@ func demoTokens(ctx context.Context, e *env, w *warehouse.Warehouse) ([][2]strin
 		out = append(out, [2]string{sp[0], secret})
 	}
 	return out, nil
+}
+
+// demoAccount is a staff account the demo made.
+type demoAccount struct{ role, id, password string }
+
+// demoAccounts makes staff accounts, with fresh random passwords that need
+// no change, for the demo's butler and lead, so that the pages' own sign-in
+// can be tried.
+func demoAccounts(ctx context.Context, e *env, w *warehouse.Warehouse) ([]demoAccount, error) {
+	var out []demoAccount
+	tokens, err := w.Tokens(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tokens {
+		if t.StaffID == "" {
+			continue
+		}
+		name, err := rosterName(ctx, w, t.StaffID)
+		if err != nil {
+			return nil, err
+		}
+		pw := warehouse.NewTemporaryPassword()
+		as := warehouse.AuditEntry{At: time.Now(), Actor: cliActor(e), Role: warehouse.RoleAdmin}
+		if _, _, err := w.CreateStaff(ctx, t.StaffID, t.Role, name, pw, as); err != nil {
+			return nil, fmt.Errorf("demo staff account %s: %w", t.StaffID, err)
+		}
+		out = append(out, demoAccount{t.Role, t.StaffID, pw})
+	}
+	return out, nil
+}
+
+// rosterName is the staff id's name on the roster (found in its lead's
+// team), or the id when the roster has none.
+func rosterName(ctx context.Context, w *warehouse.Warehouse, staffID string) (string, error) {
+	lead, err := w.LeadOf(ctx, staffID)
+	if err != nil {
+		return "", err
+	}
+	team, err := w.TeamOf(ctx, lead)
+	if err != nil {
+		return "", err
+	}
+	for _, b := range team {
+		if b.StaffID == staffID {
+			return b.Name, nil
+		}
+	}
+	return staffID, nil
 }
 
 // errEnough stops a row stream once enough was read.

@@ -622,6 +622,11 @@ func TestDemoRunsANightPrintsATokenPerRoleAndServes(t *testing.T) {
 	if err != nil || res.StatusCode != 200 {
 		t.Errorf("the sign-in page: %v %v", res, err)
 	}
+	// The butler and the lead may sign in with the printed staff id and password.
+	account := regexp.MustCompile(`sign in as (butler|lead) (\S+), password (\S+)`)
+	if m := account.FindAllStringSubmatch(errOut.String(), -1); len(m) != 2 {
+		t.Errorf("staff accounts printed: %v\n%s", m, errOut.String())
+	}
 	req, _ := http.NewRequest(http.MethodGet, strings.TrimSuffix(url, "/ui/")+"/api/v1/callbacks", nil)
 	req.Header.Set("Authorization", "Bearer "+roles["butler"])
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {

@@ -144,15 +144,27 @@ func (s *Server) uiEndSessions(c *gin.Context) {
 }
 
 // endSessions is POST /api/v1/sessions/revoke: {"token_id": N} ends that
-// token's page sessions, {} everyone's; audited.
+// token's page sessions, {"staff_id": "B005"} that staff account's, {}
+// everyone's; audited.
 func (s *Server) endSessions(c *gin.Context) {
 	var body struct {
-		TokenID *int64 `json:"token_id"`
+		TokenID *int64  `json:"token_id"`
+		StaffID *string `json:"staff_id"`
 	}
-	if !s.readJSON(c, &body, `{"token_id": N} or {}`) {
+	if !s.readJSON(c, &body, `{"token_id": N}, {"staff_id": "B005"} or {}`) {
 		return
 	}
-	n, err := s.wh.EndSessions(c.Request.Context(), body.TokenID, s.auditEntry(c, "", ""))
+	if body.TokenID != nil && body.StaffID != nil {
+		abort(c, http.StatusBadRequest, `give token_id or staff_id, not both`)
+		return
+	}
+	var n int64
+	var err error
+	if body.StaffID != nil {
+		n, err = s.wh.EndStaffSessions(c.Request.Context(), *body.StaffID, s.auditEntry(c, "", ""))
+	} else {
+		n, err = s.wh.EndSessions(c.Request.Context(), body.TokenID, s.auditEntry(c, "", ""))
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

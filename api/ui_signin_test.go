@@ -314,3 +314,25 @@ func TestPagesAreLimitedPerPerson(t *testing.T) {
 		t.Errorf("the sixth page in a minute at 5 a minute: %d Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
 	}
 }
+
+func TestAnAdminEndsOneStaffAccountsSessions(t *testing.T) {
+	h := staffHotel(t)
+	ts := h.server(t, Config{Now: afternoon})
+	lost, kept := newBrowser(t, ts.URL, nil), newBrowser(t, ts.URL, nil)
+	lost.signInPassword("B01", b01Password, "/ui/callbacks", nil)
+	kept.signInPassword("C01", b01Password, "/ui/callbacks", nil)
+	res, body, _ := call(t, http.MethodPost, ts.URL+"/api/v1/sessions/revoke", h.tokens["admin"], `{"staff_id":"B01"}`)
+	if res.StatusCode != 200 || body["ended"] != float64(1) {
+		t.Fatalf("end B01's sessions: %d %v", res.StatusCode, body)
+	}
+	if res, _ := lost.do(http.MethodGet, "/ui/callbacks", nil, nil); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the lost phone is still signed in: %d", res.StatusCode)
+	}
+	if res, _ := kept.do(http.MethodGet, "/ui/callbacks", nil, nil); res.StatusCode != 200 {
+		t.Errorf("another account was signed out: %d", res.StatusCode)
+	}
+	res, body, _ = call(t, http.MethodPost, ts.URL+"/api/v1/sessions/revoke", h.tokens["admin"], `{"staff_id":"B404"}`)
+	wantProblem(t, "no such account", res, body, http.StatusNotFound)
+	res, body, _ = call(t, http.MethodPost, ts.URL+"/api/v1/sessions/revoke", h.tokens["admin"], `{"staff_id":"B01","token_id":1}`)
+	wantProblem(t, "both at once", res, body, http.StatusBadRequest)
+}

@@ -244,3 +244,26 @@ func (w *Warehouse) EndSessions(ctx context.Context, tokenID *int64, e AuditEntr
 	}
 	return n, nil
 }
+
+// EndStaffSessions ends at once every session of the staff account staffID
+// and its unused sign-in links (a lost phone), audited in the same
+// transaction. It returns how many sessions ended. ErrNotFound when there
+// is no such account.
+func (w *Warehouse) EndStaffSessions(ctx context.Context, staffID string, e AuditEntry) (int64, error) {
+	var n int64
+	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+		if _, _, err := readStaff(ctx, conn, staffID); err != nil {
+			return err
+		}
+		var err error
+		if n, err = endStaffSignIns(ctx, conn, staffID, ""); err != nil {
+			return err
+		}
+		e.Action, e.Target, e.Filter, e.Rows = AuditSessionsEnd, "sessions of staff "+staffID, "staff_id="+staffID, n
+		return appendAudit(ctx, conn, e)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("warehouse: end sessions of %s: %w", staffID, err)
+	}
+	return n, nil
+}

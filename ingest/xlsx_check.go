@@ -203,7 +203,7 @@ func checkXMLPart(r io.Reader, part string, size uint64, lim Limits) error {
 	}
 	switch {
 	case root == "":
-		return damagedXML("a part with no XML in it", part)
+		return damagedXML("no XML at all", part)
 	case len(stack) > 0:
 		return damagedXML("the part ends inside an element", part)
 	}
@@ -322,5 +322,5 @@ func partLabel(name string) string {
 }
 
 func damagedXML(what, part string) *FileError {
-	return fileErr(RFileUnreadable, "the workbook is damaged (%s in %s): open it in Excel and save it again", what, part)
+	return fileErr(RFileUnreadable, "the workbook is damaged (in %s: %s): open it in Excel and save it again", part, what)
 }

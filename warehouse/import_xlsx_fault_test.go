@@ -10,7 +10,7 @@ import (
 
 // withSheetXML returns the workbook with its first sheet replaced by rows of
 // inline strings, each cell's text put into the XML as it is.
-func withSheetXML(t *testing.T, workbook []byte, rows [][]string) []byte {
+func withSheetXML(t testing.TB, workbook []byte, rows [][]string) []byte {
 	t.Helper()
 	var sheet strings.Builder
 	sheet.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +

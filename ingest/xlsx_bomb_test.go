@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // fullBombs asks for the bombs at the size the attack used (REVISIT_FULL_BOMBS=1):
@@ -323,5 +325,65 @@ func TestXLSXSheetAndPartLimits(t *testing.T) {
 		if rows, _ := readAllRows(t, r); len(rows) != 1 || rows[0][0] != "G1" {
 			t.Errorf("rows = %q", rows)
 		}
+	})
+}
+
+// BenchmarkXLSXReader reads a stays workbook of 100,000 rows as Excel writes
+// it (shared strings, dates as serials) whole, and then only the strict
+// check that runs before excelize, to show the check's share of a read.
+func BenchmarkXLSXReader(b *testing.B) {
+	const rows = 100_000
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := sw.SetRow("A1", []any{"单号", "客户编号", "手机", "到店时间", "离店时间", "消费金额", "房号", "管家"}); err != nil {
+		b.Fatal(err)
+	}
+	for r := 2; r <= rows+1; r++ {
+		cell, _ := excelize.CoordinatesToCellName(1, r)
+		row := []any{"S" + itoa(r), "G" + itoa(r%40_000), "138" + itoa(10_000_000+r), 45658.6 + float64(r%300), 45660.45 + float64(r%300), 1280.5, itoa(1000 + r%800), "B00" + itoa(r%9)}
+		if err := sw.SetRow(cell, row); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	lim := DefaultLimits()
+	b.Run("read", func(b *testing.B) {
+		for b.Loop() {
+			r, err := openBytes(data, lim)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for {
+				_, err := r.Next()
+				if err != nil {
+					break
+				}
+				n++
+			}
+			r.Close()
+			if n != rows {
+				b.Fatalf("%d rows", n)
+			}
+		}
+		b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run("check", func(b *testing.B) {
+		for b.Loop() {
+			if err := checkZip(bytes.NewReader(data), int64(len(data)), lim); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
 	})
 }

@@ -175,6 +175,11 @@ func (w *memWatch) end() (peak, held int64) {
 func TestXLSXSharedStringBombs(t *testing.T) {
 	const size = 480 << 20
 	tiny, one := tinyStringsBomb(t, size), oneStringBomb(t, size)
+	var p deflatedPart
+	p.add(t, sstHead, 1)
+	p.add(t, strings.Repeat(`<si><t>a</t></si>`, 1<<16), size/(17<<16))
+	p.add(t, `</sst>`, 1)
+	backslashed := withBigPart(t, sharedSheet(t), `XL\SharedStrings.xml`, &p) // excelize reads it as the table
 	t.Logf("tiny-strings bomb: %d bytes, one-string bomb: %d bytes, both unpacking to %d MiB of shared strings",
 		len(tiny), len(one), size>>20)
 	// Past the size cap the limit that trips is the count, or the token.
@@ -190,6 +195,7 @@ func TestXLSXSharedStringBombs(t *testing.T) {
 	}{
 		{"tiny strings, refused by their size", tiny, Limits{}, []string{"shared strings unpack to more than the 256 MiB limit"}},
 		{"one string, refused by its size", one, Limits{}, []string{"shared strings unpack to more than the 256 MiB limit"}},
+		{"tiny strings under a name written with a backslash", backslashed, Limits{}, []string{"shared strings unpack to more than the 256 MiB limit"}},
 		{"tiny strings, refused by their number", tiny, scanned, []string{"more than", "distinct strings"}},
 		{"one string, refused by its length", one, scanned, []string{"longer than 1 MiB", "part xl/sharedStrings.xml"}},
 	}

@@ -64,7 +64,7 @@ func checkZip(r io.ReaderAt, size int64, lim Limits) error {
 func checkDeclaredSizes(files []*zip.File, lim Limits) error {
 	var total, held uint64
 	for _, f := range files {
-		n, name := f.UncompressedSize64, strings.ToLower(f.Name)
+		n, name := f.UncompressedSize64, excelizeName(f.Name)
 		if n > uint64(lim.MaxUnzipXMLBytes) {
 			return fileErr(RFileUnreadable, "one part of the workbook unpacks to more than the %s limit per part", byteSize(lim.MaxUnzipXMLBytes))
 		}
@@ -84,12 +84,18 @@ func checkDeclaredSizes(files []*zip.File, lim Limits) error {
 	return nil
 }
 
+// excelizeName is a part's name as excelize matches it: lower-cased, with
+// backslashes read as slashes.
+func excelizeName(name string) string {
+	return strings.ToLower(strings.ReplaceAll(name, `\`, "/"))
+}
+
 // checkZipPart unpacks one part to nowhere, which verifies its size and CRC,
 // and reads it as strict XML when it is XML.
 func checkZipPart(f *zip.File, lim Limits) error {
 	rc, err := f.Open()
 	if err == nil {
-		name := strings.ToLower(f.Name)
+		name := excelizeName(f.Name)
 		if strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
 			err = checkXMLPart(rc, partLabel(f.Name), f.UncompressedSize64, lim)
 		}

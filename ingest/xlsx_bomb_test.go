@@ -348,7 +348,10 @@ func BenchmarkXLSXReader(b *testing.B) {
 		b.Fatal(err)
 	}
 	for r := 2; r <= rows+1; r++ {
-		cell, _ := excelize.CoordinatesToCellName(1, r)
+		cell, err := excelize.CoordinatesToCellName(1, r)
+		if err != nil {
+			b.Fatal(err)
+		}
 		row := []any{"S" + itoa(r), "G" + itoa(r%40_000), "138" + itoa(10_000_000+r), 45658.6 + float64(r%300), 45660.45 + float64(r%300), 1280.5, itoa(1000 + r%800), "B00" + itoa(r%9)}
 		if err := sw.SetRow(cell, row); err != nil {
 			b.Fatal(err)
@@ -377,7 +380,9 @@ func BenchmarkXLSXReader(b *testing.B) {
 				}
 				n++
 			}
-			r.Close()
+			if err := r.Close(); err != nil {
+				b.Fatal(err)
+			}
 			if n != rows {
 				b.Fatalf("%d rows", n)
 			}

@@ -320,6 +320,28 @@ func TestXLSXSheetAndPartLimits(t *testing.T) {
 		data := withBigPart(t, base, "xl/media/image1.png", &p)
 		wantFileError(t, readUntilError(data, Limits{}), RFileUnreadable, "read into memory unpack to more than the 128 MiB limit")
 	})
+	t.Run("more parts than a workbook has", func(t *testing.T) {
+		zr, err := zip.NewReader(bytes.NewReader(base), int64(len(base)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		zw := zip.NewWriter(&out)
+		for _, f := range zr.File {
+			if err := zw.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := len(zr.File); i <= 10_000; i++ {
+			if _, err := zw.CreateHeader(&zip.FileHeader{Name: "xl/media/" + itoa(i), Method: zip.Store}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		wantFileError(t, readUntilError(out.Bytes(), Limits{}), RFileUnreadable, "more than 10000 parts")
+	})
 	t.Run("a dimension claiming the whole grid", func(t *testing.T) {
 		sheet := `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
 			`<dimension ref="A1:XFD1048576"/><sheetData>` + inlineRow(1, "guest_id") + inlineRow(2, "G1") + `</sheetData></worksheet>`

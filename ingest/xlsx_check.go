@@ -34,6 +34,9 @@ const (
 	// maxXMLName bounds an element's name, which the check holds while the
 	// element is open.
 	maxXMLName = 256
+	// maxZipParts bounds the parts of a workbook: a sheet, a picture or a
+	// style sheet each is one, and excelize keeps an entry for every part.
+	maxZipParts = 10_000
 	// sharedStringsPart is where excelize reads the shared strings from,
 	// whatever the workbook's relationships say (it compares lower-cased).
 	sharedStringsPart = "xl/sharedstrings.xml"
@@ -46,6 +49,9 @@ func checkZip(r io.ReaderAt, size int64, lim Limits) error {
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return fileErr(RFileUnreadable, "the file looks like an XLSX workbook but is not a valid one (a damaged or truncated ZIP archive): open it in Excel and save it again")
+	}
+	if len(zr.File) > maxZipParts {
+		return fileErr(RFileUnreadable, "the workbook has more than %d parts, which no spreadsheet program writes", maxZipParts)
 	}
 	if err := checkDeclaredSizes(zr.File, lim); err != nil {
 		return err

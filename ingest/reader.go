@@ -13,12 +13,26 @@ import (
 	"golang.org/x/text/width"
 )
 
-// Limits bound what one input file may cost.
+// Limits bound what one input file may cost. Every XLSX limit is checked
+// before excelize opens the workbook: against the sizes the archive declares,
+// then while unpacking each part once; a workbook over one is refused whole
+// (FILE_UNREADABLE).
 type Limits struct {
 	MaxFileBytes     int64 // refuse larger files (default 2 GiB)
 	MaxUnzipBytes    int64 // XLSX: total uncompressed size (default 1 GiB)
 	MaxUnzipXMLBytes int64 // XLSX: one XML part (default 512 MiB)
 	MaxCellBytes     int   // refuse a cell longer than this (default 64 KiB) → row BAD_ROW
+
+	// XLSX: the parts excelize holds in memory whole, i.e. all but the sheets
+	// and shared strings it unpacks to disk (default 128 MiB in all).
+	MaxUnzipHeldBytes int64
+	// XLSX: the shared-string table's unpacked size (default 256 MiB) and
+	// its number of strings (default 4,000,000, ~400 MiB in excelize).
+	MaxSharedStringsBytes int64
+	MaxSharedStrings      int
+	// XLSX: the cells of one sheet, counting the empty ones left of each
+	// row's last cell, which excelize lays out (default 100,000,000).
+	MaxSheetCells int64
 }
 
 // DefaultLimits returns the limits used when a field of Limits is zero.
@@ -28,6 +42,11 @@ func DefaultLimits() Limits {
 		MaxUnzipBytes:    1 << 30,
 		MaxUnzipXMLBytes: 512 << 20,
 		MaxCellBytes:     64 << 10,
+
+		MaxUnzipHeldBytes:     128 << 20,
+		MaxSharedStringsBytes: 256 << 20,
+		MaxSharedStrings:      4_000_000,
+		MaxSheetCells:         100_000_000,
 	}
 }
 
@@ -45,6 +64,18 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxCellBytes <= 0 {
 		l.MaxCellBytes = d.MaxCellBytes
+	}
+	if l.MaxUnzipHeldBytes <= 0 {
+		l.MaxUnzipHeldBytes = d.MaxUnzipHeldBytes
+	}
+	if l.MaxSharedStringsBytes <= 0 {
+		l.MaxSharedStringsBytes = d.MaxSharedStringsBytes
+	}
+	if l.MaxSharedStrings <= 0 {
+		l.MaxSharedStrings = d.MaxSharedStrings
+	}
+	if l.MaxSheetCells <= 0 {
+		l.MaxSheetCells = d.MaxSheetCells
 	}
 	return l
 }

@@ -47,7 +47,7 @@ func encodeWith(t *testing.T, enc interface{ Bytes([]byte) ([]byte, error) }, b 
 	return out
 }
 
-func xlsxBytes(t *testing.T, rows [][]string) []byte {
+func xlsxBytes(t testing.TB, rows [][]string) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -54,6 +55,7 @@ files are named, and wait in failed/); 2 for a bad command line.`)
 	}
 	var results []nightly.Result
 	err = c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+		warnExposed(slog.New(slog.NewTextHandler(e.stderr, nil)), w)
 		if night.IsZero() {
 			results, err = nightly.CatchUp(ctx, w, cfg, "cli")
 			return err

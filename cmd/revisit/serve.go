@@ -89,6 +89,7 @@ taking requests, lets those in flight finish, stops a night between steps
 // has a nightly pipeline, its schedule and the catch-up of missed nights.
 // ready, when set, is called once the server listens, with its address.
 func serveWarehouse(ctx context.Context, w *warehouse.Warehouse, cfg api.Config, spec string, log *slog.Logger, ready func(addr string)) error {
+	warnExposed(log, w)
 	srv, err := api.New(cfg, w, log)
 	if err != nil {
 		return err

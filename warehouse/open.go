@@ -179,6 +179,10 @@ func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 		return nil, err
 	}
 	removeStaleStaging(cfg.Path)
+	if err := resetStaging(cfg.Path); err != nil {
+		w.closeQuietly()
+		return nil, err
+	}
 	return w, nil
 }
 

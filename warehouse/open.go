@@ -55,10 +55,15 @@ func (w *Warehouse) Version() int64 { return w.version.Load() }
 
 func (w *Warehouse) changed() { w.version.Add(1) }
 
-// ImportVersion grows whenever an import commits: what came from the
-// hotel's exports (profiles, stays, feedback, the roster) changes only then,
-// while Version also moves with every call recorded.
+// ImportVersion grows whenever what came from the hotel's exports
+// (profiles, stays, feedback, the roster) changes: when an import commits,
+// and when a guest is forgotten or anonymised, so that whatever a caller
+// keeps of a guest (a call sheet's name, mobile, room, comment) is dropped
+// at once. Version also moves with every call recorded.
 func (w *Warehouse) ImportVersion() int64 { return w.imported.Load() }
+
+// guestsChanged marks a change of the guests' own data outside an import.
+func (w *Warehouse) guestsChanged() { w.imported.Add(1) }
 
 // ErrInUse is returned by Open when another process holds the file.
 var ErrInUse = errors.New("the warehouse is in use by another process")

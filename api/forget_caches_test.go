@@ -72,6 +72,9 @@ func TestForgetDropsTheButlersCallSheetAndCallButtonAtOnce(t *testing.T) {
 				t.Errorf("%s: the lead's page still shows %q", when, gone)
 			}
 		}
+		if !strings.Contains(team, "客人资料已删除") {
+			t.Errorf("%s: the lead's page does not say the task closed because the guest was forgotten", when)
+		}
 		tk, err := h.w.Task(context.Background(), h.taskOf["B01"])
 		if err != nil || tk.Status != warehouse.TaskClosed || tk.Disposition != warehouse.DispositionForgotten {
 			t.Errorf("%s: the task: %+v %v", when, tk, err)

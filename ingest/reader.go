@@ -19,6 +19,12 @@ type Limits struct {
 	MaxUnzipBytes    int64 // XLSX: total uncompressed size (default 1 GiB)
 	MaxUnzipXMLBytes int64 // XLSX: one XML part (default 512 MiB)
 	MaxCellBytes     int   // refuse a cell longer than this (default 64 KiB) → row BAD_ROW
+	// SpillDir is where an XLSX's large parts are unpacked while it is read
+	// (a folder of its own, removed by Close). They hold the file's rows:
+	// the warehouse points it at its private staging area, emptied when it
+	// opens, so that a killed load leaves nothing in the system's temporary
+	// folder ("" is that folder).
+	SpillDir string
 }
 
 // DefaultLimits returns the limits used when a field of Limits is zero.

@@ -150,8 +150,8 @@ func newGuestMatcher(g warehouse.GuestMarks, key ingest.IDHasher) *guestMatcher 
 
 // inFile says whether a cell of the file names the guest: a workbook
 // sheet by sheet; any other file read as the loader reads a CSV (any
-// encoding), header and rows. A file the reader refuses is searched as
-// plain text, line by line; a workbook that cannot be searched is
+// encoding), header and rows, then, when that found nothing, as plain text
+// line by line (as is a file the reader refuses); a workbook that cannot be searched is
 // errWorkbookUnsearchable: left, and named, for a person to look at (it
 // goes when it expires).
 func (m *guestMatcher) inFile(path string) (bool, error) {
@@ -177,7 +177,10 @@ func (m *guestMatcher) inFile(path string) (bool, error) {
 	for {
 		row, err := r.Next()
 		if errors.Is(err, io.EOF) {
-			return false, nil
+			// Not in the file as the loader reads it; as bytes, then: a
+			// file it misreads (a stray NUL taken for UTF-16) still says
+			// what it says in ASCII.
+			return m.inText(path)
 		}
 		var bad *ingest.RowError
 		if errors.As(err, &bad) {

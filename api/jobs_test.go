@@ -27,7 +27,7 @@ func TestNightlyRunThroughTheAPIIsRecorded(t *testing.T) {
 		if len(items) > 0 {
 			run := items[0].(map[string]any)
 			if run["status"] == "succeeded" {
-				if steps, _ := run["steps"].([]any); len(steps) != 4 || run["night"] != "2026-11-21" || run["trigger"] != "manual" {
+				if steps, _ := run["steps"].([]any); len(steps) != 5 || run["night"] != "2026-11-21" || run["trigger"] != "manual" {
 					t.Errorf("the run %v", run)
 				}
 				break

@@ -31,9 +31,6 @@ type Config struct {
 	Now            func() time.Time
 	// UploadLimit is the largest POST /imports body (default 512 MiB).
 	UploadLimit int64
-	// UploadDir is where uploads wait while they load (default the
-	// system's temporary folder); each upload gets a private folder there.
-	UploadDir string
 	// Import is how uploads load: the rules of `revisit ingest`.
 	Import warehouse.ImportOptions
 	// BackupDir is the folder POST /api/v1/backups writes into; empty: the
@@ -110,9 +107,11 @@ func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error)
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, wh: wh, log: log, engine: gin.New(), limiter: newRateLimiter(cfg.RatePerMinute, cfg.Now),
 		metrics: newMetrics()}
-	// A page's upload form is parsed before its CSRF check: keep little of
-	// it in memory, the rest waits in a temporary file.
-	s.engine.MaxMultipartMemory = 8 << 20
+	// No form of the pages carries files but the imports page's, which
+	// uiStageUpload streams into the staging area. Any other form's body
+	// is at most BodyLimit: held in memory whole, a multipart one never
+	// spills to the system's temporary folder.
+	s.engine.MaxMultipartMemory = cfg.BodyLimit
 	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("api: trusted proxies: %w", err)
 	}

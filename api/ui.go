@@ -89,13 +89,14 @@ func (s *Server) uiRoutes() {
 	s.uiPostRoutes(signed)
 }
 
-// uiPostRoutes are the pages' forms. Every one checks the CSRF token first.
+// uiPostRoutes are the pages' forms. Every one checks the CSRF token first
+// (the upload's files are read only after a valid token: uiStageUpload).
 func (s *Server) uiPostRoutes(signed *gin.RouterGroup) {
 	signed.POST("/callbacks/:id/attempt", s.uiAllow(warehouse.RoleButler), s.uiCSRF, s.uiRecordAttempt)
 	signed.POST("/guests/:id/call", s.uiAllow(warehouse.RoleButler, warehouse.RoleLead), s.uiCSRF, s.uiCall)
 	signed.POST("/team/:id/assign", s.uiAllow(warehouse.RoleLead), s.uiCSRF, s.uiAssign)
 	signed.POST("/recovery/:id", s.uiAllow(warehouse.RoleButler, warehouse.RoleLead), s.uiCSRF, s.uiWorkCase)
-	signed.POST("/imports", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiUpload)
+	signed.POST("/imports", s.uiAllow(warehouse.RoleAdmin), s.uiStageUpload, s.uiCSRF, s.uiUpload)
 	signed.POST("/staff", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiCreateStaff)
 	signed.POST("/staff/:id/reset", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiResetStaff)
 	signed.POST("/staff/:id/disable", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiDisableStaff)

@@ -331,6 +331,16 @@ type sheetCache struct {
 	sheets  map[int64]warehouse.CallSheet
 }
 
+// drop empties the cache at once: after a forget, no copy of the guest's
+// name, mobile, room or comment may wait in memory for the next view.
+// (A forget also moves the warehouse's ImportVersion, which empties it at
+// the next view whoever forgot.)
+func (c *sheetCache) drop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sheets = nil
+}
+
 // maxCachedSheets bounds the cache: a night's tasks, several times over.
 const maxCachedSheets = 50_000
 

@@ -3,9 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
-	"mime/multipart"
 	"net/http"
-	"os"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -25,6 +23,9 @@ func init() {
 		"imp.no_files":  {"请选择至少一个文件。", "Choose at least one file."},
 		"imp.too_many":  {"每次最多上传 %d 个文件。", "At most %d files per upload."},
 		"imp.no_name":   {"有文件没有文件名。", "A file has no name."},
+		"imp.name_long": {"文件名过长（最多 255 字节），请改短后再上传。", "A file name is too long (at most 255 bytes): shorten it and upload again."},
+		"imp.name_bad":  {"文件名含有控制字符或不是 UTF-8 文本，请改名后再上传。", "A file name has control characters or is not UTF-8 text: rename it and upload again."},
+		"imp.cut_short": {"上传中断或格式不正确，请重新上传。", "The upload was cut short or is not a valid form: upload again."},
 		"imp.too_large": {"上传的内容超过上限", "The upload is larger than allowed"},
 		"imp.summary":   {"本次导入结果", "This upload"},
 		"imp.totals":    {"载入 %d 行，拒收 %d 行，警告 %d 条，失败文件 %d 个。", "Rows loaded: %d; rejected: %d; warnings: %d; files failed: %d."},
@@ -95,77 +96,45 @@ type fileView struct {
 // ?import=N, that import's rejected rows.
 func (s *Server) importsPage(c *gin.Context) { s.renderImports(c, nil, "") }
 
-// uiUpload is POST /ui/imports: the upload form's files, loaded through
-// the API's upload path, then the page with what happened to each.
-//
-// uiCSRF has read the form before this runs (the token is one of its
-// fields), so the files are not streamed as the API streams them: the
-// form's parser keeps up to the engine's MaxMultipartMemory of them (8 MiB,
-// set in New) in memory and spills the rest to one file in the
-// system's temporary folder, removed when the request ends; limitBody caps
-// the whole body at Config.UploadLimit, as for the API. A body that says
-// it is too large is refused before it is read; one that does not makes
-// the parse fail at the limit, the token goes unread, and nothing loads.
+// uiUpload is POST /ui/imports: the upload form's files, staged by
+// uiStageUpload and checked by uiCSRF, loaded through the API's upload
+// path, then the page with what happened to each. limitBody caps the whole
+// body at Config.UploadLimit, as for the API: a body that says it is too
+// large is refused before it is read, one that does not is refused (413)
+// where it passes the limit, and nothing loads.
 func (s *Server) uiUpload(c *gin.Context) {
-	form, err := c.MultipartForm()
-	if form != nil {
-		defer form.RemoveAll() // the spilled part holds personal data
-	}
-	var files []*multipart.FileHeader
-	if err == nil {
-		files = form.File["file"]
-	}
+	st := stagedOf(c)
 	switch {
 	case !s.uploadsOn():
 		c.Status(http.StatusServiceUnavailable)
 		s.renderImports(c, nil, s.tr(c, "imp.off"))
 		return
-	case len(files) == 0:
-		c.Status(http.StatusBadRequest)
-		s.renderImports(c, nil, s.tr(c, "imp.no_files"))
+	case st.err != nil:
+		s.importsFailed(c, st.err)
 		return
-	case len(files) > maxUploadFiles:
+	case st.tooLarge:
+		c.Status(http.StatusRequestEntityTooLarge)
+		s.renderImports(c, nil, s.tr(c, "imp.too_large")+" ("+sizeText(s.cfg.UploadLimit)+")")
+		return
+	case st.problem == "imp.too_many":
 		c.Status(http.StatusBadRequest)
 		s.renderImports(c, nil, fmt.Sprintf(s.tr(c, "imp.too_many"), maxUploadFiles))
 		return
-	}
-	dir, err := os.MkdirTemp(s.cfg.UploadDir, "revisit-upload-")
-	if err != nil {
-		s.importsFailed(c, err)
+	case st.problem != "":
+		c.Status(http.StatusBadRequest)
+		s.renderImports(c, nil, s.tr(c, st.problem))
+		return
+	case len(st.paths) == 0:
+		c.Status(http.StatusBadRequest)
+		s.renderImports(c, nil, s.tr(c, "imp.no_files"))
 		return
 	}
-	defer os.RemoveAll(dir) // gone once loaded, as the API's
-	paths, names := make([]string, 0, len(files)), map[string]string{}
-	for i, fh := range files {
-		name := uploadName(fh.Filename)
-		if name == "" {
-			c.Status(http.StatusBadRequest)
-			s.renderImports(c, nil, s.tr(c, "imp.no_name"))
-			return
-		}
-		p, err := placeFormFile(dir, i, name, fh)
-		if err != nil {
-			s.importsFailed(c, err)
-			return
-		}
-		paths, names[p] = append(paths, p), name
-	}
-	out, err := s.importUploads(c.Request.Context(), paths, names, s.auditEntry(c, "", ""), requestID(c))
+	out, err := s.importUploads(c.Request.Context(), st.paths, st.names, s.auditEntry(c, "", ""), requestID(c))
 	if err != nil {
 		s.importsFailed(c, err)
 		return
 	}
 	s.renderImports(c, &out, "")
-}
-
-// placeFormFile copies one file of a parsed form where uploads wait.
-func placeFormFile(dir string, n int, name string, fh *multipart.FileHeader) (string, error) {
-	f, err := fh.Open()
-	if err != nil {
-		return "", fmt.Errorf("api: open uploaded %s: %w", name, err)
-	}
-	defer f.Close()
-	return placeUpload(dir, n, name, f)
 }
 
 func (s *Server) importsFailed(c *gin.Context, err error) {

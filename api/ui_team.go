@@ -280,6 +280,9 @@ func (s *Server) teamSLAToday(ctx context.Context, lead string) (teamSLA, error)
 	var sla teamSLA
 	var within, reached int
 	for _, t := range tasks {
+		if t.Disposition == warehouse.DispositionForgotten {
+			continue // closed because the guest was forgotten: neither met nor missed, as in warehouse.SLA
+		}
 		sla.Due++
 		switch {
 		case t.Status == warehouse.TaskOpen:
@@ -338,6 +341,9 @@ func (s *Server) teamRows(c *gin.Context, tasks []warehouse.Task, butlers []team
 			}
 		} else {
 			r.DispositionZh, r.DispositionEn = callback.Disposition(t.Disposition).Labels()
+			if t.Disposition == warehouse.DispositionForgotten {
+				r.DispositionZh, r.DispositionEn = "客人资料已删除", "guest forgotten"
+			}
 			if r.DispositionZh == "" {
 				r.DispositionZh, r.DispositionEn = t.Disposition, t.Disposition
 			}

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -41,7 +40,8 @@ const maxUploadFiles = 100
 // "file" parts are export files, loaded by the same rules as `revisit
 // ingest` — each file exactly once or not at all, rejected rows kept, each
 // load audited in its own transaction. Parts are streamed to a private
-// folder, never held in memory; the whole body may be at most
+// folder of the warehouse's staging area (never the system's temporary
+// folder), never held in memory; the whole body may be at most
 // Config.UploadLimit bytes (413 past it, and nothing is loaded). When stays
 // load, the callback tasks of new departures are created at once.
 func (s *Server) upload(c *gin.Context) {
@@ -54,7 +54,7 @@ func (s *Server) upload(c *gin.Context) {
 		abort(c, http.StatusServiceUnavailable, "this server was started without the ID-number key: uploads are off")
 		return
 	}
-	dir, err := os.MkdirTemp(s.cfg.UploadDir, "revisit-upload-")
+	dir, err := s.wh.StagingFolder("upload-")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -141,9 +141,9 @@ func (s *Server) receiveFiles(c *gin.Context, dir string) ([]string, map[string]
 			part.Close()
 			continue
 		}
-		name := uploadName(part.FileName())
-		if name == "" {
-			abort(c, http.StatusBadRequest, `each "file" part needs a file name`)
+		name, bad := uploadName(part.FileName())
+		if bad != nameOK {
+			abort(c, http.StatusBadRequest, bad.apiMessage())
 			return nil, nil, false
 		}
 		if len(paths) == maxUploadFiles {
@@ -190,16 +190,6 @@ func saveUpload(path string, r io.Reader) error {
 	return f.Close()
 }
 
-// uploadName is the base name of an uploaded file, with any folder a client
-// sent stripped (both separators), or "" when nothing usable is left.
-func uploadName(name string) string {
-	name = name[strings.LastIndexAny(name, `/\`)+1:]
-	if name == "." || name == ".." || strings.ContainsRune(name, 0) {
-		return ""
-	}
-	return name
-}
-
 func (s *Server) uploadFailed(c *gin.Context, err error) {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
@@ -208,7 +198,8 @@ func (s *Server) uploadFailed(c *gin.Context, err error) {
 	}
 	var ours *fs.PathError // our folder or disk failed, not the client
 	if errors.As(err, &ours) {
-		s.fail(c, err)
+		// The path ends in the file's name as uploaded: not for the log.
+		s.fail(c, fmt.Errorf("api: stage an upload: %s: %w", ours.Op, ours.Err))
 		return
 	}
 	s.log.Warn("upload refused", "request_id", requestID(c), "error", err)

@@ -33,6 +33,12 @@ type Limits struct {
 	// XLSX: the cells of one sheet, counting the empty ones left of each
 	// row's last cell, which excelize lays out (default 100,000,000).
 	MaxSheetCells int64
+	// SpillDir is where an XLSX's large parts are unpacked while it is read
+	// (a folder of its own, removed by Close). They hold the file's rows:
+	// the warehouse points it at its private staging area, emptied when it
+	// opens, so that a killed load leaves nothing in the system's temporary
+	// folder ("" is that folder).
+	SpillDir string
 }
 
 // DefaultLimits returns the limits used when a field of Limits is zero.

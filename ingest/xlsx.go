@@ -48,7 +48,7 @@ func openXLSX(name string, r io.ReaderAt, size int64, lim Limits, path string, c
 	if err := checkZip(r, size, lim); err != nil {
 		return nil, err
 	}
-	tmpDir, err := os.MkdirTemp("", "revisit-xlsx-")
+	tmpDir, err := os.MkdirTemp(lim.SpillDir, "revisit-xlsx-")
 	if err != nil {
 		return nil, fmt.Errorf("ingest: open %s: %w", name, err)
 	}

@@ -4,6 +4,10 @@
 // Every run is recorded in the warehouse with its steps, so a failed or
 // missed night is on record and the next start knows what to catch up.
 //
+// The files kept on disk expire: after Config.KeepFiles (30 days) the
+// inbox's processed/ and failed/ files and the outbox's workbooks are
+// deleted by the night's last step.
+//
 // A night can run any number of times with the same result: files load by
 // their bytes exactly once, an analysis of a day replaces the earlier one,
 // callbacks are made once per departure, and outbox files are replaced
@@ -46,7 +50,11 @@ type Config struct {
 	// in order, the oldest first. Older gaps are left: their callbacks are
 	// long overdue and their analyses would be replaced by the next night's.
 	MaxCatchUp int
-	Log        *slog.Logger
+	// KeepFiles is how long the inbox's processed/ and failed/ files and
+	// the outbox's workbooks are kept (default DefaultKeepFiles, 30 days;
+	// negative: for ever): the "files" step deletes older ones.
+	KeepFiles time.Duration
+	Log       *slog.Logger
 	// stepHook, for tests, runs before each step.
 	stepHook func(step string)
 }
@@ -143,6 +151,7 @@ func Run(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time.Ti
 		do   func(context.Context, *warehouse.Warehouse, Config, time.Time) (map[string]int64, error)
 	}{
 		{"ingest", ingestStep}, {"analyze", analyze}, {"callbacks", callbacks}, {"outbox", writeOutbox},
+		{"files", expireFiles},
 	}
 	var runErr error
 	for _, st := range steps {
@@ -267,7 +276,7 @@ func ingestInbox(ctx context.Context, wh *warehouse.Warehouse, cfg Config, _ tim
 			counts["failed_files"]++
 			failed = append(failed, filepath.Base(r.Path)+": "+reasonCode(r.Message))
 		}
-		if err := moveInto(r.Path, filepath.Join(cfg.Inbox, dest)); err != nil {
+		if err := moveInto(r.Path, filepath.Join(cfg.Inbox, dest), cfg.Now()); err != nil {
 			return counts, failed, err
 		}
 	}
@@ -289,8 +298,9 @@ func reasonCode(msg string) string {
 }
 
 // moveInto moves a file into dir, keeping its name; a name already there
-// gets a numbered suffix rather than being overwritten.
-func moveInto(path, dir string) error {
+// gets a numbered suffix rather than being overwritten. Its time becomes
+// now: a kept file's age counts from when it was taken, not exported.
+func moveInto(path, dir string, now time.Time) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
@@ -303,7 +313,10 @@ func moveInto(path, dir string) error {
 		ext := filepath.Ext(base)
 		dest = filepath.Join(dir, fmt.Sprintf("%s.%d%s", strings.TrimSuffix(base, ext), i, ext))
 	}
-	return os.Rename(path, dest)
+	if err := os.Rename(path, dest); err != nil {
+		return err
+	}
+	return os.Chtimes(dest, now, now)
 }
 
 func analyze(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time.Time) (map[string]int64, error) {

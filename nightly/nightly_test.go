@@ -68,7 +68,7 @@ func TestANightLoadsAnalysesCallsAndWritesTheOutbox(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v (%+v)", err, res)
 	}
-	if res.Status != warehouse.JobSucceeded || len(res.Steps) != 4 {
+	if res.Status != warehouse.JobSucceeded || len(res.Steps) != 5 {
 		t.Fatalf("result %+v", res)
 	}
 	left, _ := filepath.Glob(filepath.Join(cfg.Inbox, "*.*"))

@@ -21,6 +21,16 @@ const (
 // DispositionUnreachable closes a task whose attempts ran out.
 const DispositionUnreachable = "unreachable"
 
+// DispositionForgotten closes the open tasks of a guest who was forgotten
+// or anonymised: nobody may call them any more. It is no one's work done
+// or missed, so the SLA and the KPIs count such tasks apart. Recovery
+// cases close the same way, resolved with this outcome.
+const DispositionForgotten = "forgotten"
+
+// ActorPrivacy is the actor of the events a forget or an anonymisation
+// writes (the person who ran it is in the audit log).
+const ActorPrivacy = "privacy"
+
 // Why a task has its owner.
 const (
 	OwnerServedStay      = "served_stay"

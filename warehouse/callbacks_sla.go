@@ -59,6 +59,11 @@ type SLA struct {
 	TimeToFirstAttemptMinutes Figure `json:"time_to_first_attempt_minutes"`
 	// RecoveryRate: recovery cases resolved as recovered, over resolved cases.
 	RecoveryRate Figure `json:"recovery_rate"`
+	// Forgotten: tasks due in the period that were still open when their
+	// guest was forgotten or anonymised, a count (n / 1). They were closed
+	// as DispositionForgotten and are in no other figure: neither met nor
+	// missed, since nobody may call them.
+	Forgotten Figure `json:"forgotten"`
 }
 
 // reachedDispositions are the closing codes of a call where the guest was
@@ -76,7 +81,8 @@ func ReachedDisposition(code string) bool {
 	return false
 }
 
-// slaQuery counts per task from its events, then over the period's tasks.
+// slaQuery counts per task from its events, then over the period's tasks,
+// leaving those closed as forgotten out of every figure but their own.
 // A task's closure is its first 'closed' event; events of other kinds
 // (created, assigned, at_risk) do not enter any figure. Time spans are
 // integer microseconds: TIMESTAMPTZ arithmetic goes through the calendar
@@ -97,6 +103,8 @@ WITH per_task AS (
       ON e.task_id = t.task_id AND e.kind IN ('attempt', 'closed', 'escalated', 'recovery_changed')
     WHERE t.due_at >= $1 AND t.due_at < $2
     GROUP BY t.task_id
+), kept AS (
+    SELECT * FROM per_task WHERE closed_as IS DISTINCT FROM '` + DispositionForgotten + `'
 )
 SELECT count(*),
        count(*) FILTER (WHERE closed_us <= departed_us + 86400000000),
@@ -108,17 +116,18 @@ SELECT count(*),
        CAST(coalesce(sum((first_attempt_us - departed_us) // 60000000), 0) AS BIGINT),
        count(first_attempt_us),
        CAST(coalesce(sum(recovered_cases), 0) AS BIGINT),
-       CAST(coalesce(sum(resolved_cases), 0) AS BIGINT)
-FROM per_task`
+       CAST(coalesce(sum(resolved_cases), 0) AS BIGINT),
+       (SELECT count(*) FROM per_task WHERE closed_as = '` + DispositionForgotten + `')
+FROM kept`
 
 // SLA computes the service level of the callbacks due in [from, to).
 func (w *Warehouse) SLA(ctx context.Context, from, to time.Time) (SLA, error) {
 	if !to.After(from) {
 		return SLA{}, fmt.Errorf("warehouse: callback SLA: the period %s – %s is empty", from.Format(time.RFC3339), to.Format(time.RFC3339))
 	}
-	var due, within, closed, reached, unreachable, attempts, escalated, minutes, attempted, recovered, resolved int64
+	var due, within, closed, reached, unreachable, attempts, escalated, minutes, attempted, recovered, resolved, forgotten int64
 	if err := w.db.QueryRowContext(ctx, slaQuery, from, to, reachedDispositions).Scan(&due, &within, &closed, &reached,
-		&unreachable, &attempts, &escalated, &minutes, &attempted, &recovered, &resolved); err != nil {
+		&unreachable, &attempts, &escalated, &minutes, &attempted, &recovered, &resolved, &forgotten); err != nil {
 		return SLA{}, fmt.Errorf("warehouse: callback SLA: %w", err)
 	}
 	return SLA{
@@ -131,5 +140,6 @@ func (w *Warehouse) SLA(ctx context.Context, from, to time.Time) (SLA, error) {
 		Escalated:                 figure(escalated, due),
 		TimeToFirstAttemptMinutes: figure(minutes, attempted),
 		RecoveryRate:              figure(recovered, resolved),
+		Forgotten:                 countFigure(forgotten),
 	}, nil
 }

@@ -159,6 +159,14 @@ type plannedFile struct {
 // stop the whole run (a cancelled context, a broken warehouse).
 func (w *Warehouse) Import(ctx context.Context, paths []string, opt ImportOptions) ([]FileResult, error) {
 	opt = opt.withDefaults()
+	if opt.Limits.SpillDir == "" {
+		// A workbook's unpacked sheets wait where a killed load's leftovers
+		// are removed at the next Open, never in the system's temp folder.
+		if err := os.MkdirAll(stagingDir(w.path), 0o700); err != nil {
+			return nil, fmt.Errorf("warehouse: import: staging area: %w", err)
+		}
+		opt.Limits.SpillDir = stagingDir(w.path)
+	}
 	files, err := ExpandPaths(paths)
 	if err != nil {
 		return nil, err

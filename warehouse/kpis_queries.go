@@ -192,7 +192,7 @@ var kpiFamilies = []kpiFamily{{
     SELECT CAST(c.opened_at AS DATE) AS ev_day, CAST(NULL AS VARCHAR) AS ev_outlet, c.owner AS ev_butler,
            epoch_us(c.resolved_at) - epoch_us(c.opened_at) AS resolve_us
     FROM recovery_cases c
-    WHERE c.opened_at >= $1 AND c.opened_at < $2 {property})`,
+    WHERE c.opened_at >= $1 AND c.opened_at < $2 AND c.outcome IS DISTINCT FROM '` + DispositionForgotten + `' {property})`,
 	property: "AND c.task_id IN (" + kpiTasksAtProperty("3") + ")",
 	measures: `count(*), count(*) FILTER (WHERE resolve_us IS NULL), count(resolve_us),
        quantile_cont(resolve_us / 3600000000.0, 0.5)`,
@@ -216,7 +216,9 @@ var kpiFamilies = []kpiFamily{{
            count(e.kind) FILTER (WHERE e.kind = 'recovery_changed' AND e.disposition IN ('recovered', 'not_recovered')) AS resolved_cases,
            count(e.kind) FILTER (WHERE e.kind = 'recovery_changed' AND e.disposition = 'recovered') AS recovered_cases
     FROM tk LEFT JOIN callback_events e ON e.task_id = tk.task_id AND e.kind IN ('attempt', 'closed', 'recovery_changed')
-    GROUP BY tk.task_id)`,
+    GROUP BY tk.task_id
+    -- a task closed because its guest was forgotten is no one's work: not due, not met, not missed
+    HAVING closed_as IS DISTINCT FROM '` + DispositionForgotten + `')`,
 	property: "AND t.task_id IN (" + kpiTasksAtProperty("4") + ")",
 	measures: `count(*), count(*) FILTER (WHERE closed_us <= departed_us + 86400000000), count(closed_us),
        count(*) FILTER (WHERE list_contains($3, closed_as)), CAST(coalesce(sum(attempts), 0) AS BIGINT),

@@ -41,7 +41,8 @@ type Warehouse struct {
 	writeMu   sync.Mutex // one writer at a time in this process
 	version   atomic.Int64
 	imported  atomic.Int64
-	threads   int // DuckDB's threads, as configured
+	threads   int           // DuckDB's threads, as configured
+	exposed   []ExposedFile // the files found open to others at Open
 
 	bgMu sync.Mutex
 	bg   int // background jobs running: while any does, DuckDB runs on one thread
@@ -54,10 +55,15 @@ func (w *Warehouse) Version() int64 { return w.version.Load() }
 
 func (w *Warehouse) changed() { w.version.Add(1) }
 
-// ImportVersion grows whenever an import commits: what came from the
-// hotel's exports (profiles, stays, feedback, the roster) changes only then,
-// while Version also moves with every call recorded.
+// ImportVersion grows whenever what came from the hotel's exports
+// (profiles, stays, feedback, the roster) changes: when an import commits,
+// and when a guest is forgotten or anonymised, so that whatever a caller
+// keeps of a guest (a call sheet's name, mobile, room, comment) is dropped
+// at once. Version also moves with every call recorded.
 func (w *Warehouse) ImportVersion() int64 { return w.imported.Load() }
+
+// guestsChanged marks a change of the guests' own data outside an import.
+func (w *Warehouse) guestsChanged() { w.imported.Add(1) }
 
 // ErrInUse is returned by Open when another process holds the file.
 var ErrInUse = errors.New("the warehouse is in use by another process")
@@ -145,6 +151,11 @@ func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 	q.Set("autoinstall_known_extensions", "false")
 	q.Set("autoload_known_extensions", "false")
 	dsn := cfg.Path + "?" + q.Encode()
+	existed := fileExists(cfg.Path)
+	exposed, err := exposedFiles(cfg.Path)
+	if err != nil {
+		return nil, err
+	}
 	setZone := "SET TimeZone = '" + cfg.TimeZone + "'"
 	connector, err := duckdb.NewConnector(dsn, func(ex driver.ExecerContext) error {
 		_, err := ex.ExecContext(context.Background(), setZone, nil)
@@ -156,16 +167,27 @@ func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(2*cfg.Threads + 2)
 	db.SetMaxIdleConns(2)
-	w := &Warehouse{db: db, connector: connector, path: cfg.Path, tz: cfg.TimeZone, threads: cfg.Threads}
+	w := &Warehouse{db: db, connector: connector, path: cfg.Path, tz: cfg.TimeZone, threads: cfg.Threads, exposed: exposed}
 	if err := db.PingContext(ctx); err != nil {
 		w.closeQuietly()
 		return nil, openError(cfg.Path, err)
+	}
+	if !existed {
+		// DuckDB has written its header only: no table, no guest yet.
+		if err := os.Chmod(cfg.Path, privateFileMode); err != nil {
+			w.closeQuietly()
+			return nil, fmt.Errorf("warehouse: make %s private: %w", cfg.Path, err)
+		}
 	}
 	if err := w.migrate(ctx); err != nil {
 		w.closeQuietly()
 		return nil, err
 	}
 	removeStaleStaging(cfg.Path)
+	if err := resetStaging(cfg.Path); err != nil {
+		w.closeQuietly()
+		return nil, err
+	}
 	return w, nil
 }
 

@@ -66,9 +66,11 @@ type ForgetReport struct {
 	Stays             int64  `json:"stays"`              // anonymised, kept for the KPIs
 	Feedback          int64  `json:"feedback"`           // anonymised: scores kept, text gone
 	CallbackTasks     int64  `json:"callback_tasks"`     // re-keyed to the pseudonym
+	TasksClosed       int64  `json:"tasks_closed"`       // open tasks closed as forgotten
 	CallbackEvents    int64  `json:"callback_events"`    // notes emptied
 	CallbackSkips     int64  `json:"callback_skips"`     // re-keyed
 	RecoveryCases     int64  `json:"recovery_cases"`     // re-keyed
+	CasesClosed       int64  `json:"cases_closed"`       // unresolved cases resolved as forgotten
 	MarketingContacts int64  `json:"marketing_contacts"` // deleted
 	GuestMetrics      int64  `json:"guest_metrics"`      // re-keyed
 	Targets           int64  `json:"targets"`            // deleted
@@ -79,8 +81,8 @@ type ForgetReport struct {
 }
 
 func (r *ForgetReport) total() {
-	r.Rows = r.Profiles + r.Stays + r.Feedback + r.CallbackTasks + r.CallbackEvents + r.CallbackSkips +
-		r.RecoveryCases + r.MarketingContacts + r.GuestMetrics + r.Targets + r.IdentityLinks + r.Rejects + r.Suppressions
+	r.Rows = r.Profiles + r.Stays + r.Feedback + r.CallbackTasks + r.TasksClosed + r.CallbackEvents + r.CallbackSkips +
+		r.RecoveryCases + r.CasesClosed + r.MarketingContacts + r.GuestMetrics + r.Targets + r.IdentityLinks + r.Rejects + r.Suppressions
 }
 
 // ForgetGuest removes one guest's personal data everywhere (guestID is the
@@ -108,7 +110,7 @@ func (w *Warehouse) ForgetGuest(ctx context.Context, guestID string, dryRun bool
 		if err != nil {
 			return err
 		}
-		if err := planForget(ctx, conn, planOneGuest, g); err != nil {
+		if err := planForget(ctx, conn, planOneGuest, g, e.At); err != nil {
 			return err
 		}
 		if err := conn.QueryRowContext(ctx, "SELECT pseudonym FROM forget_guests").Scan(&rep.Pseudonym); err != nil {
@@ -133,6 +135,9 @@ func (w *Warehouse) ForgetGuest(ctx context.Context, guestID string, dryRun bool
 	if err != nil {
 		return ForgetReport{}, fmt.Errorf("warehouse: forget guest: %w", err)
 	}
+	if !dryRun {
+		w.guestsChanged()
+	}
 	return rep, nil
 }
 
@@ -149,7 +154,7 @@ func (w *Warehouse) AnonymiseInactive(ctx context.Context, inactiveSince time.Ti
 		e.Action = AuditAnonymiseDryRun
 	}
 	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
-		if err := planForget(ctx, conn, planInactiveGuests, inactiveSince); err != nil {
+		if err := planForget(ctx, conn, planInactiveGuests, inactiveSince, e.At); err != nil {
 			return err
 		}
 		if err := anonymise(ctx, conn, &rep); err != nil {
@@ -168,6 +173,9 @@ func (w *Warehouse) AnonymiseInactive(ctx context.Context, inactiveSince time.Ti
 	if err != nil {
 		return ForgetReport{}, fmt.Errorf("warehouse: anonymise inactive guests: %w", err)
 	}
+	if !dryRun && rep.Guests > 0 {
+		w.guestsChanged()
+	}
 	return rep, nil
 }
 
@@ -176,6 +184,9 @@ func (w *Warehouse) AnonymiseInactive(ctx context.Context, inactiveSince time.Ti
 // masked values their rejects could carry. They live in the transaction.
 
 const planTables = `CREATE OR REPLACE TEMP TABLE forget_guests (guest_id VARCHAR, pseudonym VARCHAR)`
+
+// planClock is when the forget happens: the time its closures carry.
+const planClock = `CREATE OR REPLACE TEMP TABLE forget_clock AS SELECT CAST(? AS TIMESTAMPTZ) AS forget_at`
 
 // planOneGuest and planInactiveGuests fill forget_guests; pseudonyms number
 // on from the highest DEL-n there is.
@@ -224,8 +235,11 @@ var planRest = []string{
 	UNION SELECT repeat('*', 14) || id_last4 FROM p WHERE id_last4 IS NOT NULL`,
 }
 
-func planForget(ctx context.Context, conn *sql.Conn, fill string, arg any) error {
+func planForget(ctx context.Context, conn *sql.Conn, fill string, arg any, at time.Time) error {
 	if _, err := conn.ExecContext(ctx, planTables); err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, planClock, at); err != nil {
 		return fmt.Errorf("plan: %w", err)
 	}
 	if _, err := conn.ExecContext(ctx, fill, arg); err != nil {
@@ -300,6 +314,23 @@ var anonymiseSteps = []struct {
 		FROM forget_forms f JOIN feedback o USING (form_id)
 		LEFT JOIN (SELECT stay_id, min(new_id) AS new_id FROM forget_stays GROUP BY stay_id) s ON s.stay_id = o.stay_id) x
 	WHERE fb.form_id = x.form_id`},
+	// The guest's open tasks and unresolved cases close as forgotten, each
+	// with its event (the SLA counts from events), before anything is
+	// re-keyed: nobody may call a forgotten guest, and no page may offer to.
+	{nil, `INSERT INTO callback_events (event_id, task_id, event_at, kind, actor, owner, disposition)
+	SELECT (SELECT coalesce(max(event_id), 0) FROM callback_events) + row_number() OVER (ORDER BY t.task_id),
+		t.task_id, (SELECT forget_at FROM forget_clock), '` + EventClosed + `', '` + ActorPrivacy + `', t.owner, '` + DispositionForgotten + `'
+	FROM callback_tasks t WHERE t.status = '` + TaskOpen + `' AND t.task_id IN (SELECT task_id FROM forget_tasks)`},
+	{func(r *ForgetReport) *int64 { return &r.TasksClosed }, `UPDATE callback_tasks SET status = '` + TaskClosed + `',
+		disposition = '` + DispositionForgotten + `', closed_at = (SELECT forget_at FROM forget_clock), next_call_at = NULL, version = version + 1
+	WHERE status = '` + TaskOpen + `' AND task_id IN (SELECT task_id FROM forget_tasks)`},
+	{nil, `INSERT INTO callback_events (event_id, task_id, event_at, kind, actor, owner, disposition)
+	SELECT (SELECT coalesce(max(event_id), 0) FROM callback_events) + row_number() OVER (ORDER BY c.case_id),
+		c.task_id, (SELECT forget_at FROM forget_clock), '` + EventRecoveryChanged + `', '` + ActorPrivacy + `', c.owner, '` + DispositionForgotten + `'
+	FROM recovery_cases c WHERE c.status <> '` + CaseResolved + `' AND c.guest_id IN (SELECT guest_id FROM forget_guests)`},
+	{func(r *ForgetReport) *int64 { return &r.CasesClosed }, `UPDATE recovery_cases SET status = '` + CaseResolved + `',
+		outcome = '` + DispositionForgotten + `', resolved_at = (SELECT forget_at FROM forget_clock), version = version + 1
+	WHERE status <> '` + CaseResolved + `' AND guest_id IN (SELECT guest_id FROM forget_guests)`},
 	{func(r *ForgetReport) *int64 { return &r.CallbackTasks }, `UPDATE callback_tasks t SET guest_id = x.pseudonym, stay_ids = coalesce(x.ids, '')
 	FROM (SELECT f.task_id, f.pseudonym, m.ids FROM forget_tasks f LEFT JOIN (
 		SELECT u.task_id, string_agg(s.new_id, ',' ORDER BY s.new_id) AS ids
@@ -333,7 +364,7 @@ var anonymiseSteps = []struct {
 	{nil, `DELETE FROM guest_profiles WHERE profile_id IN (SELECT profile_id FROM forget_profiles)`},
 	{func(r *ForgetReport) *int64 { return &r.Profiles }, `DELETE FROM profiles WHERE profile_id IN (SELECT profile_id FROM forget_profiles)`},
 	{nil, `DROP TABLE forget_guests; DROP TABLE forget_profiles; DROP TABLE forget_stays; DROP TABLE forget_forms;
-	DROP TABLE forget_tasks; DROP TABLE forget_lines; DROP TABLE forget_masks`},
+	DROP TABLE forget_tasks; DROP TABLE forget_lines; DROP TABLE forget_masks; DROP TABLE forget_clock`},
 }
 
 // anonymise runs the steps over the planned guests and counts their rows.

@@ -388,7 +388,8 @@ func runCallbacksSLA(ctx context.Context, e *env, args []string) error {
 		`Callback service levels for tasks due in [from, to), computed from the
 event log: due, closed within 24 h, reached, unreachable, attempts per
 task, escalated, time to first attempt, recovery rate — each with its
-numerator and denominator.`)
+numerator and denominator. Tasks still open when their guest was forgotten
+(closed as forgotten) are in none of these: they are counted apart.`)
 	warehouseFlags(fs, e, &c)
 	fs.StringVar(&from, "from", "", "start: a hotel-local day YYYY-MM-DD (from its start), YYYY-MM-DD HH:MM, or RFC 3339 (default 30 days before --to)")
 	fs.StringVar(&to, "to", "", "end: a hotel-local day YYYY-MM-DD (up to its end, included), or an exclusive YYYY-MM-DD HH:MM or RFC 3339 (default now)")
@@ -426,7 +427,7 @@ numerator and denominator.`)
 		f    warehouse.Figure
 	}{{"due", s.Due}, {"closed within 24 h", s.ClosedWithin24h}, {"reached", s.Reached}, {"unreachable", s.Unreachable},
 		{"attempts per task", s.AttemptsPerTask}, {"escalated", s.Escalated}, {"minutes to first attempt", s.TimeToFirstAttemptMinutes},
-		{"recovery rate", s.RecoveryRate}}
+		{"recovery rate", s.RecoveryRate}, {"forgotten (open when the guest was forgotten; in no figure above)", s.Forgotten}}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "callbacks due %s – %s\n", start.In(loc).Format("2006-01-02 15:04"), end.In(loc).Format("2006-01-02 15:04"))
 	for _, r := range rows {

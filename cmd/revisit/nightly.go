@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -15,7 +16,7 @@ import (
 
 func runNightly(ctx context.Context, e *env, args []string) error {
 	var c config
-	var inbox, outbox, asOf string
+	var inbox, outbox, asOf, keep string
 	var asJSON bool
 	fs := newFlagSet(e, "nightly", "nightly [--db PATH] [--inbox DIR] [--outbox DIR] [--as-of D] [--json]",
 		`Runs the nightly pipeline by hand, as 'revisit serve' does at night: loads
@@ -23,7 +24,9 @@ the new files of --inbox (moved to processed/ or failed/ beside them),
 analyses the night, makes the callback list, and writes the day's
 workbooks to --outbox. With --as-of it runs that night (again, if it ran:
 the result is the same); without, it runs the nights missed since the last
-good one, at most seven, oldest first. Every run is recorded (GET
+good one, at most seven, oldest first. Its last step deletes the kept
+files (processed/, failed/, the outbox's workbooks) older than
+--keep-files. Every run is recorded (GET
 /api/v1/jobs). Exit status: 0 when every night ran and every inbox file
 was loaded or skipped; 1 when a night failed or a file was refused (the
 files are named, and wait in failed/); 2 for a bad command line.`)
@@ -32,6 +35,7 @@ files are named, and wait in failed/); 2 for a bad command line.`)
 	fs.StringVar(&inbox, "inbox", envOr(e, "REVISIT_INBOX", ""), "folder of new export files (env REVISIT_INBOX; empty: none)")
 	fs.StringVar(&outbox, "outbox", envOr(e, "REVISIT_OUTBOX", ""), "folder for the day's workbooks (env REVISIT_OUTBOX; empty: none)")
 	fs.StringVar(&asOf, "as-of", "", "the night to run, YYYY-MM-DD (default: the nights missed)")
+	fs.StringVar(&keep, "keep-files", envOr(e, "REVISIT_KEEP_FILES", "30d"), "how long the inbox's processed/ and failed/ files and the outbox's workbooks are kept, in days (30d), or off (env REVISIT_KEEP_FILES)")
 	fs.BoolVar(&asJSON, "json", false, "print the runs as JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -45,7 +49,11 @@ files are named, and wait in failed/); 2 for a bad command line.`)
 		return err
 	}
 	opt.Progress = progressPrinter(e.stderr)
-	cfg := nightly.Config{Inbox: inbox, Outbox: outbox, Import: opt, Loc: opt.Ingest.Loc, Currency: cur}
+	keepFiles, err := nightly.ParseKeepFiles(keep)
+	if err != nil {
+		return exitError{code: exitUsage, msg: err.Error()}
+	}
+	cfg := nightly.Config{Inbox: inbox, Outbox: outbox, Import: opt, Loc: opt.Ingest.Loc, Currency: cur, KeepFiles: keepFiles}
 	var night time.Time
 	if asOf != "" {
 		if night, err = time.Parse(time.DateOnly, asOf); err != nil {
@@ -54,6 +62,7 @@ files are named, and wait in failed/); 2 for a bad command line.`)
 	}
 	var results []nightly.Result
 	err = c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
+		warnExposed(slog.New(slog.NewTextHandler(e.stderr, nil)), w)
 		if night.IsZero() {
 			results, err = nightly.CatchUp(ctx, w, cfg, "cli")
 			return err

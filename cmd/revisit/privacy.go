@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"revisit/nightly"
 	"revisit/warehouse"
 )
 
@@ -16,16 +17,23 @@ import (
 func runForget(ctx context.Context, e *env, args []string) error {
 	var c config
 	var guest string
+	var kept nightly.Config
 	var dryRun, asJSON bool
-	fs := newFlagSet(e, "forget", "forget --guest ID [--dry-run] [--db PATH] [--json]",
+	fs := newFlagSet(e, "forget", "forget --guest ID [--dry-run] [--db PATH] [--inbox DIR] [--outbox DIR] [--json]",
 		`Removes one guest's personal data everywhere: their profiles, the personal
 fields of their stays and feedback, callback notes, marketing contacts,
 targets and the rejects that point at them. Stays, scores and callbacks are
 kept under a pseudonym (DEL-n) so that the KPIs stay true. The guest is
 suppressed: a later import refuses their rows (reason SUPPRESSED). ID is
-the guest's id or any of their profile ids. --dry-run prints what would
-change and changes nothing. Both are written to the audit log.`)
+the guest's id or any of their profile ids. The open callback tasks and
+recovery cases of the guest close as forgotten (counted apart in the SLA).
+The files kept on disk that name the guest — the nightly inbox's
+processed/ and failed/ files, the outbox's workbooks — are deleted and
+listed. --dry-run prints what would change and changes nothing. Both are
+written to the audit log.`)
 	warehouseFlags(fs, e, &c)
+	fs.StringVar(&kept.Inbox, "inbox", envOr(e, "REVISIT_INBOX", ""), "the nightly inbox, whose processed/ and failed/ files are searched (env REVISIT_INBOX)")
+	fs.StringVar(&kept.Outbox, "outbox", envOr(e, "REVISIT_OUTBOX", ""), "the nightly outbox, whose workbooks are searched (env REVISIT_OUTBOX)")
 	fs.StringVar(&c.IDKeyFile, "id-key-file", envOr(e, "REVISIT_ID_KEY_FILE", ""), "the ID-number key, which keys the suppression (env REVISIT_ID_KEY_FILE; default the warehouse path + \".key\")")
 	fs.StringVar(&guest, "guest", "", "the guest's id, or one of their profile ids")
 	fs.BoolVar(&dryRun, "dry-run", false, "report what would change, change nothing")
@@ -44,14 +52,15 @@ change and changes nothing. Both are written to the audit log.`)
 		if err != nil {
 			return err
 		}
-		rep, err := w.ForgetGuest(ctx, guest, dryRun, key, warehouse.AuditEntry{At: time.Now(), Actor: cliActor(e), Role: "cli"})
+		rep, err := nightly.ForgetGuest(ctx, w, kept, guest, dryRun, key, warehouse.AuditEntry{At: time.Now(), Actor: cliActor(e), Role: "cli"})
 		if errors.Is(err, warehouse.ErrNotFound) {
 			return fmt.Errorf("no guest %q to forget (unknown, or already anonymised)", guest)
 		}
-		if err != nil {
+		if rep.Pseudonym == "" && err != nil {
 			return err
 		}
-		return printForgetReport(e, rep, asJSON)
+		// The warehouse forgot: say so even if a kept file could not go.
+		return errors.Join(printForgetReport(e, rep.ForgetReport, rep.Files, asJSON), err)
 	})
 }
 
@@ -90,7 +99,7 @@ the audit log.`)
 		if !asJSON {
 			fmt.Fprintf(e.stderr, "guests inactive since %s\n", since.Format(time.DateOnly))
 		}
-		return printForgetReport(e, rep, asJSON)
+		return printForgetReport(e, rep, nil, asJSON)
 	})
 }
 
@@ -116,9 +125,14 @@ func retentionCutoff(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, bad
 }
 
-func printForgetReport(e *env, r warehouse.ForgetReport, asJSON bool) error {
+// printForgetReport prints what a forget or a retention run changed; files
+// are a forget's kept files (nil for retention, which keeps no list).
+func printForgetReport(e *env, r warehouse.ForgetReport, files []nightly.KeptFile, asJSON bool) error {
 	if asJSON {
-		return writeJSON(e, r)
+		if files == nil {
+			return writeJSON(e, r)
+		}
+		return writeJSON(e, nightly.ForgetReport{ForgetReport: r, Files: files})
 	}
 	if r.DryRun {
 		fmt.Fprintln(e.stdout, "dry run: nothing was changed; this is what would change")
@@ -133,13 +147,21 @@ func printForgetReport(e *env, r warehouse.ForgetReport, asJSON bool) error {
 	}{
 		{"guests", r.Guests}, {"profiles deleted", r.Profiles}, {"stays anonymised", r.Stays},
 		{"feedback anonymised", r.Feedback}, {"callback tasks re-keyed", r.CallbackTasks},
+		{"open callback tasks closed as forgotten", r.TasksClosed},
 		{"callback notes emptied", r.CallbackEvents}, {"callback skips re-keyed", r.CallbackSkips},
-		{"recovery cases re-keyed", r.RecoveryCases}, {"marketing contacts deleted", r.MarketingContacts},
+		{"recovery cases re-keyed", r.RecoveryCases}, {"open recovery cases closed as forgotten", r.CasesClosed},
+		{"marketing contacts deleted", r.MarketingContacts},
 		{"guest metrics re-keyed", r.GuestMetrics}, {"targets deleted", r.Targets},
 		{"identity links deleted", r.IdentityLinks}, {"rejects deleted", r.Rejects},
 		{"suppressions added", r.Suppressions}, {"rows changed", r.Rows},
 	} {
 		fmt.Fprintf(tw, "%s\t%d\n", row.name, row.n)
+	}
+	if files != nil {
+		fmt.Fprintf(tw, "kept files\t%d\n", len(files))
+		for _, f := range files {
+			fmt.Fprintf(tw, "  %s/%s\t%s\n", f.Folder, f.Name, strings.ReplaceAll(f.Action, "_", " "))
+		}
 	}
 	return tw.Flush()
 }

@@ -21,7 +21,7 @@ import (
 func runServe(ctx context.Context, e *env, args []string) error {
 	var c config
 	var cfg api.Config
-	var proxies, inbox, outbox, spec, tlsCert, tlsKey string
+	var proxies, inbox, outbox, spec, tlsCert, tlsKey, keep string
 	fs := newFlagSet(e, "serve", "serve [--db PATH] [--addr :8080] [--tls-cert FILE --tls-key FILE] [--inbox DIR] [--outbox DIR] [--nightly CRON|off]",
 		`Serves the API under /api/v1 (bearer tokens from 'revisit token create'),
 the pages under /ui/, /livez, /readyz and /metrics; api/openapi.yaml
@@ -31,8 +31,9 @@ describes every route. Uploads (POST /api/v1/imports) load by the rules of
 Every night (--nightly, a cron expression in the hotel's time; default
 02:00) it loads the new files of --inbox (then moved to processed/ or
 failed/ beside them), analyses yesterday, makes the callback list and
-writes the day's workbooks to --outbox; every hour it escalates overdue
-callbacks. On start it first runs the nights missed while it was down (at
+writes the day's workbooks to --outbox, then deletes the kept files
+(processed/, failed/, the outbox's workbooks) older than --keep-files;
+every hour it escalates overdue callbacks. On start it first runs the nights missed while it was down (at
 most seven, oldest first). GET /api/v1/jobs shows every run.
 
 With --tls-cert and --tls-key (the hotel's certificate and its key, PEM)
@@ -61,6 +62,7 @@ taking requests, lets those in flight finish, stops a night between steps
 	fs.IntVar(&cfg.RatePerMinute, "rate", 600, "requests a minute per token")
 	fs.StringVar(&inbox, "inbox", envOr(e, "REVISIT_INBOX", ""), "folder the nightly run loads new export files from (env REVISIT_INBOX; empty: none)")
 	fs.StringVar(&outbox, "outbox", envOr(e, "REVISIT_OUTBOX", ""), "folder the nightly run writes the day's workbooks to (env REVISIT_OUTBOX; empty: none)")
+	fs.StringVar(&keep, "keep-files", envOr(e, "REVISIT_KEEP_FILES", "30d"), "how long the inbox's processed/ and failed/ files and the outbox's workbooks are kept, in days (30d), or off (env REVISIT_KEEP_FILES)")
 	fs.StringVar(&cfg.BackupDir, "backup-dir", envOr(e, "REVISIT_BACKUP_DIR", ""), "folder POST /api/v1/backups writes backups into (env REVISIT_BACKUP_DIR; empty: none)")
 	fs.StringVar(&spec, "nightly", envOr(e, "REVISIT_NIGHTLY", nightly.DefaultSpec), `when the nightly run starts, a cron expression in the hotel's time (env REVISIT_NIGHTLY); "off" for none`)
 	if err := parseFlags(fs, args); err != nil {
@@ -84,9 +86,14 @@ taking requests, lets those in flight finish, stops a night between steps
 	if cfg.Import, err = importOptions(&c); err != nil {
 		return err
 	}
+	keepFiles, err := nightly.ParseKeepFiles(keep)
+	if err != nil {
+		return exitError{code: exitUsage, msg: err.Error()}
+	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	if spec != "off" {
-		cfg.Nightly = &nightly.Config{Inbox: inbox, Outbox: outbox, Import: cfg.Import, Loc: cfg.Import.Ingest.Loc, Currency: cfg.Currency, Log: log}
+		cfg.Nightly = &nightly.Config{Inbox: inbox, Outbox: outbox, Import: cfg.Import, Loc: cfg.Import.Ingest.Loc, Currency: cfg.Currency,
+			KeepFiles: keepFiles, Log: log}
 	}
 	return c.withWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		return serveWarehouse(ctx, w, cfg, spec, log, nil)
@@ -97,6 +104,7 @@ taking requests, lets those in flight finish, stops a night between steps
 // has a nightly pipeline, its schedule and the catch-up of missed nights.
 // ready, when set, is called once the server listens, with its address.
 func serveWarehouse(ctx context.Context, w *warehouse.Warehouse, cfg api.Config, spec string, log *slog.Logger, ready func(addr string)) error {
+	warnExposed(log, w)
 	srv, err := api.New(cfg, w, log)
 	if err != nil {
 		return err

@@ -1,0 +1,48 @@
+package warehouse
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// The staging area is a folder beside the warehouse file, its owner's
+// alone (0700), where files wait while they load: uploads, as they arrive.
+// They hold guests' data, so they never go to the system's temporary
+// folder, where a process killed mid-upload would leave them for good:
+// here, what a killed run left is removed the next time the warehouse
+// opens (holding its lock, no one else can be using it).
+
+// stagingDir is the staging area of the warehouse at path.
+func stagingDir(path string) string {
+	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".staging")
+}
+
+// resetStaging empties the staging area (or makes it) and makes it private.
+func resetStaging(path string) error {
+	dir := stagingDir(path)
+	if err := os.RemoveAll(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("warehouse: clear the staging area %s: %w", dir, err)
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return fmt.Errorf("warehouse: make the staging area %s: %w", dir, err)
+	}
+	return nil
+}
+
+// StagingFolder makes a private folder in the warehouse's staging area for
+// one load's files (an upload's), named after prefix. The caller removes
+// it when done; a folder left by a killed process goes at the next Open.
+func (w *Warehouse) StagingFolder(prefix string) (string, error) {
+	dir := stagingDir(w.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil { // removed under us: made again
+		return "", fmt.Errorf("warehouse: staging area: %w", err)
+	}
+	sub, err := os.MkdirTemp(dir, prefix)
+	if err != nil {
+		return "", fmt.Errorf("warehouse: staging folder: %w", err)
+	}
+	return sub, nil
+}

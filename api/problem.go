@@ -79,6 +79,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 var refusalStatus = map[string]int{
 	callback.RuleNotOwner:            http.StatusNotFound,
 	callback.RuleNotLead:             http.StatusForbidden,
+	callback.RuleNotOnTeam:           http.StatusForbidden,
+	callback.RuleUnknownButler:       http.StatusBadRequest,
 	callback.RuleTaskClosed:          http.StatusConflict,
 	callback.RuleStaleVersion:        http.StatusConflict,
 	callback.RuleAlreadyCalled:       http.StatusConflict,

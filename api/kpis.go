@@ -154,6 +154,9 @@ func (s *Server) keepKPIs(key string, r warehouse.KPIReport, version int64, star
 	s.kpiCache.entries[key] = &kpiEntry{report: r, version: version, computedAt: started}
 }
 
+// today is the hotel's civil date now.
+func (s *Server) today() time.Time { return civilDay(s.cfg.Now().In(s.loc())) }
+
 // civilDay is t's calendar day at midnight UTC, the warehouse's civil dates.
 func civilDay(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
@@ -203,7 +206,7 @@ func (s *Server) asOfParam(c *gin.Context) (time.Time, bool) {
 		}
 		return d, true
 	}
-	latest, err := s.wh.LatestAnalysis(c.Request.Context())
+	latest, err := s.wh.LatestAnalysis(c.Request.Context(), s.today())
 	if errors.Is(err, warehouse.ErrNoAnalysis) {
 		abort(c, http.StatusNotFound, "no analysis yet")
 		return latest, false

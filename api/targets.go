@@ -118,7 +118,7 @@ func (s *Server) targetsPage(c *gin.Context) (time.Time, int, bool) {
 	if asOfRaw != "" {
 		return asOf, 0, true
 	}
-	latest, err := s.wh.LatestAnalysis(c.Request.Context())
+	latest, err := s.wh.LatestAnalysis(c.Request.Context(), s.today())
 	if errors.Is(err, warehouse.ErrNoAnalysis) {
 		abort(c, http.StatusNotFound, "no analysis yet")
 		return asOf, 0, false

@@ -106,7 +106,7 @@ func (s *Server) downloadsPage(c *gin.Context) {
 	now := s.cfg.Now().In(s.loc())
 	r := downloadsRequest{q: c.Request.URL.Query(), lang: uiLang(c), tok: principal(c), now: now, today: civilDay(now)}
 	var err error
-	if r.days, err = s.analysedDays(ctx, analysedDaysShown); err != nil {
+	if r.days, err = s.wh.AnalysedDays(ctx, r.today, analysedDaysShown); err != nil {
 		s.downloadsFailed(c, err)
 		return
 	}
@@ -141,11 +141,6 @@ func (s *Server) downloadsFailed(c *gin.Context, err error) {
 	s.log.Error("downloads page failed", "request_id", requestID(c), "error", err)
 	c.Status(http.StatusInternalServerError)
 	s.render(c, "error", uiData{"Message": s.tr(c, "error.internal")})
-}
-
-// analysedDays lists the latest analysed days, newest first.
-func (s *Server) analysedDays(ctx context.Context, limit int) ([]time.Time, error) {
-	return s.wh.AnalysedDays(ctx, limit)
 }
 
 // downloadCard reads one export's filter and prepares its count.

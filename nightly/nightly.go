@@ -114,11 +114,17 @@ func Yesterday(now time.Time, loc *time.Location) time.Time {
 }
 
 // Run runs the pipeline for one night (a civil date) and records it. A run
-// that would overlap another is recorded as skipped and returns ErrBusy.
+// that would overlap another is recorded as skipped and returns ErrBusy. A
+// night CheckNight refuses is not run, nor recorded: the error wraps
+// ErrNightOutOfRange.
 func Run(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time.Time, trigger string) (Result, error) {
 	cfg = cfg.withDefaults()
 	night = time.Date(night.Year(), night.Month(), night.Day(), 0, 0, 0, 0, time.UTC)
 	res := Result{Night: night, Status: warehouse.JobFailed}
+	if err := CheckNight(ctx, wh, night, cfg.Now(), cfg.Loc); err != nil {
+		res.Error = err.Error()
+		return res, err
+	}
 	if !running.TryLock() {
 		if err := wh.RecordSkippedJob(ctx, Job, &night, trigger, cfg.Now()); err != nil {
 			return res, err

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"revisit/nightly"
 	"revisit/reports"
 	"revisit/reports/export"
 	"revisit/warehouse"
@@ -66,7 +67,7 @@ The API serves these and more (callbacks, kpis, rejects) under
 	}
 	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		if day.IsZero() {
-			if day, err = w.LatestAnalysis(ctx); err != nil {
+			if day, err = w.LatestAnalysis(ctx, nightly.Today(time.Now(), loc)); err != nil {
 				return err
 			}
 		} else if err := w.HasAnalysis(ctx, day); err != nil {

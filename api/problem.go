@@ -89,6 +89,7 @@ var refusalStatus = map[string]int{
 	callback.RuleUnknownDisposition:  http.StatusBadRequest,
 	callback.RuleScoreRange:          http.StatusBadRequest,
 	callback.RuleRequestedAtRequired: http.StatusBadRequest,
+	callback.RuleRequestedAtRange:    http.StatusBadRequest,
 	callback.RuleDepartmentRequired:  http.StatusBadRequest,
 	callback.RuleOutcomeRequired:     http.StatusBadRequest,
 	callback.RuleUnknownCaseStatus:   http.StatusBadRequest,

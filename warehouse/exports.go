@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"revisit/internal/freetext"
 )
 
 // ErrNoAnalysis is returned when no analysis exists for the date asked.
@@ -215,7 +217,7 @@ func (w *Warehouse) RecordContact(ctx context.Context, guestID string, at time.T
 	w.writeMu.Lock()
 	defer w.writeMu.Unlock()
 	if _, err := w.db.ExecContext(ctx, "INSERT INTO marketing_contacts VALUES (?, ?, ?, ?)",
-		guestID, at, nullStr(channel), nullStr(campaign)); err != nil {
+		guestID, at, nullStr(freetext.Line(channel)), nullStr(freetext.Line(campaign))); err != nil {
 		return fmt.Errorf("warehouse: record contact: %w", err)
 	}
 	w.changed()

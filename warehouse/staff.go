@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"revisit/internal/freetext"
 )
 
 // Staff accounts let a person sign in with their staff id and a password
@@ -130,7 +132,7 @@ func checkActor(as AuditEntry) error {
 // person must change at the first sign-in. The creation is audited as `as`
 // says (At, Actor, Role, ClientIP), in the same transaction.
 func (w *Warehouse) CreateStaff(ctx context.Context, staffID, role, name, password string, as AuditEntry) (Staff, string, error) {
-	staffID, name = strings.TrimSpace(staffID), strings.TrimSpace(name)
+	staffID, name = strings.TrimSpace(staffID), freetext.Line(name)
 	temporary := password == ""
 	if temporary {
 		password = NewTemporaryPassword()

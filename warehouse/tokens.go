@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"revisit/internal/freetext"
 )
 
 // API tokens: opaque random bearer tokens of which only a hash is kept, so
@@ -139,7 +141,7 @@ func checkNewToken(name, role, staffID string, expires *time.Time, by string, at
 // take none. expires nil means the token never expires. The creation is
 // audited, as by, in the same transaction.
 func (w *Warehouse) CreateToken(ctx context.Context, name, role, staffID string, expires *time.Time, by string, at time.Time) (secret string, t Token, err error) {
-	name = strings.TrimSpace(name)
+	name = freetext.Line(name)
 	if err := checkNewToken(name, role, staffID, expires, by, at); err != nil {
 		return "", Token{}, fmt.Errorf("warehouse: create token: %w", err)
 	}

@@ -69,6 +69,9 @@ const (
 	RuleScoreRange = "score_range"
 	// RuleRequestedAtRequired: call_back_later needs the time the guest asked for.
 	RuleRequestedAtRequired = "requested_at_required"
+	// RuleRequestedAtRange: that time lies between RequestedAtPast before
+	// the call and RequestedAtAhead after it.
+	RuleRequestedAtRange = "requested_at_range"
 	// RuleDepartmentRequired: reached_issue needs the department that must act.
 	RuleDepartmentRequired = "department_required"
 	// RuleCaseStep: a recovery case goes open → in_progress → resolved.

@@ -60,7 +60,10 @@ func TestEveryStoredFreeTextIsCleanOfControlAndBidiCharacters(t *testing.T) {
 				Action: AuditAssign, Target: "task 1" + hostile, Filter: "to B02" + hostile, Rows: 1, ClientIP: "127.0.0.1"})
 			return err
 		}},
-		{"staff", func() error { _, _, err := w.CreateStaff(ctx, "M01", RoleManager, "王"+hostile+"芳\n", "", as); return err }},
+		{"staff", func() error {
+			_, _, err := w.CreateStaff(ctx, "M01", RoleManager, "王"+hostile+"芳\n", "", as)
+			return err
+		}},
 		{"token", func() error {
 			_, _, err := w.CreateToken(ctx, "bi"+hostile+"\tnightly", RoleAdmin, "", nil, "cli"+hostile, at)
 			return err

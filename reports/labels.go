@@ -1,6 +1,9 @@
 package reports
 
-import "revisit/reports/callback"
+import (
+	"revisit/ingest"
+	"revisit/reports/callback"
+)
 
 // segment is an RFM segment with its labels for people.
 type segment struct {
@@ -61,18 +64,12 @@ var vipEnglish = map[string]string{
 	"白金卡": "Platinum", "钻石卡": "Diamond", "黑金卡": "Black",
 }
 
-// outletLabels are the outlet kinds of a stay in both languages.
-var outletLabels = map[string][2]string{
-	"room": {"客房", "Rooms"}, "dining": {"餐饮", "Dining"}, "banquet": {"宴会", "Banquets"},
-	"conference": {"会议", "Conferences"}, "other": {"其他", "Other"},
-}
-
-// OutletLabels returns an outlet kind's Chinese and English labels.
+// OutletLabels returns an outlet kind's Chinese and English labels, from
+// the one table beside the kinds (ingest.OutletKindLabels), which the KPIs
+// use too.
 func OutletLabels(kind string) (zh, en string) {
-	if l, ok := outletLabels[kind]; ok {
-		return l[0], l[1]
-	}
-	return kind, kind
+	zh, en, _ = ingest.OutletKindLabels(kind)
+	return zh, en
 }
 
 // VIPLabels returns a member level's Chinese and English labels; the

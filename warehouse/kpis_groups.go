@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"revisit/ingest"
 )
 
 // How KPI counts are gathered per group and turned into figures.
@@ -228,12 +230,6 @@ func (a *kpiAccumulator) keys() []string {
 	return keys
 }
 
-// kpiOutletLabels name the outlet kinds of ingest.OutletKind.
-var kpiOutletLabels = map[string]string{
-	"room": "客房 room", "dining": "餐饮 dining", "banquet": "宴会 banquet",
-	"conference": "会议 conference", "other": "其他 other",
-}
-
 const kpiUnknownLabel = "未知 unknown"
 
 // kpiLabels names each group: a calendar group by the days of it inside the
@@ -266,8 +262,10 @@ func kpiLabels(ctx context.Context, tx *sql.Tx, groupBy string, a *kpiAccumulato
 			label = s[0].Format(time.DateOnly) + " – " + s[1].Format(time.DateOnly)
 		case key == "":
 			label = kpiUnknownLabel
-		case groupBy == "outlet" && kpiOutletLabels[key] != "":
-			label = kpiOutletLabels[key]
+		case groupBy == "outlet":
+			if zh, en, ok := ingest.OutletKindLabels(key); ok {
+				label = zh + " " + en
+			}
 		case groupBy == "butler" && names[key] != "":
 			label = names[key]
 		}

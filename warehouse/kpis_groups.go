@@ -237,19 +237,8 @@ const kpiUnknownLabel = "未知 unknown"
 func kpiLabels(ctx context.Context, tx *sql.Tx, groupBy string, a *kpiAccumulator) (map[string]string, error) {
 	names := map[string]string{}
 	if groupBy == "butler" {
-		rows, err := tx.QueryContext(ctx, `SELECT staff_id, arg_max(name, import_id * 1000000000 + line) FROM butlers GROUP BY staff_id`)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id, name string
-			if err := rows.Scan(&id, &name); err != nil {
-				return nil, err
-			}
-			names[id] = name
-		}
-		if err := rows.Err(); err != nil {
+		var err error
+		if names, err = staffNames(ctx, tx); err != nil {
 			return nil, err
 		}
 	}

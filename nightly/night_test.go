@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"revisit/ingest"
 	"revisit/warehouse"
 )
 
@@ -95,4 +96,37 @@ func outboxFiles(t *testing.T, dir string) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestCatchUpWaitsForTheFirstNightWithData: a warehouse whose first stay
+// began today has no night to catch up yet; the start is not a failure.
+func TestCatchUpWaitsForTheFirstNightWithData(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	w, err := warehouse.Open(ctx, warehouse.Config{Path: filepath.Join(dir, "w.duckdb"), Threads: 1, MemoryLimit: "256MB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var paths []string
+	for name, body := range map[string]string{
+		"guests.csv": "客户编号,姓名,手机\nG1,张伟,13812345678\n",
+		"stays.csv":  "单号,客户编号,到店时间,离店时间\nS1,G1,2026-11-22 00:30,2026-11-22 01:30\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	now := time.Date(2026, 11, 22, 2, 0, 0, 0, shanghai)
+	cfg := Config{Loc: shanghai, Now: func() time.Time { return now },
+		Import: warehouse.ImportOptions{Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}}
+	if res, err := w.Import(ctx, paths, cfg.Import); err != nil || res[0].Status != warehouse.StatusLoaded || res[1].Status != warehouse.StatusLoaded {
+		t.Fatalf("import: %v %+v", err, res)
+	}
+	got, err := CatchUp(ctx, w, cfg, "catch_up")
+	if err != nil || len(got) != 0 {
+		t.Errorf("catch-up before the first night with data: %d runs, %v", len(got), err)
+	}
 }

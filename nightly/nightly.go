@@ -220,6 +220,13 @@ func CatchUp(ctx context.Context, wh *warehouse.Warehouse, cfg Config, trigger s
 	if ok {
 		first = last.AddDate(0, 0, 1)
 	}
+	// Nights before the first stay have nothing to analyse, and Run
+	// refuses them: a warehouse whose data begins today waits for tonight.
+	if firstStay, ok, err := wh.FirstStayDay(ctx); err != nil {
+		return nil, err
+	} else if ok && first.Before(firstStay) {
+		first = firstStay
+	}
 	if earliest := yesterday.AddDate(0, 0, 1-cfg.MaxCatchUp); first.Before(earliest) {
 		cfg.Log.Warn("nightly: too many nights missed; catching up the latest only", "from", first.Format(time.DateOnly), "kept", cfg.MaxCatchUp)
 		first = earliest

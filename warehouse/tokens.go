@@ -176,7 +176,7 @@ func (w *Warehouse) CreateToken(ctx context.Context, name, role, staffID string,
 		if _, err := conn.ExecContext(ctx, `INSERT INTO api_tokens
 			(token_id, token_hash, name, role, staff_id, created_at, expires_at, revoked_at, last_used_at, created_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)`,
-			id, hash, name, role, nullStr(staffID), at, nullTime(expires), by); err != nil {
+			id, hash, name, role, nullStr(staffID), at, nullTime(expires), freetext.Line(by)); err != nil {
 			return fmt.Errorf("store token: %w", err)
 		}
 		if err := appendAudit(ctx, conn, tokenAudit(AuditTokenCreate, id, name, role, staffID, expires, by, at)); err != nil {

@@ -420,6 +420,8 @@ func (s *Server) uiAssign(c *gin.Context) {
 		s.teamNotFound(c)
 	case refused: // the rule's own words, in the page's language
 		refuse(statusOfRefusal(refusal), refusalText(refusal, uiLang(c)))
+	case errors.Is(err, warehouse.ErrNotFound): // the task, or the new owner, went meanwhile: 404, as the API says
+		s.teamNotFound(c)
 	default:
 		s.teamAssignFailed(c, id, err)
 	}

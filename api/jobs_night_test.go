@@ -54,4 +54,9 @@ func TestTheLatestAnalysisServedIsNeverInTheFuture(t *testing.T) {
 	if strings.Contains(page, "9999-12-31") || !strings.Contains(page, "2026-11-21") {
 		t.Error("the downloads page offers the analysis dated 9999-12-31, or not the one of 2026-11-21")
 	}
+	// The managers' model health, even for a range that ends in 9999.
+	_, page = signedIn(t, ts.URL, h.tokens["manager"]).get("/ui/kpis?to=9999-12-31")
+	if sec := kpiSection(t, page, "model-health"); strings.Contains(sec, "9999-12-31") || !strings.Contains(sec, "2026-11-21") {
+		t.Errorf("the model health section shows the analysis dated 9999-12-31, or not the one of 2026-11-21:\n%s", sec)
+	}
 }

@@ -45,4 +45,19 @@ func TestAnAnalysisDatedInTheFutureIsNeverServed(t *testing.T) {
 	if len(shown) != 2 || shown[0] != "2026-11-22" || shown[1] != "2026-11-20" {
 		t.Errorf("analysed days offered %v, want [2026-11-22 2026-11-20]", shown)
 	}
+
+	// The KPIs' backtests, even for a range that ends in 9999.
+	for _, day := range []string{"2026-11-22", "9999-12-31"} {
+		if _, err := w.DB().ExecContext(ctx, `INSERT INTO backtests VALUES (CAST(? AS DATE), 'bgnbd', 90, 10, 0.5, 0.5, 1, 1, 0.5, true)`, day); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := w.KPIs(ctx, KPIQuery{From: time.Date(9999, 12, 1, 0, 0, 0, 0, time.UTC), To: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC),
+		Now: time.Date(2026, 11, 22, 15, 0, 0, 0, shanghai)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Backtest) != 1 || r.Backtest[0].AsOf != "2026-11-22" {
+		t.Errorf("the KPIs' backtests %+v, want the one of 2026-11-22", r.Backtest)
+	}
 }

@@ -54,6 +54,11 @@ func TestTheLatestAnalysisServedIsNeverInTheFuture(t *testing.T) {
 	if strings.Contains(page, "9999-12-31") || !strings.Contains(page, "2026-11-21") {
 		t.Error("the downloads page offers the analysis dated 9999-12-31, or not the one of 2026-11-21")
 	}
+	// Asked for by name, a day after today is refused.
+	for _, u := range []string{"/api/v1/targets?as_of=9999-12-31", "/api/v1/exports/targets.csv?as_of=9999-12-31"} {
+		res, body := get(t, ts.URL+u, h.tokens["marketing"])
+		wantProblem(t, u, res, body, http.StatusBadRequest)
+	}
 	// The managers' model health, even for a range that ends in 9999.
 	_, page = signedIn(t, ts.URL, h.tokens["manager"]).get("/ui/kpis?to=9999-12-31")
 	if sec := kpiSection(t, page, "model-health"); strings.Contains(sec, "9999-12-31") || !strings.Contains(sec, "2026-11-21") {

@@ -105,6 +105,9 @@ func (s *Server) targetsPage(c *gin.Context) (time.Time, int, bool) {
 			abort(c, http.StatusBadRequest, "as_of must be a date, YYYY-MM-DD")
 			return asOf, 0, false
 		}
+		if !s.asOfNotAhead(c, d) {
+			return asOf, 0, false
+		}
 		asOf = d
 	}
 	if tok := c.Query("page_token"); tok != "" {

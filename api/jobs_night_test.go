@@ -59,6 +59,10 @@ func TestTheLatestAnalysisServedIsNeverInTheFuture(t *testing.T) {
 		res, body := get(t, ts.URL+u, h.tokens["marketing"])
 		wantProblem(t, u, res, body, http.StatusBadRequest)
 	}
+	_, page = signedIn(t, ts.URL, h.tokens["marketing"]).get("/ui/downloads?targets_as_of=9999-12-31")
+	if strings.Contains(page, "as_of=9999-12-31") || !strings.Contains(page, "统计日不能晚于今天") {
+		t.Error("the downloads page links to the targets of 9999-12-31, or does not say why it will not")
+	}
 	// The managers' model health, even for a range that ends in 9999.
 	_, page = signedIn(t, ts.URL, h.tokens["manager"]).get("/ui/kpis?to=9999-12-31")
 	if sec := kpiSection(t, page, "model-health"); strings.Contains(sec, "9999-12-31") || !strings.Contains(sec, "2026-11-21") {

@@ -12,7 +12,7 @@ import (
 // command line. `revisit nightly --night 9999-12-31` ran and dated the
 // outbox's workbooks 10000-01-01. Now a night after today or before the
 // warehouse's first stay (2026-11-20) is a usage error (exit 2) that says
-// why, and no run is recorded.
+// why, and no run is recorded; nor is an analysis of a day to come exported.
 func TestNightlyRefusesANightAfterTodayOrBeforeTheData(t *testing.T) {
 	db, env := smallWarehouse(t)
 	cases := []struct{ flag, night, says string }{
@@ -25,6 +25,9 @@ func TestNightlyRefusesANightAfterTodayOrBeforeTheData(t *testing.T) {
 		if code != exitUsage || !strings.Contains(stderr, tc.says) {
 			t.Errorf("nightly %s %s: exit %d, stderr %q; want %d saying %q", tc.flag, tc.night, code, stderr, exitUsage, tc.says)
 		}
+	}
+	if code, _, stderr := runCLI(t, env, "export", "targets", "--format", "csv", "--as-of", "9999-12-31"); code != exitUsage || !strings.Contains(stderr, "after today") {
+		t.Errorf("export --as-of 9999-12-31: exit %d, stderr %q", code, stderr)
 	}
 	w, err := warehouse.Open(context.Background(), warehouse.Config{Path: db, MustExist: true})
 	if err != nil {

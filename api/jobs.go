@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
@@ -41,7 +42,8 @@ func (s *Server) listJobs(c *gin.Context) {
 
 // runNightly is POST /api/v1/jobs/nightly/run with {"night": "YYYY-MM-DD"}
 // (default yesterday): the nightly pipeline now, in the background; 202,
-// or 409 while a run is under way. The run is in GET /jobs.
+// or 409 while a run is under way. The run is in GET /jobs. A night after
+// today (hotel time) or before the warehouse's first stay is 400.
 func (s *Server) runNightly(c *gin.Context) {
 	if s.cfg.Nightly == nil {
 		abort(c, http.StatusServiceUnavailable, "this server runs no nightly pipeline (no --inbox configured)")
@@ -62,6 +64,15 @@ func (s *Server) runNightly(c *gin.Context) {
 			return
 		}
 		night = d
+	}
+	// Refused here, before the run goes to the background, so the caller
+	// hears why; Run refuses it again for every other caller.
+	if err := nightly.CheckNight(c.Request.Context(), s.wh, night, s.cfg.Now(), s.loc()); errors.Is(err, nightly.ErrNightOutOfRange) {
+		abort(c, http.StatusBadRequest, err.Error())
+		return
+	} else if err != nil {
+		s.fail(c, err)
+		return
 	}
 	if nightly.Busy() {
 		abort(c, http.StatusConflict, nightly.ErrBusy.Error())

@@ -154,6 +154,19 @@ func (s *Server) keepKPIs(key string, r warehouse.KPIReport, version int64, star
 	s.kpiCache.entries[key] = &kpiEntry{report: r, version: version, computedAt: started}
 }
 
+// asOfNotAhead refuses (400) an as_of after today, hotel time: no analysis
+// of a day to come is served, even one a mistaken night left in the file.
+func (s *Server) asOfNotAhead(c *gin.Context, d time.Time) bool {
+	if today := s.today(); d.After(today) {
+		abort(c, http.StatusBadRequest, "as_of "+d.Format(time.DateOnly)+" is after today ("+today.Format(time.DateOnly)+", hotel time)")
+		return false
+	}
+	return true
+}
+
+// today is the hotel's civil date now.
+func (s *Server) today() time.Time { return civilDay(s.cfg.Now().In(s.loc())) }
+
 // civilDay is t's calendar day at midnight UTC, the warehouse's civil dates.
 func civilDay(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
@@ -201,9 +214,9 @@ func (s *Server) asOfParam(c *gin.Context) (time.Time, bool) {
 			abort(c, http.StatusBadRequest, "as_of must be a date, YYYY-MM-DD")
 			return d, false
 		}
-		return d, true
+		return d, s.asOfNotAhead(c, d)
 	}
-	latest, err := s.wh.LatestAnalysis(c.Request.Context())
+	latest, err := s.wh.LatestAnalysis(c.Request.Context(), s.today())
 	if errors.Is(err, warehouse.ErrNoAnalysis) {
 		abort(c, http.StatusNotFound, "no analysis yet")
 		return latest, false

@@ -79,6 +79,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 var refusalStatus = map[string]int{
 	callback.RuleNotOwner:            http.StatusNotFound,
 	callback.RuleNotLead:             http.StatusForbidden,
+	callback.RuleNotOnTeam:           http.StatusForbidden,
+	callback.RuleUnknownButler:       http.StatusBadRequest,
 	callback.RuleTaskClosed:          http.StatusConflict,
 	callback.RuleStaleVersion:        http.StatusConflict,
 	callback.RuleAlreadyCalled:       http.StatusConflict,
@@ -87,6 +89,7 @@ var refusalStatus = map[string]int{
 	callback.RuleUnknownDisposition:  http.StatusBadRequest,
 	callback.RuleScoreRange:          http.StatusBadRequest,
 	callback.RuleRequestedAtRequired: http.StatusBadRequest,
+	callback.RuleRequestedAtRange:    http.StatusBadRequest,
 	callback.RuleDepartmentRequired:  http.StatusBadRequest,
 	callback.RuleOutcomeRequired:     http.StatusBadRequest,
 	callback.RuleUnknownCaseStatus:   http.StatusBadRequest,

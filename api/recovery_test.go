@@ -182,11 +182,12 @@ func TestWorkingARecoveryCaseThroughTheAPI(t *testing.T) {
 // to a status and a message in both languages, through the API's one table.
 func TestEveryRefusalHasItsStatus(t *testing.T) {
 	want := map[string]int{
-		callback.RuleNotOwner: 404, callback.RuleNotLead: 403,
+		callback.RuleNotOwner: 404, callback.RuleNotLead: 403, callback.RuleNotOnTeam: 403,
 		callback.RuleTaskClosed: 409, callback.RuleStaleVersion: 409, callback.RuleAlreadyCalled: 409,
 		callback.RuleNotIdle: 409, callback.RuleCaseStep: 409,
 		callback.RuleUnknownDisposition: 400, callback.RuleScoreRange: 400, callback.RuleRequestedAtRequired: 400,
 		callback.RuleDepartmentRequired: 400, callback.RuleOutcomeRequired: 400, callback.RuleUnknownCaseStatus: 400,
+		callback.RuleUnknownButler: 400, callback.RuleRequestedAtRange: 400,
 	}
 	if len(refusalStatus) != len(want) {
 		t.Errorf("the table maps %d rules, the test knows %d: a rule was added without its status", len(refusalStatus), len(want))

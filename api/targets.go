@@ -105,6 +105,9 @@ func (s *Server) targetsPage(c *gin.Context) (time.Time, int, bool) {
 			abort(c, http.StatusBadRequest, "as_of must be a date, YYYY-MM-DD")
 			return asOf, 0, false
 		}
+		if !s.asOfNotAhead(c, d) {
+			return asOf, 0, false
+		}
 		asOf = d
 	}
 	if tok := c.Query("page_token"); tok != "" {
@@ -118,7 +121,7 @@ func (s *Server) targetsPage(c *gin.Context) (time.Time, int, bool) {
 	if asOfRaw != "" {
 		return asOf, 0, true
 	}
-	latest, err := s.wh.LatestAnalysis(c.Request.Context())
+	latest, err := s.wh.LatestAnalysis(c.Request.Context(), s.today())
 	if errors.Is(err, warehouse.ErrNoAnalysis) {
 		abort(c, http.StatusNotFound, "no analysis yet")
 		return asOf, 0, false

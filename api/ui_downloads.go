@@ -50,6 +50,7 @@ func init() {
 		"dl.no_analysis":  {"还没有分析结果：请先运行分析。", "No analysis yet: run the analysis first."},
 		"dl.not_analysed": {"该日没有分析结果。", "That day was not analysed."},
 		"dl.bad_date":     {"日期格式应为 年-月-日。", "Dates are written YYYY-MM-DD."},
+		"dl.future_day":   {"统计日不能晚于今天。", "The analysis day cannot be after today."},
 		"dl.bad_range":    {"开始日期不能晚于结束日期，跨度最多 %d 天。", "From must not be after to, and the range may span at most %d days."},
 		"dl.bad_import":   {"没有该编号的导入。", "No import has that number."},
 		"dl.uncounted":    {"暂时无法计算行数，请稍后再试。", "The rows could not be counted just now; please try again."},
@@ -106,7 +107,7 @@ func (s *Server) downloadsPage(c *gin.Context) {
 	now := s.cfg.Now().In(s.loc())
 	r := downloadsRequest{q: c.Request.URL.Query(), lang: uiLang(c), tok: principal(c), now: now, today: civilDay(now)}
 	var err error
-	if r.days, err = s.analysedDays(ctx, analysedDaysShown); err != nil {
+	if r.days, err = s.wh.AnalysedDays(ctx, r.today, analysedDaysShown); err != nil {
 		s.downloadsFailed(c, err)
 		return
 	}
@@ -141,11 +142,6 @@ func (s *Server) downloadsFailed(c *gin.Context, err error) {
 	s.log.Error("downloads page failed", "request_id", requestID(c), "error", err)
 	c.Status(http.StatusInternalServerError)
 	s.render(c, "error", uiData{"Message": s.tr(c, "error.internal")})
-}
-
-// analysedDays lists the latest analysed days, newest first.
-func (s *Server) analysedDays(ctx context.Context, limit int) ([]time.Time, error) {
-	return s.wh.AnalysedDays(ctx, limit)
 }
 
 // downloadCard reads one export's filter and prepares its count.
@@ -192,6 +188,10 @@ func asOfCard(r downloadsRequest, card *downloadCard) {
 		d, err := time.Parse(time.DateOnly, raw)
 		if err != nil {
 			card.Problem = r.tr("dl.bad_date")
+			break
+		}
+		if d.After(r.today) { // no analysis of a day to come is served
+			card.Problem = r.tr("dl.future_day")
 			break
 		}
 		asOf = d

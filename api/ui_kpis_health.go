@@ -41,9 +41,13 @@ type kpiHealthModel struct {
 // kpiHealthNames name the models as the literature does.
 var kpiHealthNames = map[string]string{"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD", "gamma_gamma": "Gamma-Gamma"}
 
-// kpiModelHealth reads the latest analysis on or before the day to; nil
-// when there is none yet.
+// kpiModelHealth reads the latest analysis on or before the day to, and
+// never one after today (a night once run for 9999-12-31); nil when there
+// is none yet.
 func (s *Server) kpiModelHealth(ctx context.Context, lang string, to time.Time) (*kpiHealth, error) {
+	if today := s.today(); to.After(today) {
+		to = today
+	}
 	run, err := s.wh.LatestAnalysisBefore(ctx, to.AddDate(0, 0, 1))
 	if errors.Is(err, warehouse.ErrNotFound) {
 		return nil, nil

@@ -10,12 +10,13 @@ import (
 
 	"golang.org/x/text/width"
 
+	"revisit/internal/freetext"
 	"revisit/money"
 )
 
 // FoldText is applied to every cell before anything reads it: it folds
-// full-width ASCII (ＡＢＣ１２３，＠) to half-width, drops zero-width and
-// control characters, trims white space (ASCII, U+3000, NBSP…) and collapses inner runs
+// full-width ASCII (ＡＢＣ１２３，＠) to half-width, drops zero-width,
+// control and bidi-override characters (freetext's policy), trims white space (ASCII, U+3000, NBSP…) and collapses inner runs
 // of white space to one space. Invalid UTF-8 becomes U+FFFD. Text that needs
 // none of this is returned as is, without allocating.
 func FoldText(s string) string {
@@ -36,7 +37,7 @@ func foldTextSlow(s string) string {
 		case unicode.IsSpace(r):
 			pendingSpace = b.Len() > 0
 			continue
-		case isZeroWidth(r), unicode.IsControl(r):
+		case isZeroWidth(r), unicode.IsControl(r), freetext.IsBidiControl(r):
 			continue
 		}
 		if pendingSpace {
@@ -69,7 +70,7 @@ func isFoldedText(s string) bool {
 			if width.LookupRune(r).Folded() != 0 {
 				return false
 			}
-		case isZeroWidth(r), unicode.IsSpace(r), unicode.IsControl(r):
+		case isZeroWidth(r), unicode.IsSpace(r), unicode.IsControl(r), freetext.IsBidiControl(r):
 			return false
 		}
 	}

@@ -122,11 +122,17 @@ func Yesterday(now time.Time, loc *time.Location) time.Time {
 }
 
 // Run runs the pipeline for one night (a civil date) and records it. A run
-// that would overlap another is recorded as skipped and returns ErrBusy.
+// that would overlap another is recorded as skipped and returns ErrBusy. A
+// night CheckNight refuses is not run, nor recorded: the error wraps
+// ErrNightOutOfRange.
 func Run(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time.Time, trigger string) (Result, error) {
 	cfg = cfg.withDefaults()
 	night = time.Date(night.Year(), night.Month(), night.Day(), 0, 0, 0, 0, time.UTC)
 	res := Result{Night: night, Status: warehouse.JobFailed}
+	if err := CheckNight(ctx, wh, night, cfg.Now(), cfg.Loc); err != nil {
+		res.Error = err.Error()
+		return res, err
+	}
 	if !running.TryLock() {
 		if err := wh.RecordSkippedJob(ctx, Job, &night, trigger, cfg.Now()); err != nil {
 			return res, err
@@ -222,6 +228,13 @@ func CatchUp(ctx context.Context, wh *warehouse.Warehouse, cfg Config, trigger s
 	first := yesterday
 	if ok {
 		first = last.AddDate(0, 0, 1)
+	}
+	// Nights before the first stay have nothing to analyse, and Run
+	// refuses them: a warehouse whose data begins today waits for tonight.
+	if firstStay, ok, err := wh.FirstStayDay(ctx); err != nil {
+		return nil, err
+	} else if ok && first.Before(firstStay) {
+		first = firstStay
 	}
 	if earliest := yesterday.AddDate(0, 0, 1-cfg.MaxCatchUp); first.Before(earliest) {
 		cfg.Log.Warn("nightly: too many nights missed; catching up the latest only", "from", first.Format(time.DateOnly), "kept", cfg.MaxCatchUp)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -83,7 +84,7 @@ var guestColumns = []export.Column{
 	{Key: "expected_visits_365d", TitleZH: "未来365天预计来访", TitleEN: "Expected visits, 365 days", Kind: export.Decimal, Explain: "模型预计未来 365 天来访次数 / expected visits in the next 365 days"},
 	{Key: "expected_spend", TitleZH: "预计次均消费", TitleEN: "Expected spend per visit", Kind: export.Money, Explain: "Gamma-Gamma 模型预计每次消费（{元}）/ Gamma-Gamma expected spend per visit, {yuan}"},
 	{Key: "value_365d", TitleZH: "未来一年价值", TitleEN: "365-day value", Kind: export.Money, Explain: "预计来访 × 预计消费，折现（{元}）/ expected visits × spend, discounted, {yuan}"},
-	{Key: "main_butler", TitleZH: "常服务管家", TitleEN: "Main butler", Kind: export.Text, Explain: "服务次数最多的管家员工号 / staff id of the butler who served the guest most"},
+	{Key: "main_butler", TitleZH: "常服务管家", TitleEN: "Main butler", Kind: export.Text, Explain: "服务次数最多的管家（表格中为姓名和员工号，CSV 为员工号）/ the butler who served the guest most (name and staff id here, the staff id in the CSV)"},
 }
 
 func guestRow(g *warehouse.GuestRow) []any {
@@ -114,7 +115,7 @@ var targetColumns = []export.Column{
 	{Key: "days_since_last", TitleZH: "距上次天数", TitleEN: "Days since last", Kind: export.Integer, Explain: "最近一次离店日期至统计日的整天数（酒店当地日期；统计日当天离店为 0）/ whole days from the last visit's departure date to the as-of date, hotel-local (0 when it ended on the as-of date)"},
 	{Key: "p_alive", TitleZH: "仍为活跃客户概率", TitleEN: "P(alive)", Kind: export.Probability, Explain: "模型估计仍会再来的概率 / model probability the guest is still a guest"},
 	{Key: "segment", TitleZH: "客户分群", TitleEN: "Segment", Kind: export.Text, Explain: "RFM 分群（表格中为中英文名，CSV 为代码）/ RFM segment (words here, the code in the CSV)", Label: bilingual(SegmentLabels)},
-	{Key: "butler", TitleZH: "建议管家", TitleEN: "Suggested butler", Kind: export.Text, Explain: "服务该客人最多的管家 / the butler who served the guest most"},
+	{Key: "butler", TitleZH: "建议管家", TitleEN: "Suggested butler", Kind: export.Text, Explain: "服务该客人最多的管家（表格中为姓名和员工号，CSV 为员工号）/ the butler who served the guest most (name and staff id here, the staff id in the CSV)"},
 	{Key: "favourite_outlet", TitleZH: "常去场所", TitleEN: "Favourite outlet", Kind: export.Text, Explain: "room / dining / banquet / conference", Label: bilingual(OutletLabels)},
 	{Key: "preferences", TitleZH: "喜好", TitleEN: "Preferences", Kind: export.Text, Explain: "客史档案中的喜好 / preferences from the guest history"},
 	{Key: "reason_zh", TitleZH: "原因", TitleEN: "Reason (Chinese)", Kind: export.Text, Width: 60, Explain: "为何在名单上 / why the guest is on the list"},
@@ -207,9 +208,36 @@ func prepareExport(ctx context.Context, s *warehouse.Snapshot, req ExportRequest
 	summary = append(summary, [2]string{"货币 Currency", req.Currency.Code()})
 	asOf := [2]string{"统计日 As of", req.AsOf.Format(time.DateOnly)}
 	table, n, rows, err := prepareTable(ctx, s, req, summary, asOf)
+	if err == nil {
+		table.Columns, err = withStaffNames(ctx, s, table.Columns)
+	}
 	table.Columns = inCurrency(table.Columns, req.Currency)
 	table.Currency = req.Currency
 	return table, n, rows, err
+}
+
+// staffColumns are the columns that hold a staff id.
+var staffColumns = map[string]bool{"main_butler": true, "butler": true, "owner": true, "escalated_to": true}
+
+// withStaffNames labels each staff column of cols with the roster's names
+// ("王芳 B005"), read in snapshot s: people read names, so the XLSX shows
+// them; the CSV and JSON keep the ids programs join on. The roster is read
+// only when cols has such a column.
+func withStaffNames(ctx context.Context, s *warehouse.Snapshot, cols []export.Column) ([]export.Column, error) {
+	if !slices.ContainsFunc(cols, func(c export.Column) bool { return staffColumns[c.Key] }) {
+		return cols, nil
+	}
+	names, err := s.StaffNames(ctx)
+	if err != nil {
+		return cols, fmt.Errorf("reports: export: %w", err)
+	}
+	out := slices.Clone(cols)
+	for i := range out {
+		if staffColumns[out[i].Key] {
+			out[i].Label = staffLabel(names)
+		}
+	}
+	return out, nil
 }
 
 // inCurrency names cur in the columns' titles and explanations, where they
@@ -304,7 +332,7 @@ var callbackColumns = []export.Column{
 	{Key: "name", TitleZH: "姓名", TitleEN: "Name", Kind: export.Text, Explain: "最新档案姓名 / name on the latest profile"},
 	{Key: "title", TitleZH: "称谓", TitleEN: "Title", Kind: export.Text, Explain: "称呼 / form of address"},
 	{Key: "mobile", TitleZH: "手机", TitleEN: "Mobile", Kind: export.Mobile, Explain: "手机（已遮蔽）/ mobile, masked"},
-	{Key: "owner", TitleZH: "负责管家", TitleEN: "Owner", Kind: export.Text, Explain: "首问负责的管家员工号 / staff id of the butler who owns the call"},
+	{Key: "owner", TitleZH: "负责管家", TitleEN: "Owner", Kind: export.Text, Explain: "首问负责的管家（表格中为姓名和员工号，CSV 为员工号）/ the butler who owns the call (name and staff id here, the staff id in the CSV)"},
 	{Key: "priority", TitleZH: "优先级", TitleEN: "Priority", Kind: export.Integer, Explain: "1 投诉或低分，2 贵宾，3 首次入住，4 其他 / 1 complaint or low score, 2 VIP, 3 first visit, 4 everyone else"},
 	{Key: "priority_reason", TitleZH: "优先原因", TitleEN: "Why this priority", Kind: export.Text, Width: 30, Explain: "优先级的原因 / why the task has its priority"},
 	{Key: "status", TitleZH: "状态", TitleEN: "Status", Kind: export.Text, Explain: "open 进行中 / closed 已结束", Label: bilingual(StatusLabels)},
@@ -314,7 +342,7 @@ var callbackColumns = []export.Column{
 	{Key: "attempts", TitleZH: "拨打次数", TitleEN: "Attempts", Kind: export.Integer, Explain: "已拨打次数 / calls placed"},
 	{Key: "score", TitleZH: "电话满意度", TitleEN: "Score on the call", Kind: export.Integer, Explain: "电话中客人给的满意度 1–5 / satisfaction 1–5 given on the call"},
 	{Key: "escalated", TitleZH: "已升级", TitleEN: "Escalated", Kind: export.Text, Explain: "24 小时未结束，已报主管 / not closed within 24 h: the lead was told"},
-	{Key: "escalated_to", TitleZH: "升级给", TitleEN: "Escalated to", Kind: export.Text, Explain: "主管员工号 / the lead's staff id"},
+	{Key: "escalated_to", TitleZH: "升级给", TitleEN: "Escalated to", Kind: export.Text, Explain: "主管（表格中为姓名和员工号，CSV 为员工号）/ the lead (name and staff id here, the staff id in the CSV)"},
 	{Key: "closed_at", TitleZH: "结束时间", TitleEN: "Closed", Kind: export.DateTime, Explain: "任务结束时间（酒店时区）/ when the task closed, hotel time"},
 	{Key: "within_24h", TitleZH: "24小时内完成", TitleEN: "Within 24 h", Kind: export.Text, Explain: "离店后 24 小时内结束 / closed within 24 hours of departure"},
 }
@@ -351,7 +379,7 @@ var rejectColumns = []export.Column{
 	{Key: "column", TitleZH: "列", TitleEN: "Column", Kind: export.Text, Explain: "出问题的列 / the offending column"},
 	{Key: "reason", TitleZH: "原因", TitleEN: "Reason", Kind: export.Text, Explain: "稳定的原因代码 / stable reason code", Label: bilingual(RejectReasonLabels)},
 	{Key: "severity", TitleZH: "级别", TitleEN: "Severity", Kind: export.Text, Explain: "reject 整行拒收 / warning 仅丢弃该值 / reject: row refused; warning: value dropped", Label: bilingual(SeverityLabels)},
-	{Key: "message", TitleZH: "说明", TitleEN: "Message", Kind: export.Text, Width: 50, Explain: "如何修正 / what is wrong and how to fix it"},
+	{Key: "message", TitleZH: "说明", TitleEN: "Message", Kind: export.Text, Width: 50, Explain: "如何修正（表格中先列中文建议）/ what is wrong and how to fix it (here after advice in Chinese; the CSV keeps the English message)", RowLabel: rejectMessage},
 	{Key: "value_masked", TitleZH: "原值（已遮蔽）", TitleEN: "Value (masked)", Kind: export.Text, Explain: "原值，个人信息已遮蔽 / the value, personal data masked"},
 }
 

@@ -1,6 +1,9 @@
 package reports
 
-import "revisit/reports/callback"
+import (
+	"revisit/ingest"
+	"revisit/reports/callback"
+)
 
 // segment is an RFM segment with its labels for people.
 type segment struct {
@@ -61,18 +64,12 @@ var vipEnglish = map[string]string{
 	"白金卡": "Platinum", "钻石卡": "Diamond", "黑金卡": "Black",
 }
 
-// outletLabels are the outlet kinds of a stay in both languages.
-var outletLabels = map[string][2]string{
-	"room": {"客房", "Rooms"}, "dining": {"餐饮", "Dining"}, "banquet": {"宴会", "Banquets"},
-	"conference": {"会议", "Conferences"}, "other": {"其他", "Other"},
-}
-
-// OutletLabels returns an outlet kind's Chinese and English labels.
+// OutletLabels returns an outlet kind's Chinese and English labels, from
+// the one table beside the kinds (ingest.OutletKindLabels), which the KPIs
+// use too.
 func OutletLabels(kind string) (zh, en string) {
-	if l, ok := outletLabels[kind]; ok {
-		return l[0], l[1]
-	}
-	return kind, kind
+	zh, en, _ = ingest.OutletKindLabels(kind)
+	return zh, en
 }
 
 // VIPLabels returns a member level's Chinese and English labels; the
@@ -153,6 +150,65 @@ var rejectReasonLabels = map[string][2]string{
 	"INVALID_EMAIL":         {"邮箱无效", "Invalid email"},
 	"BAD_OPTIONAL_VALUE":    {"选填值无法识别", "Optional value unreadable"},
 	"UNKNOWN_BUTLER":        {"管家不在名册", "Butler not on the roster"},
+	"SUPPRESSED":            {"客人已要求删除", "Guest forgotten on request"},
+}
+
+// rejectAdviceZH says in Chinese what to do about each reason: the XLSX
+// puts it before the English message of the import, which names the value.
+var rejectAdviceZH = map[string]string{
+	"FILE_UNREADABLE":       "文件无法读取：请用 Excel 另存为 .xlsx 或 CSV 后重新导入。",
+	"FILE_ENCODING":         "文件编码无法识别：请另存为 UTF-8 或 GB18030 编码的 CSV。",
+	"FILE_UNKNOWN_KIND":     "无法识别文件类型：请检查表头是否为客户、消费、意见或管家名册的列名。",
+	"FILE_MISSING_COLUMN":   "缺少必需列：请补上该列后重新导入。",
+	"FILE_TOO_MANY_REJECTS": "拒收行过多，整个文件未导入：请按本表修正后重新导入。",
+	"FILE_UNSUPPORTED":      "不支持的文件格式：请导出为 .xlsx 或 CSV。",
+	"FILE_EMPTY":            "文件为空：请检查导出是否完整。",
+	"MISSING_KEY":           "缺少编号：请填写客户编号、单号或表单号（或可识别客人的手机号）。",
+	"MISSING_VALUE":         "必填值为空：请补全后重新导入。",
+	"BAD_DATE":              "日期无法识别：请写成 2026-11-26 或 2026-11-26 14:05。",
+	"BAD_AMOUNT":            "金额无法识别或为负：请写成 1280.00 这样的数字。",
+	"BAD_NUMBER":            "数字无法识别：请只填写整数。",
+	"IMPOSSIBLE_DATES":      "日期不合理：离店不能早于到店，住店时长也须合理。",
+	"SCORE_OUT_OF_RANGE":    "评分超出范围：请按表单的分值填写。",
+	"UNKNOWN_GUEST":         "客人不存在：请先导入客户档案，或核对客户编号和手机号。",
+	"UNKNOWN_STAY":          "消费单不存在：请先导入消费记录，或核对单号。",
+	"DUPLICATE_IN_FILE":     "文件内重复：同一编号出现多次，只导入了第一行。",
+	"BAD_ROW":               "该行无法拆分：请检查引号和分隔符。",
+	"INVALID_MOBILE":        "手机号无效：该值未导入，其余照常导入。",
+	"INVALID_ID_NUMBER":     "证件号无效：该值未导入，其余照常导入。",
+	"INVALID_EMAIL":         "邮箱无效：该值未导入，其余照常导入。",
+	"BAD_OPTIONAL_VALUE":    "选填值无法识别：该值未导入，其余照常导入。",
+	"UNKNOWN_BUTLER":        "管家不在名册：请先导入管家名册，或核对员工号。",
+	"SUPPRESSED":            "该客人已按要求删除，其数据不再导入。",
+}
+
+// RejectAdviceZH returns what to do about a reject reason, in Chinese; ""
+// for a code without advice.
+func RejectAdviceZH(code string) string { return rejectAdviceZH[code] }
+
+// rejectMessage is the XLSX cell of a rejected row's message: the reason's
+// Chinese advice, then the import's English message, which names the
+// column and what was found.
+func rejectMessage(message string, textOf func(key string) string) string {
+	zh := RejectAdviceZH(textOf("reason"))
+	switch {
+	case zh == "":
+		return message
+	case message == "":
+		return zh
+	}
+	return zh + " / " + message
+}
+
+// staffLabel writes a staff id as people read it, with the roster's name
+// before it ("王芳 B005"); an id the roster does not name stays as it is.
+func staffLabel(names map[string]string) func(id string) string {
+	return func(id string) string {
+		if n := names[id]; n != "" && id != "" {
+			return n + " " + id
+		}
+		return id
+	}
 }
 
 // RejectReasonLabels returns a reject reason code's Chinese and English labels.

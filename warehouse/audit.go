@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"regexp"
 	"time"
+
+	"revisit/internal/freetext"
 )
 
 // The audit log records who exported, revealed, assigned, imported, changed
@@ -76,7 +78,7 @@ func appendAudit(ctx context.Context, conn *sql.Conn, e AuditEntry) error {
 	}
 	if _, err := conn.ExecContext(ctx, `INSERT INTO audit_log (entry_id, event_at, actor, role, action, target, filter, rows, client_ip)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		next, e.At, e.Actor, e.Role, e.Action, e.Target, e.Filter, e.Rows, e.ClientIP); err != nil {
+		next, e.At, freetext.Line(e.Actor), e.Role, e.Action, freetext.Line(e.Target), freetext.Line(e.Filter), e.Rows, freetext.Line(e.ClientIP)); err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
 	return nil

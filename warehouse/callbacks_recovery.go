@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"revisit/internal/freetext"
 )
 
 // Service recovery: the cases a call that raised an issue opens, and which
@@ -96,7 +98,7 @@ func openRecoveryCase(ctx context.Context, conn *sql.Conn, t Task, r RecoveryOpe
 	}
 	if _, err := conn.ExecContext(ctx, `INSERT INTO recovery_cases (`+caseColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 'open', NULL, NULL, 1)`,
-		id, t.ID, t.GuestID, t.Owner, r.Department, at, r.DueAt); err != nil {
+		id, t.ID, t.GuestID, t.Owner, freetext.Line(r.Department), at, r.DueAt); err != nil {
 		return 0, fmt.Errorf("open recovery case: %w", err)
 	}
 	return id, nil

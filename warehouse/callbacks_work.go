@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"revisit/internal/freetext"
 )
 
 // Working a callback task: reading tasks, recording attempts, reassigning,
@@ -185,7 +187,9 @@ type callbackEvent struct {
 }
 
 // appendCallbackEvents numbers events after the last one; the caller holds
-// the writer lock, so numbers are never handed out twice.
+// the writer lock, so numbers are never handed out twice. Every note of the
+// log (a call's, a reassignment's reason, a case's) passes here, cleaned of
+// control and bidi characters by the one policy, freetext.
 func appendCallbackEvents(ctx context.Context, conn *sql.Conn, evs ...callbackEvent) error {
 	var next int64
 	if err := conn.QueryRowContext(ctx, "SELECT coalesce(max(event_id), 0) + 1 FROM callback_events").Scan(&next); err != nil {
@@ -199,7 +203,7 @@ func appendCallbackEvents(ctx context.Context, conn *sql.Conn, evs ...callbackEv
 		if _, err := conn.ExecContext(ctx, `INSERT INTO callback_events
 			(event_id, task_id, event_at, kind, actor, owner, disposition, score, note)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			next+int64(i), e.taskID, e.at, e.kind, e.actor, nullStr(e.owner), nullStr(e.disposition), score, nullStr(e.note)); err != nil {
+			next+int64(i), e.taskID, e.at, e.kind, freetext.Line(e.actor), nullStr(e.owner), nullStr(e.disposition), score, nullStr(freetext.Note(e.note))); err != nil {
 			return fmt.Errorf("append %s event: %w", e.kind, err)
 		}
 	}

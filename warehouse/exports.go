@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"revisit/internal/freetext"
 )
 
 // ErrNoAnalysis is returned when no analysis exists for the date asked.
@@ -26,10 +28,14 @@ const contactsCTE = `contacts AS (
            arg_max(p.mobile, p.import_id * 1000000000 + p.line) FILTER (WHERE p.mobile IS NOT NULL) AS mobile
     FROM profiles p JOIN guest_profiles gp USING (profile_id) GROUP BY gp.guest_id)`
 
-// LatestAnalysis is the newest as-of date analysed.
-func (w *Warehouse) LatestAnalysis(ctx context.Context) (time.Time, error) {
+// LatestAnalysis is the newest as-of date analysed that is not after today
+// (the hotel's civil date). An analysis dated in the future — a night run by
+// mistake for 9999-12-31 — is never the one served: days since the last
+// visit would be counted from a day that has not come.
+func (w *Warehouse) LatestAnalysis(ctx context.Context, today time.Time) (time.Time, error) {
 	var d sql.NullTime
-	if err := w.db.QueryRowContext(ctx, "SELECT max(as_of) FROM analysis_runs").Scan(&d); err != nil {
+	if err := w.db.QueryRowContext(ctx, "SELECT max(as_of) FROM analysis_runs WHERE as_of <= CAST(? AS DATE)",
+		today.Format(time.DateOnly)).Scan(&d); err != nil {
 		return time.Time{}, fmt.Errorf("warehouse: latest analysis: %w", err)
 	}
 	if !d.Valid {
@@ -211,16 +217,18 @@ func (w *Warehouse) RecordContact(ctx context.Context, guestID string, at time.T
 	w.writeMu.Lock()
 	defer w.writeMu.Unlock()
 	if _, err := w.db.ExecContext(ctx, "INSERT INTO marketing_contacts VALUES (?, ?, ?, ?)",
-		guestID, at, nullStr(channel), nullStr(campaign)); err != nil {
+		guestID, at, nullStr(freetext.Line(channel)), nullStr(freetext.Line(campaign))); err != nil {
 		return fmt.Errorf("warehouse: record contact: %w", err)
 	}
 	w.changed()
 	return nil
 }
 
-// AnalysedDays lists the latest limit analysed days, newest first.
-func (w *Warehouse) AnalysedDays(ctx context.Context, limit int) ([]time.Time, error) {
-	rows, err := w.db.QueryContext(ctx, "SELECT as_of FROM analysis_runs ORDER BY as_of DESC LIMIT ?", limit)
+// AnalysedDays lists the latest limit analysed days not after today (the
+// hotel's civil date), newest first: like LatestAnalysis, never a day to come.
+func (w *Warehouse) AnalysedDays(ctx context.Context, today time.Time, limit int) ([]time.Time, error) {
+	rows, err := w.db.QueryContext(ctx, "SELECT as_of FROM analysis_runs WHERE as_of <= CAST(? AS DATE) ORDER BY as_of DESC LIMIT ?",
+		today.Format(time.DateOnly), limit)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: analysed days: %w", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"revisit/ingest"
+	"revisit/internal/freetext"
 )
 
 // ImportOptions are the rules of one import run.
@@ -261,7 +262,7 @@ func (o ImportOptions) report(p Progress) {
 // file's failure, to be recorded when its turn comes.
 func sniffFile(path string, lim ingest.Limits) (pf plannedFile) {
 	start := time.Now()
-	pf = plannedFile{path: path, name: filepath.Base(path)}
+	pf = plannedFile{path: path, name: freetext.Line(filepath.Base(path))} // an upload is named by its sender
 	defer func() { pf.planMS += time.Since(start).Milliseconds() }()
 	r, err := ingest.Open(path, lim)
 	if err != nil {

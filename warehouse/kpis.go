@@ -178,7 +178,8 @@ type KPIReport struct {
 	Total         KPIGroup   `json:"total"`
 	Groups        []KPIGroup `json:"groups"` // in key order; calendar groups include empty ones; [] without a grouping
 	// Backtest is the targeting models' backtests of the latest analysis on
-	// or before To, one per model; nil when there is none.
+	// or before To (and never after today), one per model; nil when there
+	// is none.
 	Backtest []KPIBacktest `json:"backtest"`
 }
 
@@ -205,7 +206,7 @@ func (w *Warehouse) KPIs(ctx context.Context, q KPIQuery) (KPIReport, error) {
 	if err != nil {
 		return KPIReport{}, fmt.Errorf("warehouse: kpis: labels: %w", err)
 	}
-	backtests, err := kpiBacktests(ctx, tx, p.to)
+	backtests, err := kpiBacktests(ctx, tx, p.analysedBy)
 	if err != nil {
 		return KPIReport{}, fmt.Errorf("warehouse: kpis: backtests: %w", err)
 	}
@@ -225,6 +226,7 @@ type kpiParams struct {
 	start, end     time.Time // the start of From and the end of To, in the hotel's zone
 	from, to       string    // YYYY-MM-DD
 	cutoff         string    // the last day a revisit window may close on
+	analysedBy     string    // the day the backtests' analysis is on or before: To, but never after today
 	property       string
 }
 
@@ -256,8 +258,13 @@ func (w *Warehouse) kpiParamsOf(q KPIQuery) (kpiParams, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
+	today := kpiDay(now.In(loc))
+	p.analysedBy = p.to
+	if p.toDay.After(today) { // an analysis dated in the future is never served
+		p.analysedBy = today.Format(time.DateOnly)
+	}
 	// A window closing today is still open: the guest may come tonight.
-	cutoff := kpiDay(now.In(loc)).AddDate(0, 0, -1)
+	cutoff := today.AddDate(0, 0, -1)
 	if p.toDay.Before(cutoff) {
 		cutoff = p.toDay
 	}

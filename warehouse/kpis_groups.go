@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"revisit/ingest"
 )
 
 // How KPI counts are gathered per group and turned into figures.
@@ -228,12 +230,6 @@ func (a *kpiAccumulator) keys() []string {
 	return keys
 }
 
-// kpiOutletLabels name the outlet kinds of ingest.OutletKind.
-var kpiOutletLabels = map[string]string{
-	"room": "客房 room", "dining": "餐饮 dining", "banquet": "宴会 banquet",
-	"conference": "会议 conference", "other": "其他 other",
-}
-
 const kpiUnknownLabel = "未知 unknown"
 
 // kpiLabels names each group: a calendar group by the days of it inside the
@@ -241,19 +237,8 @@ const kpiUnknownLabel = "未知 unknown"
 func kpiLabels(ctx context.Context, tx *sql.Tx, groupBy string, a *kpiAccumulator) (map[string]string, error) {
 	names := map[string]string{}
 	if groupBy == "butler" {
-		rows, err := tx.QueryContext(ctx, `SELECT staff_id, arg_max(name, import_id * 1000000000 + line) FROM butlers GROUP BY staff_id`)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id, name string
-			if err := rows.Scan(&id, &name); err != nil {
-				return nil, err
-			}
-			names[id] = name
-		}
-		if err := rows.Err(); err != nil {
+		var err error
+		if names, err = staffNames(ctx, tx); err != nil {
 			return nil, err
 		}
 	}
@@ -266,8 +251,10 @@ func kpiLabels(ctx context.Context, tx *sql.Tx, groupBy string, a *kpiAccumulato
 			label = s[0].Format(time.DateOnly) + " – " + s[1].Format(time.DateOnly)
 		case key == "":
 			label = kpiUnknownLabel
-		case groupBy == "outlet" && kpiOutletLabels[key] != "":
-			label = kpiOutletLabels[key]
+		case groupBy == "outlet":
+			if zh, en, ok := ingest.OutletKindLabels(key); ok {
+				label = zh + " " + en
+			}
 		case groupBy == "butler" && names[key] != "":
 			label = names[key]
 		}

@@ -294,7 +294,7 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		// Visits go by their main outlet (G1's room stay with a dinner is a
 		// room visit); forms by their stay's outlet; FB6 has none.
 		groupBy: "outlet",
-		labels:  []string{"=未知 unknown", "conference=会议 conference", "dining=餐饮 dining", "room=客房 room"},
+		labels:  []string{"=未知 unknown", "conference=会议 Conferences", "dining=餐饮 Dining", "room=客房 Rooms"},
 		want: map[string]kfigs{
 			"": {"stays": kcount(0), "guests": kcount(0), "csat": kfig(1, 1, 1), "top2_box": kfig(0, 1, 0), "nps": kfig(0, 0, 0),
 				"complaint_rate": kfig(1, 0, 0), "callback_sla": nil, "complaint_resolution_hours": nil, "open_complaints": nil},

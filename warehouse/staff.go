@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"revisit/internal/freetext"
 )
 
 // Staff accounts let a person sign in with their staff id and a password
@@ -130,7 +132,7 @@ func checkActor(as AuditEntry) error {
 // person must change at the first sign-in. The creation is audited as `as`
 // says (At, Actor, Role, ClientIP), in the same transaction.
 func (w *Warehouse) CreateStaff(ctx context.Context, staffID, role, name, password string, as AuditEntry) (Staff, string, error) {
-	staffID, name = strings.TrimSpace(staffID), strings.TrimSpace(name)
+	staffID, name = strings.TrimSpace(staffID), freetext.Line(name)
 	temporary := password == ""
 	if temporary {
 		password = NewTemporaryPassword()
@@ -174,7 +176,7 @@ func (w *Warehouse) CreateStaff(ctx context.Context, staffID, role, name, passwo
 		if _, err := conn.ExecContext(ctx, `INSERT INTO staff_accounts (staff_id, role, name, password_hash, must_change,
 			failed_tries, locked_until, disabled_at, password_changed_at, last_signin_at, created_at, created_by)
 			VALUES (?, ?, ?, ?, ?, 0, NULL, NULL, ?, NULL, ?, ?)`,
-			staffID, role, name, hash, temporary, as.At, as.At, as.Actor); err != nil {
+			staffID, role, name, hash, temporary, as.At, as.At, freetext.Line(as.Actor)); err != nil {
 			return fmt.Errorf("store staff account: %w", err)
 		}
 		if err := appendAudit(ctx, conn, staffAudit(as, AuditStaffCreate, staffID, "role="+role)); err != nil {

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"revisit/internal/freetext"
 )
 
 // API tokens: opaque random bearer tokens of which only a hash is kept, so
@@ -139,7 +141,7 @@ func checkNewToken(name, role, staffID string, expires *time.Time, by string, at
 // take none. expires nil means the token never expires. The creation is
 // audited, as by, in the same transaction.
 func (w *Warehouse) CreateToken(ctx context.Context, name, role, staffID string, expires *time.Time, by string, at time.Time) (secret string, t Token, err error) {
-	name = strings.TrimSpace(name)
+	name = freetext.Line(name)
 	if err := checkNewToken(name, role, staffID, expires, by, at); err != nil {
 		return "", Token{}, fmt.Errorf("warehouse: create token: %w", err)
 	}
@@ -174,7 +176,7 @@ func (w *Warehouse) CreateToken(ctx context.Context, name, role, staffID string,
 		if _, err := conn.ExecContext(ctx, `INSERT INTO api_tokens
 			(token_id, token_hash, name, role, staff_id, created_at, expires_at, revoked_at, last_used_at, created_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)`,
-			id, hash, name, role, nullStr(staffID), at, nullTime(expires), by); err != nil {
+			id, hash, name, role, nullStr(staffID), at, nullTime(expires), freetext.Line(by)); err != nil {
 			return fmt.Errorf("store token: %w", err)
 		}
 		if err := appendAudit(ctx, conn, tokenAudit(AuditTokenCreate, id, name, role, staffID, expires, by, at)); err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"revisit/nightly"
 	"revisit/reports"
 	"revisit/reports/export"
 	"revisit/warehouse"
@@ -63,10 +64,14 @@ The API serves these and more (callbacks, kpis, rejects) under
 			return exitError{code: exitUsage, msg: "--as-of must be a date like 2026-11-26"}
 		}
 		day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+		if today := nightly.Today(time.Now(), loc); day.After(today) {
+			return exitError{code: exitUsage, msg: fmt.Sprintf("--as-of %s is after today (%s, hotel time): no analysis of a day to come is exported",
+				day.Format(time.DateOnly), today.Format(time.DateOnly))}
+		}
 	}
 	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		if day.IsZero() {
-			if day, err = w.LatestAnalysis(ctx); err != nil {
+			if day, err = w.LatestAnalysis(ctx, nightly.Today(time.Now(), loc)); err != nil {
 				return err
 			}
 		} else if err := w.HasAnalysis(ctx, day); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -30,9 +31,18 @@ func TestReadCommandsNeverCreateAWarehouse(t *testing.T) {
 		{"forget", "--guest", "G1"},
 		{"retention", "--older-than", "3y"},
 		{"backup", "--out", out},
+		{"token", "list"},
+		// These read flags before their one argument.
+		{"token", "revoke", "--db", typo, "1"},
+		{"staff", "list"},
+		{"staff", "reset-password", "--db", typo, "B01"},
+		{"staff", "disable", "--db", typo, "B01"},
 	} {
 		t.Run(strings.Join(args[:min(2, len(args))], " "), func(t *testing.T) {
-			code, stdout, stderr := runCLI(t, nil, append(args, "--db", typo)...)
+			if !slices.Contains(args, "--db") {
+				args = append(args, "--db", typo)
+			}
+			code, stdout, stderr := runCLI(t, nil, args...)
 			want := "no warehouse at " + typo + ": no such file or directory; --db"
 			if code != 1 || !strings.Contains(stderr, want) {
 				t.Errorf("exit %d, stderr %q, stdout %q: want 1 and %q", code, stderr, stdout, want)

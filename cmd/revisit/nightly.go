@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -18,15 +19,16 @@ func runNightly(ctx context.Context, e *env, args []string) error {
 	var c config
 	var inbox, outbox, asOf, keep string
 	var asJSON bool
-	fs := newFlagSet(e, "nightly", "nightly [--db PATH] [--inbox DIR] [--outbox DIR] [--as-of D] [--json]",
+	fs := newFlagSet(e, "nightly", "nightly [--db PATH] [--inbox DIR] [--outbox DIR] [--night D] [--json]",
 		`Runs the nightly pipeline by hand, as 'revisit serve' does at night: loads
 the new files of --inbox (moved to processed/ or failed/ beside them),
 analyses the night, makes the callback list, and writes the day's
-workbooks to --outbox. With --as-of it runs that night (again, if it ran:
-the result is the same); without, it runs the nights missed since the last
-good one, at most seven, oldest first. Its last step deletes the kept
-files (processed/, failed/, the outbox's workbooks) older than
---keep-files. Every run is recorded (GET
+workbooks to --outbox. With --night (or --as-of) it runs that night
+(again, if it ran: the result is the same); a night after today, hotel
+time, or before the warehouse's first stay is refused. Without, it runs
+the nights missed since the last good one, at most seven, oldest first.
+Its last step deletes the kept files (processed/, failed/, the outbox's
+workbooks) older than --keep-files. Every run is recorded (GET
 /api/v1/jobs). Exit status: 0 when every night ran and every inbox file
 was loaded or skipped; 1 when a night failed or a file was refused (the
 files are named, and wait in failed/); 2 for a bad command line.`)
@@ -34,7 +36,8 @@ files are named, and wait in failed/); 2 for a bad command line.`)
 	ingestFlags(fs, e, &c)
 	fs.StringVar(&inbox, "inbox", envOr(e, "REVISIT_INBOX", ""), "folder of new export files (env REVISIT_INBOX; empty: none)")
 	fs.StringVar(&outbox, "outbox", envOr(e, "REVISIT_OUTBOX", ""), "folder for the day's workbooks (env REVISIT_OUTBOX; empty: none)")
-	fs.StringVar(&asOf, "as-of", "", "the night to run, YYYY-MM-DD (default: the nights missed)")
+	fs.StringVar(&asOf, "night", "", "the night to run, YYYY-MM-DD, not after today (default: the nights missed)")
+	fs.StringVar(&asOf, "as-of", "", "the same as --night")
 	fs.StringVar(&keep, "keep-files", envOr(e, "REVISIT_KEEP_FILES", "30d"), "how long the inbox's processed/ and failed/ files and the outbox's workbooks are kept, in days (30d), or off (env REVISIT_KEEP_FILES)")
 	fs.BoolVar(&asJSON, "json", false, "print the runs as JSON")
 	if err := parseFlags(fs, args); err != nil {
@@ -57,7 +60,7 @@ files are named, and wait in failed/); 2 for a bad command line.`)
 	var night time.Time
 	if asOf != "" {
 		if night, err = time.Parse(time.DateOnly, asOf); err != nil {
-			return exitError{code: exitUsage, msg: "--as-of must be a date like 2026-11-26"}
+			return exitError{code: exitUsage, msg: "--night (--as-of) must be a date like 2026-11-26"}
 		}
 	}
 	var results []nightly.Result
@@ -65,6 +68,11 @@ files are named, and wait in failed/); 2 for a bad command line.`)
 		warnExposed(slog.New(slog.NewTextHandler(e.stderr, nil)), w)
 		if night.IsZero() {
 			results, err = nightly.CatchUp(ctx, w, cfg, "cli")
+			return err
+		}
+		if err := nightly.CheckNight(ctx, w, night, time.Now(), cfg.Loc); errors.Is(err, nightly.ErrNightOutOfRange) {
+			return exitError{code: exitUsage, msg: err.Error()}
+		} else if err != nil {
 			return err
 		}
 		if _, err := w.InterruptStaleJobs(ctx, time.Now()); err != nil {
@@ -95,6 +103,10 @@ files are named, and wait in failed/); 2 for a bad command line.`)
 			}
 			fmt.Fprintln(e.stdout)
 		}
+	}
+	var usage exitError
+	if errors.As(err, &usage) {
+		return usage
 	}
 	if err != nil {
 		return exitError{code: 1, msg: err.Error()}

@@ -30,10 +30,25 @@ made through the server, which goes on serving.`
 
 // directOrServer runs local on the warehouse when no process holds it, and
 // remote through the server at --server when one does. Nothing needs the
-// server stopped.
+// server stopped. It creates the warehouse when there is none, for the
+// commands that set one up (the first admin token, the first account).
 func directOrServer(ctx context.Context, e *env, c *config, server, token string,
 	local func(*warehouse.Warehouse) error, remote func(*adminClient) error) error {
-	err := c.withWarehouse(ctx, local)
+	return viaServerIfHeld(ctx, e, c.withWarehouse(ctx, local), server, token, remote)
+}
+
+// existingOrServer is directOrServer for the commands that work on what is
+// there (list, revoke, reset, disable): a missing or mistyped --db is an
+// error naming the path, never a new empty warehouse.
+func existingOrServer(ctx context.Context, e *env, c *config, server, token string,
+	local func(*warehouse.Warehouse) error, remote func(*adminClient) error) error {
+	return viaServerIfHeld(ctx, e, c.withExistingWarehouse(ctx, local), server, token, remote)
+}
+
+// viaServerIfHeld returns err, the result of working on the warehouse
+// directly, unless a running server held it: then remote goes through
+// that server.
+func viaServerIfHeld(ctx context.Context, e *env, err error, server, token string, remote func(*adminClient) error) error {
 	var inUse *warehouse.InUseError
 	if !errors.As(err, &inUse) {
 		return err

@@ -143,7 +143,7 @@ sign-in. Passwords are never shown; only their hashes are stored.
 		return err
 	}
 	var list []warehouse.Staff
-	if err := directOrServer(ctx, e, &c, server, token, func(w *warehouse.Warehouse) (err error) {
+	if err := existingOrServer(ctx, e, &c, server, token, func(w *warehouse.Warehouse) (err error) {
 		list, err = w.StaffAccounts(ctx)
 		return err
 	}, func(a *adminClient) error {
@@ -203,7 +203,7 @@ The reset is written to the audit log.
 	id := fs.Arg(0)
 	password := e.getenv("REVISIT_STAFF_PASSWORD")
 	var temp string
-	err := directOrServer(ctx, e, &c, server, token, func(w *warehouse.Warehouse) (err error) {
+	err := existingOrServer(ctx, e, &c, server, token, func(w *warehouse.Warehouse) (err error) {
 		temp, err = w.ResetStaffPassword(ctx, id, password, cliAudit(e))
 		return staffCLIError(err)
 	}, func(a *adminClient) error {
@@ -238,7 +238,7 @@ func runStaffDisable(ctx context.Context, e *env, args []string) error {
 		return exitError{code: exitUsage, msg: "give the staff id of one account"}
 	}
 	id := fs.Arg(0)
-	err := directOrServer(ctx, e, &c, server, token, func(w *warehouse.Warehouse) error {
+	err := existingOrServer(ctx, e, &c, server, token, func(w *warehouse.Warehouse) error {
 		_, err := w.DisableStaff(ctx, id, cliAudit(e))
 		return staffCLIError(err)
 	}, func(a *adminClient) error {

@@ -168,7 +168,7 @@ never shown; they are not stored.
 		return err
 	}
 	var list []warehouse.Token
-	if err := directOrServer(ctx, e, &c, server, token, func(w *warehouse.Warehouse) (err error) {
+	if err := existingOrServer(ctx, e, &c, server, token, func(w *warehouse.Warehouse) (err error) {
 		list, err = w.Tokens(ctx)
 		return err
 	}, func(a *adminClient) error {
@@ -240,7 +240,7 @@ revocation is written to the audit log.
 	if err != nil || id <= 0 {
 		return exitError{code: exitUsage, msg: fmt.Sprintf("%q is not a token id", fs.Arg(0))}
 	}
-	err = directOrServer(ctx, e, &c, server, token, func(w *warehouse.Warehouse) error {
+	err = existingOrServer(ctx, e, &c, server, token, func(w *warehouse.Warehouse) error {
 		err := w.RevokeToken(ctx, id, cliActor(e), time.Now())
 		if errors.Is(err, warehouse.ErrNotFound) {
 			return fmt.Errorf("no token %d: see 'revisit token list'", id)

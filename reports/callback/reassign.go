@@ -2,6 +2,7 @@ package callback
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,8 +27,12 @@ type ReassignStore interface {
 // made no attempt within idle of the task's creation: whoever first took
 // the guest owns them until then (首问责任制). The event log keeps who and why;
 // a non-nil audit entry is written with the assignment, in one transaction.
-// A rule that says no returns a *Refusal: RuleNotLead, RuleAlreadyCalled,
-// RuleNotIdle, RuleTaskClosed or RuleStaleVersion.
+// The new owner must be a butler of the deciding lead's own team (for the
+// lead a task was escalated to, that lead's team): a task given outside it
+// would leave the lead's sight, and the guest with someone no lead of theirs
+// answers for. A rule that says no returns a *Refusal: RuleNotLead,
+// RuleAlreadyCalled, RuleNotIdle, RuleTaskClosed, RuleUnknownButler,
+// RuleNotOnTeam or RuleStaleVersion.
 func Reassign(ctx context.Context, s ReassignStore, id int64, version int, to, by, reason string, at time.Time, idle time.Duration, audit *warehouse.AuditEntry) (warehouse.Task, error) {
 	if idle <= 0 {
 		idle = DefaultIdle
@@ -44,6 +49,11 @@ func Reassign(ctx context.Context, s ReassignStore, id int64, version int, to, b
 		return t, refuse(RuleNotLead, fmt.Sprintf("task %d: only %s's team lead (%s), or the lead it was escalated to, may reassign it", id, t.Owner, orNone(lead)),
 			"只有该管家的主管（或任务升级到的主管）可以改派。")
 	}
+	if r, err := targetRefusal(ctx, s, id, to, by); err != nil {
+		return t, err
+	} else if r != nil {
+		return t, r
+	}
 	if r := ReassignHold(t, at, idle, hotelZone(s)); r != nil {
 		return t, r
 	}
@@ -54,6 +64,24 @@ func Reassign(ctx context.Context, s ReassignStore, id int64, version int, to, b
 		return t, staleVersion(fmt.Sprintf("task %d (version %d, now %d)", id, version, t.Version))
 	}
 	return s.Assign(ctx, id, version, to, by, reason, at, audit)
+}
+
+// targetRefusal is the refusal of giving task id to to on the word of lead
+// by, or nil when to is a butler of by's own team on the latest roster; an
+// error only when the roster could not be read.
+func targetRefusal(ctx context.Context, s ReassignStore, id int64, to, by string) (*Refusal, error) {
+	toLead, err := s.LeadOf(ctx, to)
+	switch {
+	case errors.Is(err, warehouse.ErrNotFound):
+		return refuse(RuleUnknownButler, fmt.Sprintf("%s is not on the butler roster", to),
+			fmt.Sprintf("%s 不在管家名册上。", to)), nil
+	case err != nil:
+		return nil, err
+	case toLead != by:
+		return refuse(RuleNotOnTeam, fmt.Sprintf("task %d: %s is not a butler of your team: a lead gives a task only to a butler of their own team", id, to),
+			fmt.Sprintf("任务 %d：%s 不是您组内的管家，只能改派给本组管家。", id, to)), nil
+	}
+	return nil, nil
 }
 
 // ReassignHold is the refusal the reassignment rules about the task itself

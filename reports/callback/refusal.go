@@ -30,7 +30,8 @@ func (r *Refusal) Is(target error) bool {
 	case ErrNotOwner:
 		return r.Rule == RuleNotOwner
 	case ErrReassignRefused:
-		return r.Rule == RuleNotLead || r.Rule == RuleAlreadyCalled || r.Rule == RuleNotIdle
+		return r.Rule == RuleNotLead || r.Rule == RuleAlreadyCalled || r.Rule == RuleNotIdle ||
+			r.Rule == RuleNotOnTeam || r.Rule == RuleUnknownButler
 	case warehouse.ErrTaskChanged:
 		return r.Rule == RuleStaleVersion
 	case warehouse.ErrTaskClosed:
@@ -57,12 +58,20 @@ const (
 	// RuleNotIdle: a lead reassigns only after the owner has held the task
 	// idle (DefaultIdle) without a call.
 	RuleNotIdle = "not_idle"
+	// RuleNotOnTeam: a lead gives a task only to a butler of their own team
+	// (the lead it was escalated to, to one of theirs).
+	RuleNotOnTeam = "not_on_team"
+	// RuleUnknownButler: a task is given only to a butler on the roster.
+	RuleUnknownButler = "unknown_butler"
 	// RuleUnknownDisposition: the outcome of a call is one of Dispositions().
 	RuleUnknownDisposition = "unknown_disposition"
 	// RuleScoreRange: a satisfaction score is 1–5.
 	RuleScoreRange = "score_range"
 	// RuleRequestedAtRequired: call_back_later needs the time the guest asked for.
 	RuleRequestedAtRequired = "requested_at_required"
+	// RuleRequestedAtRange: that time lies between RequestedAtPast before
+	// the call and RequestedAtAhead after it.
+	RuleRequestedAtRange = "requested_at_range"
 	// RuleDepartmentRequired: reached_issue needs the department that must act.
 	RuleDepartmentRequired = "department_required"
 	// RuleCaseStep: a recovery case goes open → in_progress → resolved.
@@ -77,7 +86,8 @@ const (
 var ErrNotOwner = errors.New("only the task's owner records calls on it")
 
 // ErrReassignRefused is matched (errors.Is) by every refusal of the
-// reassignment rules: RuleNotLead, RuleAlreadyCalled, RuleNotIdle.
+// reassignment rules: RuleNotLead, RuleAlreadyCalled, RuleNotIdle,
+// RuleNotOnTeam, RuleUnknownButler.
 var ErrReassignRefused = errors.New("reassignment refused")
 
 // AsRefusal reads the refusal in err. A task or case that changed or closed

@@ -31,6 +31,21 @@ type Attempt struct {
 	Department  string    // reached_issue: the department that must act (客房部, 餐饮部, …)
 }
 
+// The window a call_back_later's requested time must lie in, around the
+// call: a guest may have asked a moment ago for a time just past (a clock
+// a little off), but not for 1970, and not for a date so far ahead that
+// the task would sit open for it (9999-12-31 was accepted once).
+const (
+	RequestedAtPast  = 24 * time.Hour
+	RequestedAtAhead = 90 * 24 * time.Hour
+)
+
+// requestedAtSane reports whether requested lies in the window around the
+// call at at.
+func requestedAtSane(requested, at time.Time) bool {
+	return !requested.Before(at.Add(-RequestedAtPast)) && !requested.After(at.Add(RequestedAtAhead))
+}
+
 // DefaultRecoveryDue is how long a department has to act on an issue a
 // guest raised on the call, unless configured otherwise.
 const DefaultRecoveryDue = 24 * time.Hour
@@ -94,6 +109,10 @@ func checkAttempt(a Attempt) error {
 	case a.Disposition == CallBackLater && a.RequestedAt.IsZero():
 		return refuse(RuleRequestedAtRequired, "call back later (call_back_later): give the time the guest asked to be called (requested_at)",
 			"“稍后回电”需要填写客人约定的回电时间。")
+	case a.Disposition == CallBackLater && !requestedAtSane(a.RequestedAt, a.At):
+		return refuse(RuleRequestedAtRange, fmt.Sprintf("call back later (call_back_later): the time the guest asked to be called (requested_at) must lie between %s before the call and %d days after it",
+			idleText(RequestedAtPast), RequestedAtAhead/(24*time.Hour)),
+			fmt.Sprintf("约定回电时间须在本次通话前 %d 小时至通话后 %d 天之内。", RequestedAtPast/time.Hour, RequestedAtAhead/(24*time.Hour)))
 	case a.Disposition == ReachedIssue && a.Department == "":
 		return refuse(RuleDepartmentRequired, "the guest raised an issue (reached_issue): choose the department that must act (department: 客房部, 餐饮部, …)",
 			"“有问题”需要选择负责处理的部门（客房部、餐饮部等）。")

@@ -109,6 +109,12 @@ type Column struct {
 	// ("champions" → "冠军客户 Champions"): the XLSX shows the words, the
 	// CSV and JSON keep the code, which programs read.
 	Label func(code string) string
+	// RowLabel, when set (and Label is not), turns a Text cell into words
+	// for people with the help of the row's other cells: textOf(key) is the
+	// text of the row's column key ("" for none or a non-text value). A
+	// message is explained by its reason code this way. Like Label, only
+	// the XLSX shows the words; the CSV and JSON keep the value.
+	RowLabel func(value string, textOf func(key string) string) string
 }
 
 // Table describes an export: its columns and what its summary says.

@@ -160,6 +160,9 @@ type xlsxWriter struct {
 	// array saves boxing a Cell per value.
 	row   []any
 	cells []excelize.Cell
+
+	vals   []value        // the row being written, for RowLabel
+	column map[string]int // a column's index by key, for RowLabel
 }
 
 func newXLSXWriter(f *excelize.File, t Table, maxRows int) (*xlsxWriter, error) {
@@ -187,6 +190,10 @@ func newXLSXWriter(f *excelize.File, t Table, maxRows int) (*xlsxWriter, error) 
 		header:  make([]any, len(t.Columns)),
 		row:     make([]any, len(t.Columns)),
 		cells:   make([]excelize.Cell, len(t.Columns)),
+		column:  make(map[string]int, len(t.Columns)),
+	}
+	for i, c := range t.Columns {
+		x.column[c.Key] = i
 	}
 	x.lastCol, err = excelize.ColumnNumberToName(len(t.Columns))
 	if err != nil {
@@ -260,6 +267,7 @@ func (x *xlsxWriter) writeRow(vals []value) error {
 			return err
 		}
 	}
+	x.vals = vals
 	for i, v := range vals {
 		x.row[i] = x.cell(i, v)
 	}
@@ -268,6 +276,15 @@ func (x *xlsxWriter) writeRow(vals []value) error {
 		return fmt.Errorf("export: xlsx: row %d of sheet %q: %w", x.sheetRows, x.sheets[len(x.sheets)-1], err)
 	}
 	return nil
+}
+
+// textOf is the text of the current row's column key, "" when there is no
+// such column or its value is not text.
+func (x *xlsxWriter) textOf(key string) string {
+	if i, ok := x.column[key]; ok && i < len(x.vals) && x.vals[i].typ == vString {
+		return x.vals[i].s
+	}
+	return ""
 }
 
 // cell is what SetRow gets for value v of column i: nil for an empty cell, a
@@ -279,6 +296,9 @@ func (x *xlsxWriter) cell(i int, v value) any {
 	case vString:
 		if c.Label != nil {
 			return SafeCell(c.Label(v.s)) // for people: the code's words
+		}
+		if c.RowLabel != nil {
+			return SafeCell(c.RowLabel(v.s, x.textOf))
 		}
 		return x.t.text(c, v.s, true)
 	case vInt:

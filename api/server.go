@@ -149,6 +149,8 @@ func (s *Server) routes() {
 	v1.GET("/guests/:id", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleMarketing, warehouse.RoleAdmin), s.getGuest)
 	v1.POST("/guests/:id/reveal-contact", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleAdmin), s.revealContact)
 	v1.POST("/guests/:id/forget", s.allow(warehouse.RoleAdmin), s.forgetGuest)
+	v1.POST("/identity/split", s.allow(warehouse.RoleAdmin), s.splitProfile)
+	v1.POST("/identity/merge", s.allow(warehouse.RoleAdmin), s.mergeProfile)
 	v1.GET("/kpis", s.allow(warehouse.RoleManager, warehouse.RoleAdmin), s.getKPIs)
 	v1.GET("/exports/:file", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleMarketing, warehouse.RoleAdmin), s.download)
 	v1.POST("/imports", s.allow(warehouse.RoleAdmin), s.upload)

@@ -17,11 +17,12 @@ import (
 // member number shared by profiles is a candidate link. Rows of the same PMS
 // id are one node already. A value shared by more than maxShared profiles is
 // not evidence (a company switchboard, an assistant's phone) and joins
-// nothing. A candidate link is refused, and recorded as a conflict, when it
-// would put into one guest two different valid ID numbers (an id_hash is
-// stored only for a number that passed GB 11643 at ingest), two different
-// dates of birth, or two profiles an admin split; an admin's merge joins
-// profiles whatever the data says, but never across ID numbers. See
+// nothing. Two profiles cannot be one guest when that guest would hold two
+// different valid ID numbers (an id_hash is stored only for a number that
+// passed GB 11643 at ingest), two different dates of birth, or two profiles
+// an admin split. A value held by two such profiles is contested: it is
+// recorded as a conflict and joins none of its holders. An admin's merge
+// joins profiles whatever the data says, but never across ID numbers. See
 // identity_constraints.go for why a constrained union-find, and the order.
 // Each component is one guest whose id is its primary profile's PMS id: the
 // earliest created, then the smallest id. Everything is recomputed from the
@@ -138,9 +139,12 @@ func (r *resolution) applyOverrides(ctx context.Context, conn *sql.Conn) error {
 }
 
 // applyEvidence unions profiles that share a value, in evidenceQuery's
-// order. Each profile of a group is tried against the group's earlier
-// members in id order and linked to the first that its component may join;
-// every refusal on the way is a conflict.
+// order. A value is evidence only when it is not contested: when two of the
+// profiles holding it cannot be one person (a mother and daughter on one
+// mobile), the value is known to belong to several people and joins none of
+// them, not even a third profile that clashes with neither: which of them
+// that one is, the data cannot say, and a wrong merge costs more than a
+// missed one. Every clashing pair is recorded as a conflict.
 func (r *resolution) applyEvidence(ctx context.Context, conn *sql.Conn, maxShared int) error {
 	rows, err := conn.QueryContext(ctx, evidenceQuery)
 	if err != nil {
@@ -151,16 +155,7 @@ func (r *resolution) applyEvidence(ctx context.Context, conn *sql.Conn, maxShare
 	var curKind, curValue string
 	flush := func() {
 		if len(group) > 1 && len(group) <= maxShared {
-			for i, p := range group[1:] {
-				for _, q := range group[:i+1] {
-					ref, ok := r.cu.union(q, p, true)
-					if ok {
-						r.links = append(r.links, identityLink{profile: r.nodes[p].id, linkedTo: r.nodes[q].id, evidence: curKind})
-						break
-					}
-					r.refused(ref, curKind)
-				}
-			}
+			r.applyValue(group, curKind)
 		}
 		group = group[:0]
 	}
@@ -180,6 +175,30 @@ func (r *resolution) applyEvidence(ctx context.Context, conn *sql.Conn, maxShare
 	}
 	flush()
 	return nil
+}
+
+// applyValue joins the profiles of one shared value, or, when the value is
+// contested, records the clashes and joins none.
+func (r *resolution) applyValue(group []int32, kind string) {
+	contested := false
+	for i, p := range group {
+		for _, q := range group[:i] {
+			if ref, clash := r.cu.clash(q, p, true); clash {
+				r.refused(ref, kind)
+				contested = true
+			}
+		}
+	}
+	if contested {
+		return
+	}
+	for _, p := range group[1:] {
+		if ref, ok := r.cu.union(group[0], p, true); ok {
+			r.links = append(r.links, identityLink{profile: r.nodes[p].id, linkedTo: r.nodes[group[0]].id, evidence: kind})
+		} else { // cannot happen: no pair clashed, so no union of them can
+			r.refused(ref, kind)
+		}
+	}
 }
 
 // refused records a refusal once per pair, evidence and reason, the pair in

@@ -78,28 +78,12 @@ func (c *constrainedUnionFind) find(x int32) int32 { return c.uf.find(x) }
 // different birthdays (when checkBirthday: an admin's merge overrules a
 // birthday, never an ID number) or a pair an admin kept apart.
 func (c *constrainedUnionFind) union(a, b int32, checkBirthday bool) (refusal, bool) {
+	if r, clash := c.clash(a, b, checkBirthday); clash {
+		return r, false
+	}
 	ra, rb := c.uf.find(a), c.uf.find(b)
 	if ra == rb {
 		return refusal{}, true
-	}
-	if r, clash := clashing(c.comp[ra].ids, c.comp[rb].ids, ConflictIDNumber); clash {
-		return r, false
-	}
-	if checkBirthday {
-		if r, clash := clashing(c.comp[ra].birthdays, c.comp[rb].birthdays, ConflictBirthday); clash {
-			return r, false
-		}
-	}
-	small, other := ra, rb
-	if len(c.comp[small].apartMembers) > len(c.comp[other].apartMembers) {
-		small, other = other, small
-	}
-	for _, x := range c.comp[small].apartMembers {
-		for _, y := range c.apart[x] {
-			if c.uf.find(y) == other {
-				return refusal{x, y, ConflictSplit}, false
-			}
-		}
 	}
 	c.uf.union(ra, rb)
 	root := c.uf.find(ra)
@@ -109,6 +93,36 @@ func (c *constrainedUnionFind) union(a, b int32, checkBirthday bool) (refusal, b
 	c.comp[root].apartMembers = append(c.comp[root].apartMembers, c.comp[gone].apartMembers...)
 	c.comp[gone] = component{}
 	return refusal{}, true
+}
+
+// clash says whether a's and b's components may not be one: they hold
+// different ID numbers, different birthdays (when checkBirthday) or a pair
+// an admin kept apart. One component never clashes with itself.
+func (c *constrainedUnionFind) clash(a, b int32, checkBirthday bool) (refusal, bool) {
+	ra, rb := c.uf.find(a), c.uf.find(b)
+	if ra == rb {
+		return refusal{}, false
+	}
+	if r, clash := clashing(c.comp[ra].ids, c.comp[rb].ids, ConflictIDNumber); clash {
+		return r, true
+	}
+	if checkBirthday {
+		if r, clash := clashing(c.comp[ra].birthdays, c.comp[rb].birthdays, ConflictBirthday); clash {
+			return r, true
+		}
+	}
+	small, other := ra, rb
+	if len(c.comp[small].apartMembers) > len(c.comp[other].apartMembers) {
+		small, other = other, small
+	}
+	for _, x := range c.comp[small].apartMembers {
+		for _, y := range c.apart[x] {
+			if c.uf.find(y) == other {
+				return refusal{x, y, ConflictSplit}, true
+			}
+		}
+	}
+	return refusal{}, false
 }
 
 // clashing finds two different values across a and b: one value each side,

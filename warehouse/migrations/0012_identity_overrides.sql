@@ -26,3 +26,12 @@ CREATE TABLE identity_overrides (
     created_at  TIMESTAMPTZ NOT NULL,
     created_by  VARCHAR NOT NULL
 );
+
+-- The admin's answers to the review list: an item confirmed (its merge or
+-- split was made) or dismissed is not offered again.
+CREATE TABLE identity_reviews (
+    item_key    VARCHAR NOT NULL,       -- wrong:P:Q | missed:P:Q
+    decision    VARCHAR NOT NULL,       -- confirm | dismiss
+    decided_at  TIMESTAMPTZ NOT NULL,
+    decided_by  VARCHAR NOT NULL
+);

@@ -83,3 +83,33 @@ func TestSplitOverTheAPIMovesTheGuestAndItsOpenTask(t *testing.T) {
 		t.Errorf("audit: %+v", log)
 	}
 }
+
+func TestReviewListOverTheAPI(t *testing.T) {
+	// G7 checks in on G2's mobile under another name: a likely wrong merge.
+	h := newHotel(t)
+	h.load(t, "lent.csv", "客户编号,姓名,手机\nG7,高娜,13900002222\n")
+	ts := h.server(t, Config{})
+	res, body, raw := call(t, http.MethodGet, ts.URL+"/api/v1/identity/review", h.tokens["admin"], "")
+	items, _ := body["items"].([]any)
+	if res.StatusCode != 200 || len(items) != 1 {
+		t.Fatalf("review list: %d %s", res.StatusCode, raw)
+	}
+	item := items[0].(map[string]any)
+	if item["key"] != "wrong:G7:G2" || item["kind"] != "likely_wrong_merge" || item["suggested"] != "split G7" {
+		t.Fatalf("item %v", item)
+	}
+	res, body, _ = call(t, http.MethodPost, ts.URL+"/api/v1/identity/review", h.tokens["admin"], `{"key":"wrong:G7:G2","decision":"maybe"}`)
+	wantProblem(t, "a bad decision", res, body, http.StatusBadRequest)
+	res, body, raw = call(t, http.MethodPost, ts.URL+"/api/v1/identity/review", h.tokens["admin"], `{"key":"wrong:G7:G2","decision":"confirm"}`)
+	if res.StatusCode != 200 || body["change"] == nil {
+		t.Fatalf("confirm: %d %s", res.StatusCode, raw)
+	}
+	if res, _ := get(t, ts.URL+"/api/v1/guests/G7", h.tokens["admin"]); res.StatusCode != 200 {
+		t.Errorf("G7 is no guest of its own after the confirmed split: %d", res.StatusCode)
+	}
+	res, body, _ = call(t, http.MethodPost, ts.URL+"/api/v1/identity/review", h.tokens["admin"], `{"key":"wrong:G7:G2","decision":"dismiss"}`)
+	wantProblem(t, "answering twice", res, body, http.StatusNotFound)
+	if _, body := get(t, ts.URL+"/api/v1/identity/review", h.tokens["admin"]); len(body["items"].([]any)) != 0 {
+		t.Errorf("the answered item is offered again: %v", body["items"])
+	}
+}

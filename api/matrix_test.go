@@ -47,6 +47,10 @@ func TestRoleRouteMatrix(t *testing.T) {
 			[7]int{401, 409, 403, 403, 403, 403, 403}, false},
 		{"/api/v1/identity/merge", "POST", "/api/v1/identity/merge", `{"profile":"G2","into":"G1","dry_run":true}`,
 			[7]int{401, 200, 403, 403, 403, 403, 403}, false},
+		{"/api/v1/identity/review", "GET", "/api/v1/identity/review", "", [7]int{401, 200, 403, 403, 403, 403, 403}, false},
+		// Nothing to review in the fixture: the key is unknown.
+		{"/api/v1/identity/review", "POST", "/api/v1/identity/review", `{"key":"wrong:G2:G1","decision":"dismiss"}`,
+			[7]int{401, 404, 403, 403, 403, 403, 403}, false},
 		{"/api/v1/kpis", "GET", "/api/v1/kpis", "", [7]int{401, 200, 200, 403, 403, 403, 403}, false},
 		{"/api/v1/exports/:file", "GET", "/api/v1/exports/targets.xlsx", "", [7]int{401, 200, 200, 200, 403, 403, 403}, false},
 		{"", "GET", "/api/v1/exports/guests.csv", "", [7]int{401, 200, 200, 200, 403, 403, 403}, false},

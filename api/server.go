@@ -151,6 +151,8 @@ func (s *Server) routes() {
 	v1.POST("/guests/:id/forget", s.allow(warehouse.RoleAdmin), s.forgetGuest)
 	v1.POST("/identity/split", s.allow(warehouse.RoleAdmin), s.splitProfile)
 	v1.POST("/identity/merge", s.allow(warehouse.RoleAdmin), s.mergeProfile)
+	v1.GET("/identity/review", s.allow(warehouse.RoleAdmin), s.identityReview)
+	v1.POST("/identity/review", s.allow(warehouse.RoleAdmin), s.answerReview)
 	v1.GET("/kpis", s.allow(warehouse.RoleManager, warehouse.RoleAdmin), s.getKPIs)
 	v1.GET("/exports/:file", s.allow(warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleMarketing, warehouse.RoleAdmin), s.download)
 	v1.POST("/imports", s.allow(warehouse.RoleAdmin), s.upload)

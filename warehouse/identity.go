@@ -231,48 +231,58 @@ func (r *resolution) write(ctx context.Context, conn *sql.Conn) error {
 	}
 	count := make(map[int32]int32, len(primary))
 	first := make(map[int32]*time.Time, len(primary))
-	var members, guests [][]driver.Value
 	for i, n := range r.nodes {
 		root := r.cu.find(int32(i))
 		count[root]++
 		if c := n.created; c != nil && (first[root] == nil || c.Before(*first[root])) {
 			first[root] = c
 		}
-		members = append(members, []driver.Value{n.id, r.nodes[primary[root]].id})
 	}
-	for i, n := range r.nodes {
-		root := r.cu.find(int32(i))
-		if primary[root] == int32(i) {
-			guests = append(guests, []driver.Value{n.id, count[root], nullTime(first[root])})
-		}
+	conflicts := sortedConflicts(r.conflicts)
+	tables := []struct {
+		name string
+		rows int
+		row  func(i int) []driver.Value
+	}{
+		{"guest_profiles", len(r.nodes), func(i int) []driver.Value {
+			return []driver.Value{r.nodes[i].id, r.nodes[primary[r.cu.find(int32(i))]].id}
+		}},
+		{"guests", len(r.nodes), func(i int) []driver.Value {
+			root := r.cu.find(int32(i))
+			if primary[root] != int32(i) {
+				return nil
+			}
+			return []driver.Value{r.nodes[i].id, count[root], nullTime(first[root])}
+		}},
+		{"identity_links", len(r.links), func(i int) []driver.Value {
+			return []driver.Value{r.links[i].profile, r.links[i].linkedTo, r.links[i].evidence}
+		}},
+		{"identity_conflicts", len(conflicts), func(i int) []driver.Value {
+			k := conflicts[i]
+			return []driver.Value{k.profile, k.conflictsWith, k.evidence, k.reason}
+		}},
 	}
-	links := make([][]driver.Value, len(r.links))
-	for i, k := range r.links {
-		links[i] = []driver.Value{k.profile, k.linkedTo, k.evidence}
-	}
-	var conflicts [][]driver.Value
-	for _, k := range sortedConflicts(r.conflicts) {
-		conflicts = append(conflicts, []driver.Value{k.profile, k.conflictsWith, k.evidence, k.reason})
-	}
-	for _, t := range []struct {
-		table string
-		rows  [][]driver.Value
-	}{{"guest_profiles", members}, {"guests", guests}, {"identity_links", links}, {"identity_conflicts", conflicts}} {
-		if err := appendRows(conn, t.table, t.rows); err != nil {
-			return fmt.Errorf("identity: %s: %w", t.table, err)
+	for _, t := range tables {
+		if err := appendRows(conn, t.name, t.rows, t.row); err != nil {
+			return fmt.Errorf("identity: %s: %w", t.name, err)
 		}
 	}
 	return nil
 }
 
-// appendRows appends rows to table through one Appender.
-func appendRows(conn *sql.Conn, table string, rows [][]driver.Value) error {
+// appendRows appends row(0) … row(n-1) to table through one Appender,
+// skipping nil rows, without holding them all in memory first.
+func appendRows(conn *sql.Conn, table string, n int, row func(int) []driver.Value) error {
 	a, err := newAppender(conn, table)
 	if err != nil {
 		return err
 	}
-	for _, row := range rows {
-		if err := a.AppendRow(row...); err != nil {
+	for i := range n {
+		vals := row(i)
+		if vals == nil {
+			continue
+		}
+		if err := a.AppendRow(vals...); err != nil {
 			a.Close()
 			return err
 		}

@@ -82,6 +82,11 @@ func TestSplitKeepsAWrongMergeApartThroughLaterImports(t *testing.T) {
 	if g := queryStrings(t, w, "SELECT guest_id FROM callback_tasks WHERE task_id = ?", taskOfS2); !slices.Equal(g, []string{"H2"}) {
 		t.Errorf("S2's open task stayed with %q, want it to follow H2", g)
 	}
+	// The analysis reads visits through guest_profiles: the next run sees two
+	// guests where S1 and S2 (touching days) were one visit of one.
+	if v := queryStrings(t, w, "SELECT guest_id, count(*) FROM guest_visits(TIMESTAMPTZ '2027-01-01 00:00:00+08') WHERE guest_id IN ('H1', 'H2') GROUP BY 1 ORDER BY 1"); !slices.Equal(v, []string{"H1|1", "H2|1"}) {
+		t.Errorf("visits after the split: %q", v)
+	}
 	audit := queryStrings(t, w, "SELECT action, target, rows FROM audit_log WHERE action LIKE 'identity%' ORDER BY entry_id")
 	if want := []string{"identity_split_dry_run|profile H2|1", "identity_split|profile H2|1"}; !slices.Equal(audit, want) {
 		t.Errorf("audit %q, want %q", audit, want)

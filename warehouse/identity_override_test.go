@@ -174,3 +174,24 @@ func TestMergeAcrossDifferentIDNumbersIsRefusedWithTheReason(t *testing.T) {
 		}
 	}
 }
+
+func TestForgettingAGuestForgetsTheirOverridesConflictsAndReviews(t *testing.T) {
+	w := coupleHotel(t)
+	ctx := context.Background()
+	if _, err := w.SplitProfile(ctx, IdentityChange{Profile: "H2"}, adminEntry()); err != nil {
+		t.Fatal(err)
+	}
+	// An answered review item that names H2, as a dismissal would leave it.
+	if _, err := w.DB().ExecContext(ctx, "INSERT INTO identity_reviews VALUES ('missed:H1:H2', 'dismiss', now(), 'admin-1')"); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, w, "SELECT (SELECT count(*) FROM identity_overrides) + (SELECT count(*) FROM identity_conflicts WHERE profile_id = 'H1')"); n < 2 {
+		t.Fatalf("the fixture holds %d override and conflict rows of H1/H2: the scan would prove nothing", n)
+	}
+	if _, err := w.ForgetGuest(ctx, "H2", false, testOptions().Ingest.Hasher, forgetAudit()); err != nil {
+		t.Fatal(err)
+	}
+	if found := scanText(t, w, []string{"H2"}, map[string]bool{"audit_log": true}); len(found) != 0 {
+		t.Errorf("the forgotten profile is still named: %q", found)
+	}
+}

@@ -328,6 +328,8 @@ var anonymiseSteps = []struct {
 	WHERE profile_id IN (SELECT profile_id FROM forget_profiles) OR conflicts_with IN (SELECT profile_id FROM forget_profiles)`},
 	{nil, `DELETE FROM identity_overrides
 	WHERE profile_a IN (SELECT profile_id FROM forget_profiles) OR profile_b IN (SELECT profile_id FROM forget_profiles)`},
+	{nil, `DELETE FROM identity_reviews WHERE split_part(item_key, ':', 2) IN (SELECT profile_id FROM forget_profiles)
+	OR split_part(item_key, ':', 3) IN (SELECT profile_id FROM forget_profiles)`},
 	// The pseudonymous guest: one profile with nothing personal, never to be
 	// called or marketed to, created when the guest first was.
 	{nil, `INSERT INTO profiles (import_id, line, profile_id, do_not_call, marketing_consent, created_at)

@@ -23,6 +23,7 @@ func runIdentity(ctx context.Context, e *env, args []string) error {
 		for _, c := range identityCommands {
 			fmt.Fprintf(e.stderr, "  %-6s %s\n", c.name, c.summary)
 		}
+		fmt.Fprintln(e.stderr, "\nEach takes --profile, --dry-run, --db and --json; merge takes --into. 'revisit identity split --help' says more.")
 		if len(args) == 0 {
 			return exitError{code: exitUsage}
 		}

@@ -18,28 +18,29 @@ import (
 // through POST /guests/{id}/reveal-contact, under audit. Marketing sees no
 // free text (comments, complaints) and no callbacks.
 type guestView struct {
-	GuestID          string         `json:"guest_id"`
-	Name             string         `json:"name"`
-	Title            string         `json:"title"`
-	VIPLevel         string         `json:"vip_level"`
-	Mobile           string         `json:"mobile"`
-	WeChat           string         `json:"wechat"`
-	Email            string         `json:"email"`
-	IDLast4          string         `json:"id_last4"`
-	Gender           string         `json:"gender"`
-	Birthday         *string        `json:"birthday"`
-	MarketingConsent *bool          `json:"marketing_consent"`
-	DoNotCall        bool           `json:"do_not_call"`
-	DedicatedButler  string         `json:"dedicated_butler"`
-	Preferences      []string       `json:"preferences"`
-	Profiles         []profileView  `json:"profiles"`
-	IdentityLinks    []linkView     `json:"identity_links"`
-	StayCount        int64          `json:"stay_count"`
-	TotalSpend       float64        `json:"total_spend"`
-	Stays            []stayView     `json:"stays"`
-	Metrics          *metricsView   `json:"metrics"`
-	Feedback         []feedbackView `json:"feedback"`
-	Callbacks        []callbackView `json:"callbacks"`
+	GuestID           string         `json:"guest_id"`
+	Name              string         `json:"name"`
+	Title             string         `json:"title"`
+	VIPLevel          string         `json:"vip_level"`
+	Mobile            string         `json:"mobile"`
+	WeChat            string         `json:"wechat"`
+	Email             string         `json:"email"`
+	IDLast4           string         `json:"id_last4"`
+	Gender            string         `json:"gender"`
+	Birthday          *string        `json:"birthday"`
+	MarketingConsent  *bool          `json:"marketing_consent"`
+	DoNotCall         bool           `json:"do_not_call"`
+	DedicatedButler   string         `json:"dedicated_butler"`
+	Preferences       []string       `json:"preferences"`
+	Profiles          []profileView  `json:"profiles"`
+	IdentityLinks     []linkView     `json:"identity_links"`
+	IdentityConflicts []conflictView `json:"identity_conflicts"`
+	StayCount         int64          `json:"stay_count"`
+	TotalSpend        float64        `json:"total_spend"`
+	Stays             []stayView     `json:"stays"`
+	Metrics           *metricsView   `json:"metrics"`
+	Feedback          []feedbackView `json:"feedback"`
+	Callbacks         []callbackView `json:"callbacks"`
 }
 
 type profileView struct {
@@ -55,6 +56,16 @@ type linkView struct {
 	ProfileID string `json:"profile_id"`
 	LinkedTo  string `json:"linked_to"`
 	Evidence  string `json:"evidence"`
+}
+
+// conflictView is a value shared with another guest's profile that did not
+// join them, and why.
+type conflictView struct {
+	ProfileID          string `json:"profile_id"`
+	ConflictsWith      string `json:"conflicts_with"`
+	ConflictsWithGuest string `json:"conflicts_with_guest"`
+	Evidence           string `json:"evidence"`
+	Reason             string `json:"reason"`
 }
 
 type stayView struct {
@@ -149,7 +160,7 @@ func (s *Server) guestViewOf(c *gin.Context, tok warehouse.Principal, g *warehou
 	contact := g.Contact()
 	v := guestView{GuestID: g.GuestID, Name: contact.Name, Title: contact.Title, VIPLevel: contact.VIPLevel,
 		Mobile: export.MaskMobile(contact.Mobile), StayCount: g.StayCount, TotalSpend: float64(g.SpendCents) / 100,
-		Preferences: []string{}, Profiles: []profileView{}, IdentityLinks: []linkView{}, Stays: []stayView{},
+		Preferences: []string{}, Profiles: []profileView{}, IdentityLinks: []linkView{}, IdentityConflicts: []conflictView{}, Stays: []stayView{},
 		Feedback: []feedbackView{}, Callbacks: []callbackView{}}
 	seenPref := map[string]bool{}
 	for _, p := range g.Profiles { // newest first: the first value found is the latest
@@ -178,6 +189,13 @@ func (s *Server) guestViewOf(c *gin.Context, tok warehouse.Principal, g *warehou
 	}
 	for _, l := range g.Links {
 		v.IdentityLinks = append(v.IdentityLinks, linkView(l))
+	}
+	if tok.Role == warehouse.RoleAdmin || tok.Role == warehouse.RoleManager {
+		// Another guest's profile is out of a butler's scope, and none of
+		// marketing's business: conflicts are for those who merge and split.
+		for _, k := range g.Conflicts {
+			v.IdentityConflicts = append(v.IdentityConflicts, conflictView(k))
+		}
 	}
 	for _, st := range g.Stays {
 		sv := stayView{StayID: st.StayID, Property: st.Property, OutletKind: st.OutletKind, Outlet: st.Outlet,

@@ -42,6 +42,15 @@ func TestRoleRouteMatrix(t *testing.T) {
 		// A dry run: the shared fixture keeps its guest, the audit log grows.
 		{"/api/v1/guests/:id/forget", "POST", "/api/v1/guests/G1/forget", `{"dry_run":true}`,
 			[7]int{401, 200, 403, 403, 403, 403, 403}, false},
+		// Dry runs: G1 is alone (a split is refused), G2 would join G1.
+		{"/api/v1/identity/split", "POST", "/api/v1/identity/split", `{"profile":"G1","dry_run":true}`,
+			[7]int{401, 409, 403, 403, 403, 403, 403}, false},
+		{"/api/v1/identity/merge", "POST", "/api/v1/identity/merge", `{"profile":"G2","into":"G1","dry_run":true}`,
+			[7]int{401, 200, 403, 403, 403, 403, 403}, false},
+		{"/api/v1/identity/review", "GET", "/api/v1/identity/review", "", [7]int{401, 200, 403, 403, 403, 403, 403}, false},
+		// Nothing to review in the fixture: the key is unknown.
+		{"/api/v1/identity/review", "POST", "/api/v1/identity/review", `{"key":"wrong:G2:G1","decision":"dismiss"}`,
+			[7]int{401, 404, 403, 403, 403, 403, 403}, false},
 		{"/api/v1/kpis", "GET", "/api/v1/kpis", "", [7]int{401, 200, 200, 403, 403, 403, 403}, false},
 		{"/api/v1/exports/:file", "GET", "/api/v1/exports/targets.xlsx", "", [7]int{401, 200, 200, 200, 403, 403, 403}, false},
 		{"", "GET", "/api/v1/exports/guests.csv", "", [7]int{401, 200, 200, 200, 403, 403, 403}, false},

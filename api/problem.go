@@ -61,7 +61,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 		abortRefusal(c, r, r.Message)
 		return
 	}
+	var identity *warehouse.IdentityRefusal
 	switch {
+	case errors.As(err, &identity):
+		c.Set(refusalRuleKey, identity.Rule)
+		abort(c, http.StatusConflict, identity.Msg)
 	case errors.Is(err, warehouse.ErrNotFound):
 		abort(c, http.StatusNotFound, "")
 	case errors.Is(err, warehouse.ErrUnauthorized):

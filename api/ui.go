@@ -56,6 +56,7 @@ var uiPages = []uiPage{
 	{"/ui/downloads", "nav.downloads", []string{warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin}},
 	{"/ui/imports", "nav.imports", []string{warehouse.RoleAdmin}},
 	{"/ui/staff", "nav.staff", []string{warehouse.RoleAdmin}},
+	{"/ui/identity", "nav.identity", []string{warehouse.RoleAdmin}},
 }
 
 func pageRoles(path string) []string {
@@ -102,6 +103,9 @@ func (s *Server) uiPostRoutes(signed *gin.RouterGroup) {
 	signed.POST("/staff/:id/disable", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiDisableStaff)
 	signed.POST("/tokens", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiCreateToken)
 	signed.POST("/tokens/:id/revoke", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiRevokeToken)
+	signed.POST("/identity/split", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiIdentityChange(false))
+	signed.POST("/identity/merge", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiIdentityChange(true))
+	signed.POST("/identity/review", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiAnswerReview)
 }
 
 // uiPageHandler finds the handler of a page.
@@ -119,6 +123,8 @@ func (s *Server) uiPageHandler(path string) gin.HandlerFunc {
 		return s.importsPage
 	case "/ui/staff":
 		return s.staffPage
+	case "/ui/identity":
+		return s.identityPage
 	}
 	panic("no handler for page " + path)
 }

@@ -85,6 +85,12 @@ type Config struct {
 	StaysPerGuest float64
 	// Shape is the clientele: ShapeDense (the default) or ShapeSparse.
 	Shape Shape
+	// IdentityTraps adds the records that fool identity resolution —
+	// households sharing a mobile, lent member cards, second phones,
+	// assistants booking for many (see traps.go) — and writes which person
+	// each profile is to IdentityTruthName. Messy mode only. Off, the output
+	// for a seed is as it always was.
+	IdentityTraps bool
 }
 
 // FileInfo describes one written file.
@@ -125,6 +131,15 @@ type Summary struct {
 	// CompanyBookers counts people who book room stays for their company,
 	// often several rooms at once, all under their own profile.
 	CompanyBookers int `json:"company_bookers"`
+
+	// With IdentityTraps: people who share a household mobile, people who
+	// check in on someone else's member card, extra profiles under a second
+	// mobile and extra profiles an assistant opened; and the truth file.
+	HouseholdPeople     int    `json:"household_people,omitempty"`
+	CardBorrowers       int    `json:"card_borrowers,omitempty"`
+	SecondPhoneProfiles int    `json:"second_phone_profiles,omitempty"`
+	AssistantProfiles   int    `json:"assistant_profiles,omitempty"`
+	IdentityTruth       string `json:"identity_truth,omitempty"`
 }
 
 // Reason codes, spelled as Revisit's ingest layer spells them. synth keeps its
@@ -170,6 +185,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if _, err := ParseShape(string(c.Shape)); err != nil {
 		return c, err
+	}
+	if c.IdentityTraps && c.Clean {
+		return c, errors.New("synth: IdentityTraps needs messy mode, not Clean")
 	}
 	if c.StaysPerGuest == 0 && c.Clean && c.Shape == ShapeDense {
 		c.StaysPerGuest = DefaultCleanStaysPerGuest

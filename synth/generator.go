@@ -26,6 +26,7 @@ type generator struct {
 	formSeq      int64
 
 	truth visitTruth // what the Summary says of people's visits
+	traps trapCounts // what the Summary says of the identity traps
 
 	// scratch, reused from person to person
 	anchors []day
@@ -80,7 +81,13 @@ func (g *generator) person(idx int, b *batch) {
 	t := drawTraits(r, g.mix)
 	p := g.identity(r, idx, &t)
 	g.anchors, g.occs = g.win.visits(r, t, g.mix, idx, g.anchors, g.occs[:0])
+	if g.cfg.IdentityTraps {
+		g.trapPerson(r, idx, &p)
+	}
 	b.profiles, g.refs = g.profilesFor(r, int32(idx), p, g.occs, b.profiles, g.refs)
+	if g.cfg.IdentityTraps {
+		b.profiles = g.trapProfiles(r, idx, p, g.occs, b.profiles)
+	}
 	for i, o := range g.occs {
 		b.stays = append(b.stays, g.stayOf(r, p, b.profiles, g.refs[i], o))
 	}

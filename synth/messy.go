@@ -3,6 +3,7 @@ package synth
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -44,6 +45,9 @@ func (g *generator) writeMessy(ctx context.Context) (Summary, error) {
 	}
 	m.number()
 	steps := []func(context.Context) error{m.writeRoster, m.writeGuests, m.writeStays, m.writeForms}
+	if g.cfg.IdentityTraps {
+		steps = append(steps, m.writeIdentityTruth)
+	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return Summary{}, err
@@ -75,7 +79,25 @@ func (m *messyRun) collect(ctx context.Context) error {
 	}
 	m.sum.Profiles, m.sum.Stays, m.sum.Feedback = len(m.profiles), len(m.stays), len(m.forms)
 	m.g.truth.fill(&m.sum, m.g.cfg.Shape)
+	m.g.traps.fill(&m.sum)
 	return nil
+}
+
+// writeIdentityTruth writes which person each profile is.
+func (m *messyRun) writeIdentityTruth(ctx context.Context) error {
+	truth := make(map[string]int32, len(m.profiles))
+	for i := range m.profiles {
+		truth[string(appendVal(nil, guestCode(&m.profiles[i]), &cleanStyle))] = m.profiles[i].person + 1
+	}
+	b, err := json.Marshal(truth) // keys sorted: the same hotel, the same bytes
+	if err != nil {
+		return fmt.Errorf("synth: encode identity truth: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(m.g.cfg.OutDir, IdentityTruthName), b, 0o644); err != nil {
+		return fmt.Errorf("synth: write identity truth: %w", err)
+	}
+	m.sum.IdentityTruth = IdentityTruthName
+	return ctx.Err()
 }
 
 // number gives profiles their 客户编号 in order of creation, and stays and

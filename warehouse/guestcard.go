@@ -48,6 +48,18 @@ type IdentityLink struct {
 	Evidence  string // mobile | id_number | member_no
 }
 
+// IdentityConflict is a value one of the guest's profiles shares with a
+// profile of another guest, and why that did not make them one: different
+// ID numbers (id_number), dates of birth (birthday) or an admin's split
+// (split). ProfileID is always the card's own profile.
+type IdentityConflict struct {
+	ProfileID          string
+	ConflictsWith      string
+	ConflictsWithGuest string // the guest the other profile belongs to
+	Evidence           string // mobile | id_number | member_no | merge
+	Reason             string // id_number | birthday | split
+}
+
 // StayRecord is one stay or outlet visit.
 type StayRecord struct {
 	Property   string
@@ -80,6 +92,7 @@ type GuestCard struct {
 	GuestID     string
 	Profiles    []ProfileRecord // newest export first
 	Links       []IdentityLink
+	Conflicts   []IdentityConflict
 	Stays       []StayRecord // latest first, at most cardStays
 	StayCount   int64        // all stays, however many are listed
 	SpendCents  int64        // all stays' spend
@@ -120,7 +133,7 @@ func (w *Warehouse) GuestCard(ctx context.Context, id string) (GuestCard, error)
 	if n == 0 {
 		return g, fmt.Errorf("guest %s: %w", id, ErrNotFound)
 	}
-	steps := []func(context.Context, *GuestCard) error{w.cardProfiles, w.cardLinks, w.cardStays, w.cardMetrics, w.cardFeedback}
+	steps := []func(context.Context, *GuestCard) error{w.cardProfiles, w.cardLinks, w.cardConflicts, w.cardStays, w.cardMetrics, w.cardFeedback}
 	for _, step := range steps {
 		if err := step(ctx, &g); err != nil {
 			return g, fmt.Errorf("warehouse: guest card: %w", err)
@@ -176,6 +189,32 @@ func (w *Warehouse) cardLinks(ctx context.Context, g *GuestCard) error {
 			return err
 		}
 		g.Links = append(g.Links, l)
+	}
+	return rows.Err()
+}
+
+// cardConflictsQuery orients each conflict of the guest's profiles so that
+// the guest's own profile comes first.
+const cardConflictsQuery = `WITH mine AS (SELECT profile_id FROM guest_profiles WHERE guest_id = $1),
+both_ways AS (
+	SELECT profile_id, conflicts_with AS other, evidence, reason FROM identity_conflicts
+	UNION SELECT conflicts_with, profile_id, evidence, reason FROM identity_conflicts)
+SELECT b.profile_id, b.other, coalesce(gp.guest_id, ''), b.evidence, b.reason
+FROM both_ways b JOIN mine USING (profile_id) LEFT JOIN guest_profiles gp ON gp.profile_id = b.other
+ORDER BY ALL`
+
+func (w *Warehouse) cardConflicts(ctx context.Context, g *GuestCard) error {
+	rows, err := w.db.QueryContext(ctx, cardConflictsQuery, g.GuestID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c IdentityConflict
+		if err := rows.Scan(&c.ProfileID, &c.ConflictsWith, &c.ConflictsWithGuest, &c.Evidence, &c.Reason); err != nil {
+			return err
+		}
+		g.Conflicts = append(g.Conflicts, c)
 	}
 	return rows.Err()
 }

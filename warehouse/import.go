@@ -241,7 +241,7 @@ func (o ImportOptions) withDefaults() ImportOptions {
 		o.Limits = ingest.DefaultLimits()
 	}
 	if o.MaxSharedEvidence <= 0 {
-		o.MaxSharedEvidence = 20
+		o.MaxSharedEvidence = defaultMaxSharedEvidence
 	}
 	if o.Now == nil {
 		o.Now = time.Now

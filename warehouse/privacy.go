@@ -354,6 +354,13 @@ var anonymiseSteps = []struct {
 	{func(r *ForgetReport) *int64 { return &r.Targets }, `DELETE FROM targets WHERE guest_id IN (SELECT guest_id FROM forget_guests)`},
 	{func(r *ForgetReport) *int64 { return &r.IdentityLinks }, `DELETE FROM identity_links
 	WHERE profile_id IN (SELECT profile_id FROM forget_profiles) OR linked_to IN (SELECT profile_id FROM forget_profiles)`},
+	// Conflicts and an admin's overrides name the forgotten profiles too.
+	{nil, `DELETE FROM identity_conflicts
+	WHERE profile_id IN (SELECT profile_id FROM forget_profiles) OR conflicts_with IN (SELECT profile_id FROM forget_profiles)`},
+	{nil, `DELETE FROM identity_overrides
+	WHERE profile_a IN (SELECT profile_id FROM forget_profiles) OR profile_b IN (SELECT profile_id FROM forget_profiles)`},
+	{nil, `DELETE FROM identity_reviews WHERE split_part(item_key, ':', 2) IN (SELECT profile_id FROM forget_profiles)
+	OR split_part(item_key, ':', 3) IN (SELECT profile_id FROM forget_profiles)`},
 	// The pseudonymous guest: one profile with nothing personal, never to be
 	// called or marketed to, created when the guest first was.
 	{nil, `INSERT INTO profiles (import_id, line, profile_id, do_not_call, marketing_consent, created_at)

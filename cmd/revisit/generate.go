@@ -17,6 +17,7 @@ type synthFlags struct {
 	clean         bool
 	tz            string
 	shape         string
+	identityTraps bool
 }
 
 func addSynthFlags(fs *flag.FlagSet, e *env, s *synthFlags, defGuests int) {
@@ -50,13 +51,14 @@ func (s *synthFlags) synthConfig(out string) (synth.Config, error) {
 	if err != nil {
 		return synth.Config{}, exitError{code: exitUsage, msg: "--shape must be dense or sparse"}
 	}
-	return synth.Config{OutDir: out, Guests: s.guests, Years: s.years, Seed: s.seed, End: end, Loc: loc, Clean: s.clean, Shape: shape}, nil
+	return synth.Config{OutDir: out, Guests: s.guests, Years: s.years, Seed: s.seed, End: end, Loc: loc, Clean: s.clean, Shape: shape,
+		IdentityTraps: s.identityTraps}, nil
 }
 
 func runGenerate(ctx context.Context, e *env, args []string) error {
 	var s synthFlags
 	var out string
-	fs := newFlagSet(e, "generate", "generate --out DIR [--guests N] [--years Y] [--seed S] [--shape dense|sparse]",
+	fs := newFlagSet(e, "generate", "generate --out DIR [--guests N] [--years Y] [--seed S] [--shape dense|sparse] [--identity-traps]",
 		`Writes a realistic synthetic hotel's export files into DIR: the butler
 roster, guest profiles (with duplicate profiles of one person), stays across
 rooms, restaurants, banquets and conferences, and feedback forms, in the mixed
@@ -71,6 +73,8 @@ and some day-use (same-day) room stays.`)
 	fs.StringVar(&out, "out", "", "folder to write into (required)")
 	addSynthFlags(fs, e, &s, 2000)
 	fs.BoolVar(&s.clean, "clean", false, "one clean UTF-8 CSV per kind, no mistakes (benchmarks)")
+	fs.BoolVar(&s.identityTraps, "identity-traps", false,
+		"add households on one mobile, lent member cards, second phones and assistants booking for many, and write DIR/"+synth.IdentityTruthName+" (which person each profile is)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -90,5 +94,9 @@ and some day-use (same-day) room stays.`)
 		len(sum.Files), out, sum.People, sum.Profiles, sum.Stays, sum.Feedback)
 	fmt.Fprintf(e.stdout, "%s shape: %d people came, %d of them once (%.1f %%); %d day-use stays; %d company bookers\n",
 		sum.Shape, sum.Visitors, sum.OneVisit, 100*float64(sum.OneVisit)/float64(max(1, sum.Visitors)), sum.DayUseStays, sum.CompanyBookers)
+	if sum.IdentityTruth != "" {
+		fmt.Fprintf(e.stdout, "identity traps: %d people in households on one mobile, %d on a lent card, %d second-phone and %d assistant profiles; truth in %s\n",
+			sum.HouseholdPeople, sum.CardBorrowers, sum.SecondPhoneProfiles, sum.AssistantProfiles, sum.IdentityTruth)
+	}
 	return nil
 }

@@ -38,6 +38,7 @@ var commands = []command{
 	{"token", "API tokens for the HTTP server: create, list, revoke (through it while it runs)", runToken},
 	{"staff", "staff accounts to sign in with: create, list, reset-password, disable", runStaff},
 	{"forget", "delete one guest's personal data on request, and keep them from coming back", runForget},
+	{"identity", "merge or split guests by hand: kept through every later import, audited", runIdentity},
 	{"retention", "anonymise the guests inactive for longer than the retention period", runRetention},
 	{"nightly", "run the nightly pipeline now: a night, or the nights missed", runNightly},
 	{"serve", "serve the API, the pages and the nightly schedule over HTTP", runServe},

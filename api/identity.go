@@ -52,16 +52,19 @@ func (s *Server) changeIdentity(c *gin.Context, merge bool) {
 	}
 	ch := warehouse.IdentityChange{Profile: req.Profile, Into: req.Into, DryRun: *req.DryRun,
 		MaxSharedEvidence: s.cfg.Import.MaxSharedEvidence}
-	var rep warehouse.IdentityReport
-	var err error
-	if merge {
-		rep, err = s.wh.MergeProfile(c.Request.Context(), ch, s.auditEntry(c, "", ""))
-	} else {
-		rep, err = s.wh.SplitProfile(c.Request.Context(), ch, s.auditEntry(c, "", ""))
-	}
+	rep, err := s.applyIdentity(c, merge, ch)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, rep)
+}
+
+// applyIdentity merges or splits as the signed-in person, audited: the
+// API's and the page's one way to change who is one guest.
+func (s *Server) applyIdentity(c *gin.Context, merge bool, ch warehouse.IdentityChange) (warehouse.IdentityReport, error) {
+	if merge {
+		return s.wh.MergeProfile(c.Request.Context(), ch, s.auditEntry(c, "", ""))
+	}
+	return s.wh.SplitProfile(c.Request.Context(), ch, s.auditEntry(c, "", ""))
 }

@@ -123,13 +123,7 @@ func (s *Server) uiIdentityChange(merge bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ch := warehouse.IdentityChange{Profile: strings.TrimSpace(c.PostForm("profile")), Into: strings.TrimSpace(c.PostForm("into")),
 			DryRun: c.PostForm("dry_run") == "1", MaxSharedEvidence: s.cfg.Import.MaxSharedEvidence}
-		var rep warehouse.IdentityReport
-		var err error
-		if merge {
-			rep, err = s.wh.MergeProfile(c.Request.Context(), ch, s.auditEntry(c, "", ""))
-		} else {
-			rep, err = s.wh.SplitProfile(c.Request.Context(), ch, s.auditEntry(c, "", ""))
-		}
+		rep, err := s.applyIdentity(c, merge, ch)
 		s.identityAnswer(c, &rep, err)
 	}
 }

@@ -1,10 +1,8 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
-	"image/png"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -12,8 +10,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/makiuchi-d/gozxing"
-	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // waitFor waits until the browser is at a path ending in suffix.
@@ -37,19 +33,7 @@ func scanQR(t *testing.T, ctx context.Context) string {
 	if err != nil {
 		t.Fatalf("screenshot of the QR code: %v", err)
 	}
-	img, err := png.Decode(bytes.NewReader(shot))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := zxqr.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("the QR code on the screen does not decode: %v", err)
-	}
-	return res.GetText()
+	return readQR(t, shot)
 }
 
 // TestBrowserStaffSignInOnAPhone signs a butler in on a 390×844 phone, by

@@ -180,7 +180,14 @@ func decodeQR(t *testing.T, page string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := png.Decode(bytes.NewReader(raw))
+	return readQR(t, raw)
+}
+
+// readQR decodes the QR code of a PNG with an independent decoder: what a
+// phone's camera would read.
+func readQR(t *testing.T, pngBytes []byte) string {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(pngBytes))
 	if err != nil {
 		t.Fatal(err)
 	}

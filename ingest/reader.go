@@ -59,31 +59,22 @@ func DefaultLimits() Limits {
 // withDefaults fills the zero (or negative) fields of l from DefaultLimits.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.MaxFileBytes <= 0 {
-		l.MaxFileBytes = d.MaxFileBytes
-	}
-	if l.MaxUnzipBytes <= 0 {
-		l.MaxUnzipBytes = d.MaxUnzipBytes
-	}
-	if l.MaxUnzipXMLBytes <= 0 {
-		l.MaxUnzipXMLBytes = d.MaxUnzipXMLBytes
-	}
-	if l.MaxCellBytes <= 0 {
-		l.MaxCellBytes = d.MaxCellBytes
-	}
-	if l.MaxUnzipHeldBytes <= 0 {
-		l.MaxUnzipHeldBytes = d.MaxUnzipHeldBytes
-	}
-	if l.MaxSharedStringsBytes <= 0 {
-		l.MaxSharedStringsBytes = d.MaxSharedStringsBytes
-	}
-	if l.MaxSharedStrings <= 0 {
-		l.MaxSharedStrings = d.MaxSharedStrings
-	}
-	if l.MaxSheetCells <= 0 {
-		l.MaxSheetCells = d.MaxSheetCells
-	}
+	orDefault(&l.MaxFileBytes, d.MaxFileBytes)
+	orDefault(&l.MaxUnzipBytes, d.MaxUnzipBytes)
+	orDefault(&l.MaxUnzipXMLBytes, d.MaxUnzipXMLBytes)
+	orDefault(&l.MaxCellBytes, d.MaxCellBytes)
+	orDefault(&l.MaxUnzipHeldBytes, d.MaxUnzipHeldBytes)
+	orDefault(&l.MaxSharedStringsBytes, d.MaxSharedStringsBytes)
+	orDefault(&l.MaxSharedStrings, d.MaxSharedStrings)
+	orDefault(&l.MaxSheetCells, d.MaxSheetCells)
 	return l
+}
+
+// orDefault sets a limit left at zero (or below) to its default.
+func orDefault[T int | int64](v *T, d T) {
+	if *v <= 0 {
+		*v = d
+	}
 }
 
 // FileError refuses a whole file; Code is one of the RFile* codes of types.go;

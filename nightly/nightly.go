@@ -59,9 +59,11 @@ type Config struct {
 	stepHook func(step string)
 }
 
-func (c Config) withDefaults() Config {
+// withDefaults fills what cfg leaves unset; the hotel's zone, when the
+// caller passes none, is the warehouse's, resolved once when it opened.
+func (c Config) withDefaults(wh *warehouse.Warehouse) Config {
 	if c.Loc == nil {
-		c.Loc, _ = time.LoadLocation("Asia/Shanghai")
+		c.Loc = wh.Location()
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -126,7 +128,7 @@ func Yesterday(now time.Time, loc *time.Location) time.Time {
 // night CheckNight refuses is not run, nor recorded: the error wraps
 // ErrNightOutOfRange.
 func Run(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time.Time, trigger string) (Result, error) {
-	cfg = cfg.withDefaults()
+	cfg = cfg.withDefaults(wh)
 	night = time.Date(night.Year(), night.Month(), night.Day(), 0, 0, 0, 0, time.UTC)
 	res := Result{Night: night, Status: warehouse.JobFailed}
 	if err := CheckNight(ctx, wh, night, cfg.Now(), cfg.Loc); err != nil {
@@ -216,7 +218,7 @@ func safely(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time
 // one runs yesterday only. Runs left "running" by a stopped process are
 // marked interrupted first, so their night runs again.
 func CatchUp(ctx context.Context, wh *warehouse.Warehouse, cfg Config, trigger string) ([]Result, error) {
-	cfg = cfg.withDefaults()
+	cfg = cfg.withDefaults(wh)
 	if _, err := wh.InterruptStaleJobs(ctx, cfg.Now()); err != nil {
 		return nil, err
 	}

@@ -73,6 +73,7 @@ type Server struct {
 	kpiCache kpiCache
 	sheets   sheetCache
 	stopping atomic.Bool
+	bg       *backgroundWork // what requests leave running, waited for at shutdown
 }
 
 // New builds the server over an open warehouse.
@@ -106,7 +107,7 @@ func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error)
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, wh: wh, log: log, engine: gin.New(), limiter: newRateLimiter(cfg.RatePerMinute, cfg.Now),
-		metrics: newMetrics()}
+		metrics: newMetrics(), bg: newBackgroundWork()}
 	// No form of the pages carries files but the imports page's, which
 	// uiStageUpload streams into the staging area. Any other form's body
 	// is at most BodyLimit: held in memory whole, a multipart one never
@@ -205,6 +206,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}
+	s.Close() // after the requests: none can start background work now
 	return err
 }
 

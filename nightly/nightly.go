@@ -143,6 +143,47 @@ func Run(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time.Ti
 		return res, ErrBusy
 	}
 	defer running.Unlock()
+	return runHeld(ctx, wh, cfg, night, trigger, res)
+}
+
+// Claim is the pipeline taken for one run before the run starts, so that a
+// caller answering "started" or "busy" (the API's 202 or 409) tells the
+// truth: checking Busy and then calling Run left a window in which another
+// run could start, and the "started" run was recorded as skipped.
+type Claim struct {
+	once sync.Once
+}
+
+// TryClaim takes the pipeline for one run, or returns ErrBusy while a run
+// is under way. The claim is given back by RunClaimed, or by Release when
+// the run does not happen after all.
+func TryClaim() (*Claim, error) {
+	if !running.TryLock() {
+		return nil, ErrBusy
+	}
+	return &Claim{}, nil
+}
+
+// Release gives the claim back; releasing twice is harmless.
+func (c *Claim) Release() { c.once.Do(running.Unlock) }
+
+// RunClaimed is Run for a caller holding a claim, which it releases when the
+// run ends. A night CheckNight refuses is not run, nor recorded.
+func RunClaimed(ctx context.Context, claim *Claim, wh *warehouse.Warehouse, cfg Config, night time.Time, trigger string) (Result, error) {
+	defer claim.Release()
+	cfg = cfg.withDefaults(wh)
+	night = time.Date(night.Year(), night.Month(), night.Day(), 0, 0, 0, 0, time.UTC)
+	res := Result{Night: night, Status: warehouse.JobFailed}
+	if err := CheckNight(ctx, wh, night, cfg.Now(), cfg.Loc); err != nil {
+		res.Error = err.Error()
+		return res, err
+	}
+	return runHeld(ctx, wh, cfg, night, trigger, res)
+}
+
+// runHeld runs the pipeline's steps and records the run; the caller holds
+// running.
+func runHeld(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time.Time, trigger string, res Result) (Result, error) {
 	id, err := wh.StartJob(ctx, Job, &night, trigger, cfg.Now())
 	if err != nil {
 		return res, err

@@ -450,12 +450,3 @@ func writeFile(ctx context.Context, wh *warehouse.Warehouse, cfg Config, path st
 	}
 	return n, os.Rename(tmp.Name(), path)
 }
-
-// Busy says whether a run is under way in this process.
-func Busy() bool {
-	if running.TryLock() {
-		running.Unlock()
-		return false
-	}
-	return true
-}

@@ -98,10 +98,12 @@ func TestANightLoadsAnalysesCallsAndWritesTheOutbox(t *testing.T) {
 		if !slices.ContainsFunc(summary, func(r []string) bool { return len(r) == 2 && r[0] == "货币 Currency" && r[1] == "EUR" }) {
 			t.Errorf("%s: the summary does not say EUR: %q", name, summary)
 		}
-		f.Close()
+		if err := f.Close(); err != nil {
+			t.Error(err)
+		}
 	}
-	if leftovers, _ := filepath.Glob(filepath.Join(cfg.Outbox, ".writing-*")); len(leftovers) != 0 {
-		t.Errorf("half-written files: %v", leftovers)
+	if leftovers, err := filepath.Glob(filepath.Join(cfg.Outbox, ".writing-*")); err != nil || len(leftovers) != 0 {
+		t.Errorf("half-written files: %v (%v)", leftovers, err)
 	}
 	r := runs(t, w)
 	if len(r) != 1 || r[0].Status != warehouse.JobSucceeded || r[0].NightText != "2026-11-21" || !strings.Contains(r[0].Steps, `"loaded"`) {

@@ -403,8 +403,8 @@ func TestRecoveryCaseStateMachineAndMarketingExclusion(t *testing.T) {
 	if _, err := w.UpdateRecovery(ctx, c.ID, 3, CaseInProgress, "", "", "B01", at); err == nil {
 		t.Error("a resolved case was reopened")
 	}
-	if excluded, _ := w.OpenCallbackGuests(ctx); len(excluded) != 0 {
-		t.Errorf("after resolution: %v", excluded)
+	if excluded, err := w.OpenCallbackGuests(ctx); err != nil || len(excluded) != 0 {
+		t.Errorf("after resolution: %v (%v)", excluded, err)
 	}
 	if _, err := w.UpdateRecovery(ctx, 999, 1, CaseInProgress, "", "", "B01", at); !errors.Is(err, ErrNotFound) {
 		t.Errorf("an unknown case: %v", err)

@@ -25,8 +25,10 @@ func smallWarehouse(t *testing.T) (string, map[string]string) {
 	if err := os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机\nG1,张伟,13812345678\nG2,李娜,13900002222\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间,管家\n"+
-		"S1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\nS2,G2,2026-11-21 15:00,2026-11-22 10:00,B02\n"), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间,管家\n"+
+		"S1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\nS2,G2,2026-11-21 15:00,2026-11-22 10:00,B02\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	env := map[string]string{"REVISIT_DB": db}
 	if code, _, stderr := runCLI(t, env, "ingest", dir); code != 0 {
 		t.Fatalf("ingest: %d %s", code, stderr)

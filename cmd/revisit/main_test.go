@@ -219,8 +219,10 @@ func TestRejectsAreListedForTheFrontDeskSafeForExcel(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间\n"+
-		"S1,G1,2026-11-20 15:00,2026-11-21 11:00\nS2,\"=HYPERLINK(\"\"x\"\")\",2026-11-20 15:00,2026-11-21 11:00\n"), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间\n"+
+		"S1,G1,2026-11-20 15:00,2026-11-21 11:00\nS2,\"=HYPERLINK(\"\"x\"\")\",2026-11-20 15:00,2026-11-21 11:00\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	runCLI(t, nil, "ingest", "--db", db, "--reject-threshold", "1", dir)
 	code, stdout, stderr := runCLI(t, nil, "rejects", "--db", db, "--format", "csv")
 	if code != 0 {
@@ -424,8 +426,10 @@ func TestCallbacksFromTheCommandLine(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机,会员等级\nG1,张伟,13812345678,金卡\nG2,李娜,13900002222,\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间,管家\n"+
-		"S1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\nS2,G2,2026-11-21 15:00,2026-11-22 10:00,B02\n"), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间,管家\n"+
+		"S1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\nS2,G2,2026-11-21 15:00,2026-11-22 10:00,B02\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if code, _, stderr := runCLI(t, env, "ingest", dir); code != 0 {
 		t.Fatalf("ingest: %d %s", code, stderr)
 	}

@@ -32,6 +32,17 @@ func runCLI(t *testing.T, environ map[string]string, args ...string) (int, strin
 	return code, out.String(), errOut.String()
 }
 
+// mustRunCLI is runCLI for a step on the way to what a test checks: a
+// non-zero exit fails the test there, not later as a puzzling difference.
+func mustRunCLI(t *testing.T, environ map[string]string, args ...string) string {
+	t.Helper()
+	code, stdout, stderr := runCLI(t, environ, args...)
+	if code != 0 {
+		t.Fatalf("revisit %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
+	}
+	return stdout
+}
+
 // generateHotel writes a small messy hotel and returns its folder and truth.
 func generateHotel(t *testing.T, guests string) (string, synth.Summary) {
 	t.Helper()
@@ -223,7 +234,7 @@ func TestRejectsAreListedForTheFrontDeskSafeForExcel(t *testing.T) {
 		"S1,G1,2026-11-20 15:00,2026-11-21 11:00\nS2,\"=HYPERLINK(\"\"x\"\")\",2026-11-20 15:00,2026-11-21 11:00\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	runCLI(t, nil, "ingest", "--db", db, "--reject-threshold", "1", dir)
+	mustRunCLI(t, nil, "ingest", "--db", db, "--reject-threshold", "1", dir)
 	code, stdout, stderr := runCLI(t, nil, "rejects", "--db", db, "--format", "csv")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -521,8 +532,8 @@ func TestCallbackRecoveryFromTheCommandLine(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间,管家\nS1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	runCLI(t, env, "ingest", dir)
-	runCLI(t, env, "callbacks", "generate", "--as-of", "2026-11-22 12:00")
+	mustRunCLI(t, env, "ingest", dir)
+	mustRunCLI(t, env, "callbacks", "generate", "--as-of", "2026-11-22 12:00")
 	code, stdout, stderr := runCLI(t, env, "callbacks", "attempt", "1", "--by", "B01", "--disposition", "reached_issue",
 		"--department", "客房部", "--at", "2026-11-22 14:00", "--recovery-due", "4h")
 	if code != 0 || !strings.Contains(stdout, `"status": "closed"`) {
@@ -535,7 +546,7 @@ func TestCallbackRecoveryFromTheCommandLine(t *testing.T) {
 	if code, _, stderr := runCLI(t, env, "callbacks", "recovery", "1", "--case", "1", "--status", "resolved", "--outcome", "recovered", "--by", "B01"); code == 0 {
 		t.Errorf("open → resolved skipped in progress: exit 0 %s", stderr)
 	}
-	runCLI(t, env, "callbacks", "recovery", "1", "--case", "1", "--status", "in_progress", "--by", "B01")
+	mustRunCLI(t, env, "callbacks", "recovery", "1", "--case", "1", "--status", "in_progress", "--by", "B01")
 	code, stdout, _ = runCLI(t, env, "callbacks", "recovery", "1", "--case", "1", "--status", "resolved", "--outcome", "recovered", "--by", "B01")
 	if code != 0 || !strings.Contains(stdout, `"outcome": "recovered"`) {
 		t.Errorf("resolve: %d %s", code, stdout)

@@ -46,7 +46,9 @@ func newHotel(t *testing.T) *hotel {
 	var paths []string
 	for name, body := range files {
 		p := filepath.Join(dir, name)
-		os.WriteFile(p, []byte(body), 0o644)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		paths = append(paths, p)
 	}
 	if _, err := w.Import(ctx, paths, warehouse.ImportOptions{Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}); err != nil {
@@ -56,7 +58,10 @@ func newHotel(t *testing.T) *hotel {
 		t.Fatal(err)
 	}
 	h := &hotel{w: w, tokens: map[string]string{}, taskOf: map[string]int64{}}
-	tasks, _ := w.Tasks(ctx, warehouse.TaskFilter{})
+	tasks, err := w.Tasks(ctx, warehouse.TaskFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tk := range tasks {
 		h.taskOf[tk.Owner] = tk.ID
 	}
@@ -79,6 +84,7 @@ func (h *hotel) server(t *testing.T, cfg Config) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close) // after ts.Close: the background work requests left
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return ts
@@ -146,7 +152,10 @@ func TestHealthRateLimitAndBodyLimit(t *testing.T) {
 	if res.StatusCode != 429 || res.Header.Get("Retry-After") == "" {
 		t.Errorf("third request of two a minute: %d, Retry-After %q, %v", res.StatusCode, res.Header.Get("Retry-After"), body)
 	}
-	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/v1/callbacks", strings.NewReader(strings.Repeat("x", 1000)))
+	req, err := http.NewRequest(http.MethodPost, ts.URL+"/api/v1/callbacks", strings.NewReader(strings.Repeat("x", 1000)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+h.tokens["admin"])
 	r2, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -141,8 +141,5 @@ func (s *Server) inScope(c *gin.Context, tok warehouse.Principal, t warehouse.Ta
 }
 
 func (s *Server) loc() *time.Location {
-	if l, err := time.LoadLocation(s.wh.TimeZone()); err == nil {
-		return l
-	}
-	return time.UTC
+	return s.wh.Location()
 }

@@ -23,7 +23,10 @@ import (
 // download fetches an export and returns the answer and its body.
 func download(t *testing.T, url, token string) (*http.Response, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -64,7 +67,9 @@ func exportHotel(t *testing.T) *hotel {
 	}
 	for rows.Next() {
 		var id string
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
 		p := 0.7
 		run.Metrics = append(run.Metrics, warehouse.GuestMetric{GuestID: id, Visits: 2, FirstVisit: day.AddDate(-1, 0, 0),
 			LastVisit: day, Segment: "loyal", PAlive: &p})
@@ -206,7 +211,10 @@ func TestTargetsWorkbookKeepsPayloadsAsTextAndNumbersAsNumbers(t *testing.T) {
 	}
 	defer f.Close()
 	sheet := f.GetSheetList()[0]
-	rows, _ := f.GetRows(sheet)
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[strings.SplitN(h, "\n", 2)[0]] = i
@@ -216,16 +224,28 @@ func TestTargetsWorkbookKeepsPayloadsAsTextAndNumbersAsNumbers(t *testing.T) {
 		name := rows[r][col["姓名"]]
 		names[name] = true
 		if strings.HasPrefix(name, "'") {
-			ref, _ := excelize.CoordinatesToCellName(col["姓名"]+1, r+1)
-			if typ, _ := f.GetCellType(sheet, ref); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+			ref, err := excelize.CoordinatesToCellName(col["姓名"]+1, r+1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if typ, err := f.GetCellType(sheet, ref); err != nil || typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+				if err != nil {
+					t.Fatal(err)
+				}
 				t.Errorf("%s: a payload is not text (%v)", ref, typ)
 			}
 			if formula, _ := f.GetCellFormula(sheet, ref); formula != "" {
 				t.Errorf("%s: a payload became the formula %q", ref, formula)
 			}
 		}
-		ref, _ := excelize.CoordinatesToCellName(col["优先级"]+1, r+1)
-		if typ, _ := f.GetCellType(sheet, ref); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		ref, err := excelize.CoordinatesToCellName(col["优先级"]+1, r+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if typ, err := f.GetCellType(sheet, ref); err != nil || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+			if err != nil {
+				t.Fatal(err)
+			}
 			t.Errorf("%s: the priority is text", ref)
 		}
 	}

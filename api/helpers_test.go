@@ -32,21 +32,31 @@ func call(t *testing.T, method, url, token, body string) (res *http.Response, ou
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req, _ := http.NewRequest(method, url, rd)
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	checkExchange(t, req, body, res, b)
-	json.Unmarshal(b, &out)
+	if isJSON(res.Header.Get("Content-Type")) { // downloads answer CSV or XLSX: out stays nil
+		if err := json.Unmarshal(b, &out); err != nil {
+			t.Fatalf("%s %s: the JSON answer does not decode: %v", method, url, err)
+		}
+	}
 	return res, out, string(b)
 }
 

@@ -74,19 +74,27 @@ func (s *Server) runNightly(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if nightly.Busy() {
-		abort(c, http.StatusConflict, nightly.ErrBusy.Error())
+	// Claimed here, before answering, so that the 202 is true: a second
+	// request between the claim and the run gets 409, never a 202 for a
+	// run that is then recorded as skipped.
+	claim, err := nightly.TryClaim()
+	if err != nil {
+		abort(c, http.StatusConflict, err.Error())
 		return
 	}
-	// The run outlives the request: its context is taken now (gin reuses
-	// the request's Context once the handler returns) and not cancelled
-	// with it.
-	ctx := context.WithoutCancel(c.Request.Context())
-	go func() {
-		started := time.Now()
-		_, err := nightly.Run(ctx, s.wh, cfg, night, "manual")
-		s.ObserveJob(nightly.Job, time.Since(started), err)
-	}()
+	// The run outlives the request (gin reuses the request's Context once
+	// the handler returns): it runs in the server's background work, which
+	// shutdown cancels (the night stops between steps) and waits for.
+	started := s.background(c.Request.Context(), func(ctx context.Context) {
+		began := time.Now()
+		_, err := nightly.RunClaimed(ctx, claim, s.wh, cfg, night, "manual")
+		s.ObserveJob(nightly.Job, time.Since(began), err)
+	})
+	if !started {
+		claim.Release()
+		abort(c, http.StatusServiceUnavailable, "the server is shutting down")
+		return
+	}
 	c.JSON(http.StatusAccepted, gin.H{"night": night.Format(time.DateOnly), "status": "started"})
 }
 

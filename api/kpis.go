@@ -111,8 +111,9 @@ func (s *Server) kpis(ctx context.Context, q warehouse.KPIQuery) (warehouse.KPIR
 		return e.report, e.computedAt, nil
 	case e != nil && s.cfg.KPIStaleFor > 0 && started.Sub(e.computedAt) < s.cfg.KPIStaleFor:
 		if !e.refreshing {
-			e.refreshing = true
-			go s.refreshKPIs(key, q, version)
+			// Refused only while shutting down: the entry then stays
+			// marked, and nothing reads the cache again.
+			e.refreshing = s.background(context.Background(), func(ctx context.Context) { s.refreshKPIs(ctx, key, q, version) })
 		}
 		s.kpiCache.mu.Unlock()
 		return e.report, e.computedAt, nil
@@ -127,9 +128,9 @@ func (s *Server) kpis(ctx context.Context, q warehouse.KPIQuery) (warehouse.KPIR
 }
 
 // refreshKPIs recomputes one cached report in the background.
-func (s *Server) refreshKPIs(key string, q warehouse.KPIQuery, version int64) {
+func (s *Server) refreshKPIs(ctx context.Context, key string, q warehouse.KPIQuery, version int64) {
 	started := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	r, err := s.wh.KPIs(ctx, q)
 	if err != nil {

@@ -156,7 +156,10 @@ func TestKPIWorkbookNamesTheCurrencyAndLeavesNothingToDivideBlank(t *testing.T) 
 		if !ok {
 			t.Fatalf("no column %q in %q", title, rows[0])
 		}
-		ref, _ := excelize.CoordinatesToCellName(c+1, 2)
+		ref, err := excelize.CoordinatesToCellName(c+1, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
 		v, err := f.GetCellValue(sheet, ref)
 		if err != nil {
 			t.Fatal(err)
@@ -226,7 +229,10 @@ func TestKPIWorkbookNamesTheCurrencyAndLeavesNothingToDivideBlank(t *testing.T) 
 		if i >= len(wide[1]) || wide[1][i] != want {
 			t.Errorf("%s shown as %q, want %s (from %s)", title, wide[1], want, raw)
 		}
-		ref, _ := excelize.CoordinatesToCellName(i+1, 2)
+		ref, err := excelize.CoordinatesToCellName(i+1, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if format := cellFormat(t, g, g.GetSheetName(0), ref); format != "0.0%" {
 			t.Errorf("%s's number format is %q, want 0.0%%", title, format)
 		}

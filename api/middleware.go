@@ -62,6 +62,8 @@ func (s *Server) limitBody(c *gin.Context) {
 		abort(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body may be at most %d bytes", limit))
 		return
 	}
+	body := s.bodyDeadline(c, limit)
+	defer body.lift()
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	c.Next()
 }

@@ -30,7 +30,10 @@ func walk(t *testing.T, list, token string, size int) []string {
 			t.Fatalf("%s: %d items on a page of %d", u, len(items), size)
 		}
 		for _, it := range items {
-			b, _ := json.Marshal(it)
+			b, err := json.Marshal(it)
+			if err != nil {
+				t.Fatal(err)
+			}
 			all = append(all, string(b))
 		}
 		tok, _ := body["next_page_token"].(string)

@@ -31,6 +31,14 @@ type Config struct {
 	Now            func() time.Time
 	// UploadLimit is the largest POST /imports body (default 512 MiB).
 	UploadLimit int64
+	// BodyIdle is how long a request body may pause between reads before
+	// the request is cut off (default 30 s); BodyMinRate, in bytes a second,
+	// bounds the whole body's time by its route's limit (default 64 KiB/s:
+	// a full 512 MiB upload may take 2 h 16 min, any body at least a
+	// minute). Together they replace a whole-request read timeout, which
+	// would make a large upload race the clock.
+	BodyIdle    time.Duration
+	BodyMinRate int64
 	// Import is how uploads load: the rules of `revisit ingest`.
 	Import warehouse.ImportOptions
 	// BackupDir is the folder POST /api/v1/backups writes into; empty: the
@@ -73,6 +81,7 @@ type Server struct {
 	kpiCache kpiCache
 	sheets   sheetCache
 	stopping atomic.Bool
+	bg       *backgroundWork // what requests leave running, waited for at shutdown
 }
 
 // New builds the server over an open warehouse.
@@ -88,6 +97,12 @@ func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error)
 	}
 	if cfg.UploadLimit <= 0 {
 		cfg.UploadLimit = 512 << 20
+	}
+	if cfg.BodyIdle <= 0 {
+		cfg.BodyIdle = 30 * time.Second
+	}
+	if cfg.BodyMinRate <= 0 {
+		cfg.BodyMinRate = 64 << 10
 	}
 	if cfg.RatePerMinute <= 0 {
 		cfg.RatePerMinute = 600
@@ -106,7 +121,7 @@ func New(cfg Config, wh *warehouse.Warehouse, log *slog.Logger) (*Server, error)
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, wh: wh, log: log, engine: gin.New(), limiter: newRateLimiter(cfg.RatePerMinute, cfg.Now),
-		metrics: newMetrics()}
+		metrics: newMetrics(), bg: newBackgroundWork()}
 	// No form of the pages carries files but the imports page's, which
 	// uiStageUpload streams into the staging area. Any other form's body
 	// is at most BodyLimit: held in memory whole, a multipart one never
@@ -184,9 +199,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.engine,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      10 * time.Minute, // downloads stream large exports
-		IdleTimeout:       2 * time.Minute,
+		// No ReadTimeout: it would cover the whole body; bodies get their
+		// own deadline as they stream (bodyDeadline).
+		WriteTimeout: 10 * time.Minute, // downloads stream large exports
+		IdleTimeout:  2 * time.Minute,
 	}
 	if s.cfg.TLS != nil {
 		ln = tls.NewListener(ln, s.cfg.TLS)
@@ -205,6 +221,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}
+	s.Close() // after the requests: none can start background work now
 	return err
 }
 

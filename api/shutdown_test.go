@@ -48,7 +48,10 @@ func TestShutdownMidDownloadFinishesTheFile(t *testing.T) {
 	go func() { done <- srv.Serve(ctx, ln) }()
 	base := "http://" + ln.Addr().String()
 
-	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/exports/guests.csv", nil)
+	req, err := http.NewRequest(http.MethodGet, base+"/api/v1/exports/guests.csv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+h.tokens["manager"])
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

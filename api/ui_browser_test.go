@@ -61,7 +61,9 @@ func browserCtx(t *testing.T) context.Context {
 
 func screenshotDir(t *testing.T) string {
 	if d := os.Getenv("REVISIT_SCREENSHOTS"); d != "" {
-		os.MkdirAll(d, 0o755)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
 		return d
 	}
 	d, err := os.MkdirTemp("", "revisit-screens-")
@@ -221,7 +223,10 @@ func TestBrowserMarketingDownloadArrivesAndOpens(t *testing.T) {
 		if err != nil {
 			t.Fatalf("the download does not open: %v", err)
 		}
-		rows, _ := f.GetRows(f.GetSheetList()[0])
+		rows, err := f.GetRows(f.GetSheetList()[0])
+		if err != nil {
+			t.Fatal(err)
+		}
 		f.Close()
 		if len(rows) < 2 {
 			t.Errorf("the download has %d rows", len(rows))
@@ -293,7 +298,10 @@ func demoHotel(t *testing.T) (*hotel, time.Time) {
 		t.Fatal(err)
 	}
 	h := &hotel{w: w, tokens: map[string]string{}, taskOf: map[string]int64{}}
-	tasks, _ := w.Tasks(ctx, warehouse.TaskFilter{Status: warehouse.TaskOpen})
+	tasks, err := w.Tasks(ctx, warehouse.TaskFilter{Status: warehouse.TaskOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
 	busiest, count := "", map[string]int{}
 	for _, tk := range tasks {
 		if count[tk.Owner]++; count[tk.Owner] > count[busiest] {

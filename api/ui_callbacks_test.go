@@ -26,7 +26,10 @@ type pageClient struct {
 // signedIn signs in with token and returns the client.
 func signedIn(t *testing.T, base, token string) *pageClient {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	p := &pageClient{t: t, base: base, http: &http.Client{Jar: jar}}
 	if token != "" {
 		_, form := p.get("/ui/login")
@@ -96,7 +99,10 @@ func TestButlerPageShowsOwnCallsAndRecordsAnOutcome(t *testing.T) {
 	if res.StatusCode != 403 {
 		t.Errorf("an attempt without CSRF: %d", res.StatusCode)
 	}
-	if tk, _ := h.w.Task(t.Context(), h.taskOf["B01"]); tk.Attempts != 0 {
+	if tk, err := h.w.Task(t.Context(), h.taskOf["B01"]); err != nil || tk.Attempts != 0 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Fatalf("a refused post recorded an attempt: %+v", tk)
 	}
 

@@ -252,7 +252,10 @@ func TestSessionCookieWorksForAPIGetsOnly(t *testing.T) {
 		t.Errorf("a GET with the session cookie: %d %s", res.StatusCode, body)
 	}
 	// A POST is never let in by the cookie: it would be open to forgery.
-	imports, _ := h.w.Imports(t.Context(), 100)
+	imports, err := h.w.Imports(t.Context(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
 	res, body = admin.send(http.MethodPost, "/api/v1/imports", "multipart/form-data; boundary=zz",
 		strings.NewReader("--zz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"g.csv\"\r\n\r\n客户编号,姓名\nG9,王五\n\r\n--zz--\r\n"))
 	if res.StatusCode != http.StatusUnauthorized {
@@ -263,13 +266,19 @@ func TestSessionCookieWorksForAPIGetsOnly(t *testing.T) {
 	if res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("an assignment with the session cookie: %d", res.StatusCode)
 	}
-	if after, _ := h.w.Imports(t.Context(), 100); len(after) != len(imports) {
+	if after, err := h.w.Imports(t.Context(), 100); err != nil || len(after) != len(imports) {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("the cookie's POST loaded a file")
 	}
 	// A bearer header, when sent, is the one that counts.
-	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/api/v1/exports/targets.csv", nil)
+	req, err := http.NewRequest(http.MethodGet, ts.URL+"/api/v1/exports/targets.csv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer not-a-token")
-	res, err := admin.c.Do(req)
+	res, err = admin.c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +287,10 @@ func TestSessionCookieWorksForAPIGetsOnly(t *testing.T) {
 		t.Errorf("a bad bearer token with a good cookie: %d", res.StatusCode)
 	}
 	// A signed-out browser gets the API's 401.
-	jar, _ := cookiejar.New(nil)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	anon := &dlBrowser{t: t, base: ts.URL, c: &http.Client{Jar: jar}}
 	if res, _ := anon.send(http.MethodGet, "/api/v1/exports/targets.csv", "", nil); res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("no cookie: %d", res.StatusCode)

@@ -23,7 +23,10 @@ import (
 // that keeps the session cookie and does not follow redirects.
 func kpiBrowser(t *testing.T, h *hotel, ts *httptest.Server, who string) *http.Client {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	if who == "" {
 		return client
@@ -48,7 +51,10 @@ func kpiGet(t *testing.T, client *http.Client, u string) (*http.Response, string
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return res, string(b)
 }
 

@@ -259,7 +259,10 @@ func TestAdminSignsOutEverywhere(t *testing.T) {
 	h := newHotel(t)
 	ts := h.server(t, Config{Now: afternoon})
 	var mgrID int64
-	toks, _ := h.w.Tokens(t.Context())
+	toks, err := h.w.Tokens(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tk := range toks {
 		if tk.Name == "manager" {
 			mgrID = tk.ID

@@ -30,7 +30,10 @@ func teamGet(t *testing.T, client *http.Client, url string) (*http.Response, str
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return res, html.UnescapeString(string(b))
 }
 
@@ -41,7 +44,10 @@ func teamPost(t *testing.T, client *http.Client, url string, form url.Values) (*
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return res, html.UnescapeString(string(b))
 }
 
@@ -103,7 +109,10 @@ func TestUITeamIsForLeadsOnly(t *testing.T) {
 	if res, _ := teamPost(t, butler, ts.URL+"/ui/team/"+itoa(h.taskOf["B02"])+"/assign", form); res.StatusCode != http.StatusForbidden {
 		t.Errorf("a butler reassigning: %d, want 403", res.StatusCode)
 	}
-	if tk, _ := h.w.Task(context.Background(), h.taskOf["B02"]); tk.Owner != "B02" {
+	if tk, err := h.w.Task(context.Background(), h.taskOf["B02"]); err != nil || tk.Owner != "B02" {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("a butler moved a task to %s", tk.Owner)
 	}
 }
@@ -154,7 +163,10 @@ func TestUITeamReassignWithoutCSRFIsRefused(t *testing.T) {
 			t.Errorf("%s: %d, want 403", name, res.StatusCode)
 		}
 	}
-	if tk, _ := h.w.Task(context.Background(), id); tk.Owner != "B01" || tk.Version != 1 {
+	if tk, err := h.w.Task(context.Background(), id); err != nil || tk.Owner != "B01" || tk.Version != 1 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("a post without CSRF moved the task to %s (version %d)", tk.Owner, tk.Version)
 	}
 	if n := len(assignAudits(t, h)); n != 0 {
@@ -194,7 +206,10 @@ func TestUITeamReassignRefusalsAreShownOnThePage(t *testing.T) {
 		})
 	}
 	ctx := context.Background()
-	if tk, _ := h.w.Task(ctx, h.taskOf["B01"]); tk.Owner != "B01" || len(assignAudits(t, h)) != 0 {
+	if tk, err := h.w.Task(ctx, h.taskOf["B01"]); err != nil || tk.Owner != "B01" || len(assignAudits(t, h)) != 0 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("a refused reassignment changed the task (owner %s) or was audited", tk.Owner)
 	}
 	// Once the owner has called, the task stays theirs, and the board says so.
@@ -223,8 +238,14 @@ func TestUITeamFilters(t *testing.T) {
 		At: afternoon().Add(-time.Hour), Disposition: "reached_satisfied", Close: true, FinalDisposition: "reached_satisfied"}); err != nil {
 		t.Fatal(err)
 	}
-	b01, _ := h.w.Task(ctx, h.taskOf["B01"])
-	b02, _ := h.w.Task(ctx, h.taskOf["B02"])
+	b01, err := h.w.Task(ctx, h.taskOf["B01"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	b02, err := h.w.Task(ctx, h.taskOf["B02"])
+	if err != nil {
+		t.Fatal(err)
+	}
 	other := b01.Priority%4 + 1
 	ts := h.server(t, Config{Now: afternoon})
 	lead := teamBrowser(t, h, ts, "lead B09")

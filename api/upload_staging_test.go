@@ -106,7 +106,9 @@ func TestUploadsWaitInTheWarehousesStagingAreaNotTheTempFolder(t *testing.T) {
 			if filepath.Base(staged[0]) != "住客_证件.csv" {
 				t.Errorf("staged as %s", staged[0])
 			}
-			io.WriteString(pw, "\r\n--zz--\r\n")
+			if _, err := io.WriteString(pw, "\r\n--zz--\r\n"); err != nil {
+				t.Fatal(err)
+			}
 			pw.Close()
 			select {
 			case res := <-done:

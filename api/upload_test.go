@@ -26,9 +26,13 @@ func uploadBody(t *testing.T, files [][2]string) (string, *bytes.Buffer) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		io.WriteString(w, f[1])
+		if _, err := io.WriteString(w, f[1]); err != nil {
+			t.Fatal(err)
+		}
 	}
-	mw.Close()
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return mw.FormDataContentType(), &buf
 }
 
@@ -41,7 +45,10 @@ func uploadRules() warehouse.ImportOptions {
 
 func postUpload(t *testing.T, url, token, contentType string, body io.Reader) (*http.Response, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, body)
+	req, err := http.NewRequest(http.MethodPost, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", contentType)
 	res, err := http.DefaultClient.Do(req)
@@ -50,7 +57,9 @@ func postUpload(t *testing.T, url, token, contentType string, body io.Reader) (*
 	}
 	defer res.Body.Close()
 	var out map[string]any
-	json.NewDecoder(res.Body).Decode(&out)
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
 	return res, out
 }
 
@@ -71,7 +80,10 @@ func TestUploadLoadsLikeIngestAndIsAudited(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("upload: %d %v", res.StatusCode, out)
 	}
-	got, _ := json.Marshal(out)
+	got, err := json.Marshal(out)
+	if err != nil {
+		t.Fatal(err)
+	}
 	fs, _ := out["files"].([]any)
 	if len(fs) != 2 || out["loaded"] != float64(2) || out["rejected"] != float64(2) || out["failed"] != float64(0) {
 		t.Fatalf("summary: %s", got)
@@ -175,7 +187,9 @@ func TestOversizedUploadIs413WithFlatMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out map[string]any
-	json.NewDecoder(res.Body).Decode(&out)
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
 	res.Body.Close()
 	wantProblem(t, "a 256 MiB upload over a 1 MiB limit", res, out, 413)
 	runtime.ReadMemStats(&after)
@@ -185,7 +199,10 @@ func TestOversizedUploadIs413WithFlatMemory(t *testing.T) {
 	if src.sent.Load() == size {
 		t.Errorf("the server read the whole 256 MiB before refusing it")
 	}
-	if n, _ := h.w.Imports(context.Background(), 100); len(n) != 3 {
+	if n, err := h.w.Imports(context.Background(), 100); err != nil || len(n) != 3 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("an oversized upload loaded something: %d imports", len(n))
 	}
 	// Declared too large: refused before a byte of the body is read.
@@ -196,7 +213,9 @@ func TestOversizedUploadIs413WithFlatMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	json.NewDecoder(res.Body).Decode(&out)
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
 	res.Body.Close()
 	wantProblem(t, "a declared 2 MiB upload", res, out, 413)
 }

@@ -85,7 +85,10 @@ func writeXLSX(t testing.TB, rows [][]any, edit func(f *excelize.File)) []byte {
 	f := excelize.NewFile()
 	defer f.Close()
 	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
 			t.Fatal(err)
 		}

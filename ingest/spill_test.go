@@ -30,7 +30,10 @@ func TestALargeSheetSpillsIntoTheSpillDirOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 2; i <= 90_000; i++ {
-		cell, _ := excelize.CoordinatesToCellName(1, i)
+		cell, err := excelize.CoordinatesToCellName(1, i)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := sw.SetRow(cell, []any{fmt.Sprintf("G%07d", i), "张伟", "13812345678", "高楼层 安静 无烟房 不要羽绒枕"}); err != nil {
 			t.Fatal(err)
 		}
@@ -68,13 +71,19 @@ func TestALargeSheetSpillsIntoTheSpillDirOnly(t *testing.T) {
 	if spilled < 16<<20 {
 		t.Errorf("%d bytes spilled into the spill folder: the sheet was not unpacked there", spilled)
 	}
-	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+	if left, err := os.ReadDir(tmp); err != nil || len(left) != 0 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("the system's temp folder holds %d entries while a workbook is read", len(left))
 	}
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if left, _ := os.ReadDir(spill); len(left) != 0 {
+	if left, err := os.ReadDir(spill); err != nil || len(left) != 0 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("the spill folder keeps %d entries after Close", len(left))
 	}
 }

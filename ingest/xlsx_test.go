@@ -88,7 +88,9 @@ func encryptedXLSX(t testing.TB) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
-	f.SetCellValue("Sheet1", "A1", "guest_id")
+	if err := f.SetCellValue("Sheet1", "A1", "guest_id"); err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf, excelize.Options{Password: "secret"}); err != nil {
 		t.Fatal(err)
@@ -231,8 +233,12 @@ func TestXLSXFirstNonEmptySheetAndRawValues(t *testing.T) {
 		f.SetSheetRow("Data", "B4", &[]any{"S1", time.Date(2025, 1, 1, 14, 30, 0, 0, time.UTC), 1280.5, 13812345678})
 		f.SetCellStyle("Data", "C4", "C4", style)
 		f.SetSheetRow("Data", "B6", &[]any{"S2"})
-		f.SetCellValue("Data", "Z6", "a note right of the header")
-		f.SetCellValue("Data", "C7", true)
+		if err := f.SetCellValue("Data", "Z6", "a note right of the header"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellValue("Data", "C7", true); err != nil {
+			t.Fatal(err)
+		}
 	})
 	r, err := openBytes(data, Limits{})
 	if err != nil {
@@ -363,7 +369,10 @@ func TestXLSXOpenFailureLeavesNoTempFiles(t *testing.T) {
 	if _, err := openBytes(data, Limits{}); err == nil {
 		t.Fatal("want an error")
 	}
-	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+	if entries, err := os.ReadDir(tmp); err != nil || len(entries) > 0 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("left behind in the temporary directory: %v", entries)
 	}
 }

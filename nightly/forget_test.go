@@ -81,7 +81,10 @@ func writeWorkbook(t *testing.T, path string, sheets map[string][][]any) {
 			t.Fatal(err)
 		}
 		for i, row := range rows {
-			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			cell, err := excelize.CoordinatesToCellName(1, i+1)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := f.SetSheetRow(name, cell, &row); err != nil {
 				t.Fatal(err)
 			}

@@ -59,9 +59,11 @@ type Config struct {
 	stepHook func(step string)
 }
 
-func (c Config) withDefaults() Config {
+// withDefaults fills what cfg leaves unset; the hotel's zone, when the
+// caller passes none, is the warehouse's, resolved once when it opened.
+func (c Config) withDefaults(wh *warehouse.Warehouse) Config {
 	if c.Loc == nil {
-		c.Loc, _ = time.LoadLocation("Asia/Shanghai")
+		c.Loc = wh.Location()
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -126,7 +128,7 @@ func Yesterday(now time.Time, loc *time.Location) time.Time {
 // night CheckNight refuses is not run, nor recorded: the error wraps
 // ErrNightOutOfRange.
 func Run(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time.Time, trigger string) (Result, error) {
-	cfg = cfg.withDefaults()
+	cfg = cfg.withDefaults(wh)
 	night = time.Date(night.Year(), night.Month(), night.Day(), 0, 0, 0, 0, time.UTC)
 	res := Result{Night: night, Status: warehouse.JobFailed}
 	if err := CheckNight(ctx, wh, night, cfg.Now(), cfg.Loc); err != nil {
@@ -141,6 +143,47 @@ func Run(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time.Ti
 		return res, ErrBusy
 	}
 	defer running.Unlock()
+	return runHeld(ctx, wh, cfg, night, trigger, res)
+}
+
+// Claim is the pipeline taken for one run before the run starts, so that a
+// caller answering "started" or "busy" (the API's 202 or 409) tells the
+// truth: checking Busy and then calling Run left a window in which another
+// run could start, and the "started" run was recorded as skipped.
+type Claim struct {
+	once sync.Once
+}
+
+// TryClaim takes the pipeline for one run, or returns ErrBusy while a run
+// is under way. The claim is given back by RunClaimed, or by Release when
+// the run does not happen after all.
+func TryClaim() (*Claim, error) {
+	if !running.TryLock() {
+		return nil, ErrBusy
+	}
+	return &Claim{}, nil
+}
+
+// Release gives the claim back; releasing twice is harmless.
+func (c *Claim) Release() { c.once.Do(running.Unlock) }
+
+// RunClaimed is Run for a caller holding a claim, which it releases when the
+// run ends. A night CheckNight refuses is not run, nor recorded.
+func RunClaimed(ctx context.Context, claim *Claim, wh *warehouse.Warehouse, cfg Config, night time.Time, trigger string) (Result, error) {
+	defer claim.Release()
+	cfg = cfg.withDefaults(wh)
+	night = time.Date(night.Year(), night.Month(), night.Day(), 0, 0, 0, 0, time.UTC)
+	res := Result{Night: night, Status: warehouse.JobFailed}
+	if err := CheckNight(ctx, wh, night, cfg.Now(), cfg.Loc); err != nil {
+		res.Error = err.Error()
+		return res, err
+	}
+	return runHeld(ctx, wh, cfg, night, trigger, res)
+}
+
+// runHeld runs the pipeline's steps and records the run; the caller holds
+// running.
+func runHeld(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time.Time, trigger string, res Result) (Result, error) {
 	id, err := wh.StartJob(ctx, Job, &night, trigger, cfg.Now())
 	if err != nil {
 		return res, err
@@ -216,7 +259,7 @@ func safely(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night time
 // one runs yesterday only. Runs left "running" by a stopped process are
 // marked interrupted first, so their night runs again.
 func CatchUp(ctx context.Context, wh *warehouse.Warehouse, cfg Config, trigger string) ([]Result, error) {
-	cfg = cfg.withDefaults()
+	cfg = cfg.withDefaults(wh)
 	if _, err := wh.InterruptStaleJobs(ctx, cfg.Now()); err != nil {
 		return nil, err
 	}
@@ -406,13 +449,4 @@ func writeFile(ctx context.Context, wh *warehouse.Warehouse, cfg Config, path st
 		return n, err
 	}
 	return n, os.Rename(tmp.Name(), path)
-}
-
-// Busy says whether a run is under way in this process.
-func Busy() bool {
-	if running.TryLock() {
-		running.Unlock()
-		return false
-	}
-	return true
 }

@@ -63,7 +63,9 @@ func TestANightLoadsAnalysesCallsAndWritesTheOutbox(t *testing.T) {
 	w, cfg := hotel(t)
 	cfg.Currency = money.MustParse("EUR")
 	ctx := context.Background()
-	os.WriteFile(filepath.Join(cfg.Inbox, "zz_garbage.csv"), []byte("what,is,this\n1,2,3\n"), 0o644)
+	if err := os.WriteFile(filepath.Join(cfg.Inbox, "zz_garbage.csv"), []byte("what,is,this\n1,2,3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	res, err := Run(ctx, w, cfg, civil("2026-11-21"), "manual")
 	if err != nil {
 		t.Fatalf("run: %v (%+v)", err, res)
@@ -71,14 +73,23 @@ func TestANightLoadsAnalysesCallsAndWritesTheOutbox(t *testing.T) {
 	if res.Status != warehouse.JobSucceeded || len(res.Steps) != 5 {
 		t.Fatalf("result %+v", res)
 	}
-	left, _ := filepath.Glob(filepath.Join(cfg.Inbox, "*.*"))
+	left, err := filepath.Glob(filepath.Join(cfg.Inbox, "*.*"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(left) != 0 {
 		t.Errorf("files left in the inbox: %v", left)
 	}
-	if failed, _ := filepath.Glob(filepath.Join(cfg.Inbox, "failed", "*")); len(failed) != 1 || !strings.HasSuffix(failed[0], "zz_garbage.csv") {
+	if failed, err := filepath.Glob(filepath.Join(cfg.Inbox, "failed", "*")); err != nil || len(failed) != 1 || !strings.HasSuffix(failed[0], "zz_garbage.csv") {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("failed/: %v", failed)
 	}
-	if done, _ := filepath.Glob(filepath.Join(cfg.Inbox, "processed", "*")); len(done) < 4 {
+	if done, err := filepath.Glob(filepath.Join(cfg.Inbox, "processed", "*")); err != nil || len(done) < 4 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("processed/: %v", done)
 	}
 	if err := w.HasAnalysis(ctx, civil("2026-11-21")); err != nil {
@@ -98,10 +109,12 @@ func TestANightLoadsAnalysesCallsAndWritesTheOutbox(t *testing.T) {
 		if !slices.ContainsFunc(summary, func(r []string) bool { return len(r) == 2 && r[0] == "货币 Currency" && r[1] == "EUR" }) {
 			t.Errorf("%s: the summary does not say EUR: %q", name, summary)
 		}
-		f.Close()
+		if err := f.Close(); err != nil {
+			t.Error(err)
+		}
 	}
-	if leftovers, _ := filepath.Glob(filepath.Join(cfg.Outbox, ".writing-*")); len(leftovers) != 0 {
-		t.Errorf("half-written files: %v", leftovers)
+	if leftovers, err := filepath.Glob(filepath.Join(cfg.Outbox, ".writing-*")); err != nil || len(leftovers) != 0 {
+		t.Errorf("half-written files: %v (%v)", leftovers, err)
 	}
 	r := runs(t, w)
 	if len(r) != 1 || r[0].Status != warehouse.JobSucceeded || r[0].NightText != "2026-11-21" || !strings.Contains(r[0].Steps, `"loaded"`) {
@@ -116,11 +129,17 @@ func TestANightLoadsAnalysesCallsAndWritesTheOutbox(t *testing.T) {
 	}
 
 	// The same night again changes nothing and still succeeds.
-	tasks, _ := w.Tasks(ctx, warehouse.TaskFilter{})
+	tasks, err := w.Tasks(ctx, warehouse.TaskFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if res, err := Run(ctx, w, cfg, civil("2026-11-21"), "manual"); err != nil || res.Status != warehouse.JobSucceeded || res.Refused() != nil {
 		t.Fatalf("again: %v %+v", err, res)
 	}
-	if again, _ := w.Tasks(ctx, warehouse.TaskFilter{}); len(again) != len(tasks) {
+	if again, err := w.Tasks(ctx, warehouse.TaskFilter{}); err != nil || len(again) != len(tasks) {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("a second run made %d tasks, the first %d", len(again), len(tasks))
 	}
 }
@@ -188,7 +207,10 @@ func TestAPanickingStepIsRecordedAndTheNextNightRuns(t *testing.T) {
 		t.Errorf("history %+v", r[0])
 	}
 	cfg.stepHook = nil
-	if _, ok, _ := w.LastGoodNight(ctx, Job); ok {
+	if _, ok, err := w.LastGoodNight(ctx, Job); err != nil || ok {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Error("a failed night counts as good")
 	}
 	if got, err := CatchUp(ctx, w, cfg, "catch_up"); err != nil || len(got) != 1 || got[0].Status != warehouse.JobSucceeded {

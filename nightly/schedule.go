@@ -34,7 +34,7 @@ type Observer func(job string, took time.Duration, err error)
 // StartSchedule starts the jobs. clock is the scheduler's clock (nil: the
 // real one); cfg.Now should read the same clock. Stop it with Stop.
 func StartSchedule(wh *warehouse.Warehouse, cfg Config, spec string, clock clockwork.Clock, observe Observer) (*Schedule, error) {
-	cfg = cfg.withDefaults()
+	cfg = cfg.withDefaults(wh)
 	if spec == "" {
 		spec = DefaultSpec
 	}
@@ -88,7 +88,7 @@ func (s *Schedule) Stop() error {
 // Escalate marks the callbacks at risk and escalates the overdue ones to
 // their leads, as a recorded run of the escalation job.
 func Escalate(ctx context.Context, wh *warehouse.Warehouse, cfg Config, trigger string) error {
-	cfg = cfg.withDefaults()
+	cfg = cfg.withDefaults(wh)
 	id, err := wh.StartJob(ctx, EscalationJob, nil, trigger, cfg.Now())
 	if err != nil {
 		return err

@@ -36,7 +36,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Loc == nil {
-		o.Loc, _ = time.LoadLocation("Asia/Shanghai")
+		o.Loc = time.UTC // only tests of the pure steps get here: analyze sets the warehouse's zone first
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -128,6 +128,9 @@ func Analyze(ctx context.Context, wh *warehouse.Warehouse, opt Options) (*Result
 }
 
 func analyze(ctx context.Context, wh *warehouse.Warehouse, opt Options) (*Result, error) {
+	if opt.Loc == nil {
+		opt.Loc = wh.Location() // the hotel's zone, resolved once when the warehouse opened
+	}
 	opt = opt.withDefaults()
 	if err := checkModelName(opt.Model); err != nil {
 		return nil, err

@@ -52,8 +52,14 @@ func TestTargetsXLSXIsSafeMaskedAndTyped(t *testing.T) {
 				ref, _ = excelize.CoordinatesToCellName(i+1, 2)
 			}
 		}
-		v, _ := f.GetCellValue(sheet, ref)
-		typ, _ := f.GetCellType(sheet, ref)
+		v, err := f.GetCellValue(sheet, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		typ, err := f.GetCellType(sheet, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
 		return v, typ
 	}
 	if v, _ := cell("name"); v != `'=HYPERLINK("http://x","y")` {
@@ -74,12 +80,18 @@ func TestTargetsXLSXIsSafeMaskedAndTyped(t *testing.T) {
 	if v, _ := cell("reason_zh"); !strings.Contains(v, "上次离店 20 天") || !strings.Contains(v, "共 5 次") {
 		t.Errorf("reason %q", v)
 	}
-	head, _ := f.GetCellValue(sheet, "A1")
+	head, err := f.GetCellValue(sheet, "A1")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(head, "类别") || !strings.Contains(head, "List") {
 		t.Errorf("header %q is not bilingual", head)
 	}
 	for _, s := range f.GetSheetList() {
-		if rows, _ := f.GetRows(s); len(rows) == 0 {
+		if rows, err := f.GetRows(s); err != nil || len(rows) == 0 {
+			if err != nil {
+				t.Fatal(err)
+			}
 			t.Errorf("sheet %s is empty", s)
 		}
 	}

@@ -79,8 +79,14 @@ func TestAuditRefusesIncompleteEntriesAndTokens(t *testing.T) {
 // in the warehouse updates, deletes from, truncates or drops audit_log.
 func TestAuditLogHasNoUpdateOrDeletePath(t *testing.T) {
 	change := regexp.MustCompile(`(?i)(update|delete\s+from|truncate(\s+table)?|drop\s+table(\s+if\s+exists)?|alter\s+table)\s+"?audit_log\b`)
-	files, _ := filepath.Glob("*.go")
-	sqls, _ := filepath.Glob("migrations/*.sql")
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqls, err := filepath.Glob("migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range append(files, sqls...) {
 		if strings.HasSuffix(f, "_test.go") {
 			continue

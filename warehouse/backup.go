@@ -451,10 +451,7 @@ func verifyBackup(ctx context.Context, path string, m BackupManifest, cfg Config
 
 // location is the hotel's zone, for names people read.
 func (w *Warehouse) location() *time.Location {
-	if loc, err := time.LoadLocation(w.tz); err == nil {
-		return loc
-	}
-	return time.UTC
+	return w.loc
 }
 
 // sqlIdent quotes a name for SQL.

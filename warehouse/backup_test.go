@@ -118,7 +118,10 @@ func TestBackupIsOneSnapshotWhileReadsAndWritesGoOn(t *testing.T) {
 	if filepath.Base(res.Path) != "revisit-20261122-170000.duckdb" || filepath.Dir(res.Path) != dir {
 		t.Errorf("backup written to %s", res.Path)
 	}
-	entries, _ := os.ReadDir(dir)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var names []string
 	for _, e := range entries {
 		names = append(names, e.Name())
@@ -247,7 +250,9 @@ func TestRestoreRefusesAnExistingPathAndADamagedBackup(t *testing.T) {
 		}, want: "checksum"},
 		{name: "a manifest that disagrees", damage: func(db, m []byte) ([]byte, []byte) {
 			var man BackupManifest
-			json.Unmarshal(m, &man)
+			if err := json.Unmarshal(m, &man); err != nil {
+				t.Fatal(err)
+			}
 			d := man.Tables["stays"]
 			d.Hash += "1"
 			man.Tables["stays"] = d
@@ -279,7 +284,10 @@ func TestRestoreRefusesAnExistingPathAndADamagedBackup(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("restore: %v; want an error saying %q", err, tc.want)
 			}
-			left, _ := os.ReadDir(dstDir)
+			left, err := os.ReadDir(dstDir)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if tc.present == "" && len(left) > 0 {
 				t.Errorf("a refused restore left %v", left[0].Name())
 			}

@@ -13,7 +13,10 @@ func BenchmarkImportStays(b *testing.B) {
 	dir := b.TempDir()
 	t := &testing.T{}
 	guests, stays := writeBigStays(t, dir, 200_000)
-	info, _ := os.Stat(stays)
+	info, err := os.Stat(stays)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.SetBytes(info.Size())
 	for i := 0; i < b.N; i++ {
 		w, err := Open(context.Background(), Config{Path: filepath.Join(dir, "b.duckdb"), Threads: 2, MemoryLimit: "2GB"})

@@ -38,7 +38,7 @@ const (
 // callbackActorSystem is the actor of events nobody in particular caused.
 const callbackActorSystem = "system"
 
-func (o GenerateOptions) withDefaults(zone string) (GenerateOptions, error) {
+func (o GenerateOptions) withDefaults(zone *time.Location) (GenerateOptions, error) {
 	if o.AsOf.IsZero() {
 		o.AsOf = time.Now()
 	}
@@ -55,11 +55,7 @@ func (o GenerateOptions) withDefaults(zone string) (GenerateOptions, error) {
 		o.ServiceTeam = "客服管家"
 	}
 	if o.Loc == nil {
-		loc, err := time.LoadLocation(zone)
-		if err != nil {
-			return o, fmt.Errorf("hotel zone: %w", err)
-		}
-		o.Loc = loc
+		o.Loc = zone
 	}
 	// The zone's name goes to DuckDB, which knows IANA names only.
 	if name := o.Loc.String(); name == "Local" || !validZone.MatchString(name) {
@@ -75,7 +71,7 @@ func (o GenerateOptions) withDefaults(zone string) (GenerateOptions, error) {
 // considered again, so generation can run after every ingest. Tasks, their
 // created events, the skips and the run row are written in one transaction.
 func (w *Warehouse) GenerateCallbacks(ctx context.Context, opt GenerateOptions) (GenerateResult, error) {
-	opt, err := opt.withDefaults(w.tz)
+	opt, err := opt.withDefaults(w.loc)
 	if err != nil {
 		return GenerateResult{}, fmt.Errorf("warehouse: generate callbacks: %w", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/duckdb/duckdb-go/v2"
+
 	"revisit/internal/freetext"
 )
 
@@ -238,9 +240,12 @@ func (w *Warehouse) inWriteTx(ctx context.Context, fn func(conn *sql.Conn) error
 // isWriteConflict recognises DuckDB's write-write conflict. DuckDB reports
 // it on the statement ("Conflict on update!"), and the transaction's COMMIT
 // then succeeds having written nothing: the statement's error is the only
-// signal.
+// signal. The driver types it as a transaction error; matching the word
+// "conflict" in the text would also catch, say, a missing table whose name
+// holds it, and turn a bug into a "someone else changed it" answer.
 func isWriteConflict(err error) bool {
-	return err != nil && strings.Contains(strings.ToLower(err.Error()), "conflict")
+	var de *duckdb.Error
+	return errors.As(err, &de) && de.Type == duckdb.ErrorTypeTransaction
 }
 
 // updateVersioned runs an UPDATE whose WHERE ends in "version = ?" and turns

@@ -362,7 +362,10 @@ func TestRecoveryCaseStateMachineAndMarketingExclusion(t *testing.T) {
 		Close: true, FinalDisposition: "reached_satisfied"}); err != nil {
 		t.Fatal(err)
 	}
-	if excluded, _ := w.OpenCallbackGuests(ctx); !excluded["G1"] || excluded["G2"] {
+	if excluded, err := w.OpenCallbackGuests(ctx); err != nil || !excluded["G1"] || excluded["G2"] {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("with G1's case open and G2 done: %v", excluded)
 	}
 
@@ -384,7 +387,10 @@ func TestRecoveryCaseStateMachineAndMarketingExclusion(t *testing.T) {
 	if c.Status != CaseInProgress || c.Version != 2 {
 		t.Errorf("in progress: %+v", c)
 	}
-	if excluded, _ := w.OpenCallbackGuests(ctx); !excluded["G1"] {
+	if excluded, err := w.OpenCallbackGuests(ctx); err != nil || !excluded["G1"] {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Error("a case in progress let the guest back into marketing")
 	}
 	if _, err := w.UpdateRecovery(ctx, c.ID, 1, CaseResolved, OutcomeRecovered, "", "B01", at); !errors.Is(err, ErrTaskChanged) {
@@ -403,8 +409,8 @@ func TestRecoveryCaseStateMachineAndMarketingExclusion(t *testing.T) {
 	if _, err := w.UpdateRecovery(ctx, c.ID, 3, CaseInProgress, "", "", "B01", at); err == nil {
 		t.Error("a resolved case was reopened")
 	}
-	if excluded, _ := w.OpenCallbackGuests(ctx); len(excluded) != 0 {
-		t.Errorf("after resolution: %v", excluded)
+	if excluded, err := w.OpenCallbackGuests(ctx); err != nil || len(excluded) != 0 {
+		t.Errorf("after resolution: %v (%v)", excluded, err)
 	}
 	if _, err := w.UpdateRecovery(ctx, 999, 1, CaseInProgress, "", "", "B01", at); !errors.Is(err, ErrNotFound) {
 		t.Errorf("an unknown case: %v", err)

@@ -52,7 +52,10 @@ func xlsxBytes(t testing.TB, rows [][]string) []byte {
 	f := excelize.NewFile()
 	defer f.Close()
 	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		if err != nil {
+			t.Fatal(err)
+		}
 		vals := make([]any, len(r))
 		for j, c := range r {
 			vals[j] = c

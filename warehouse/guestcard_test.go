@@ -75,14 +75,20 @@ func TestRevealContactIsAuditedWithTheRead(t *testing.T) {
 	if rc.Mobile != "+8613812345678" || rc.WeChat != "zhangwei88" {
 		t.Errorf("revealed %+v", rc)
 	}
-	log, _ := w.AuditLog(ctx, 0)
+	log, err := w.AuditLog(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(log) != 1 || log[0].Action != AuditReveal || log[0].Target != "guest G1" || log[0].Actor != "B01" || log[0].Rows != 1 {
 		t.Errorf("audit: %+v", log)
 	}
 	if _, err := w.RevealContact(ctx, "nobody", AuditEntry{At: at, Actor: "B01"}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown guest: %v", err)
 	}
-	if log, _ := w.AuditLog(ctx, 0); len(log) != 1 {
+	if log, err := w.AuditLog(ctx, 0); err != nil || len(log) != 1 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("a reveal of nobody left an entry: %+v", log)
 	}
 }

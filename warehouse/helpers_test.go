@@ -71,7 +71,10 @@ func queryStrings(t *testing.T, w *Warehouse, q string, args ...any) []string {
 		t.Fatalf("%s: %v", q, err)
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []string
 	for rows.Next() {
 		vals := make([]any, len(cols))

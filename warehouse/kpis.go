@@ -246,10 +246,7 @@ func (w *Warehouse) kpiParamsOf(q KPIQuery) (kpiParams, error) {
 	case !p.toDay.Before(p.fromDay.AddDate(kpiMaxYears, 0, 0)):
 		return p, fmt.Errorf("%w: %s to %s is longer than %d years", ErrBadKPIQuery, p.from, p.to, kpiMaxYears)
 	}
-	loc, err := time.LoadLocation(w.tz)
-	if err != nil {
-		return p, fmt.Errorf("hotel zone: %w", err)
-	}
+	loc := w.loc
 	y, m, d := p.fromDay.Date()
 	p.start = time.Date(y, m, d, 0, 0, 0, 0, loc)
 	y, m, d = p.toDay.Date()

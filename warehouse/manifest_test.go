@@ -26,7 +26,10 @@ func TestManifestAndRejectsCanBeListed(t *testing.T) {
 	if len(rej) != 6 || rej[0].File != "stays.csv" || rej[0].Line != 4 || rej[0].Reason != "MISSING_KEY" {
 		t.Errorf("rejects %+v", rej)
 	}
-	only, _ := w.Rejects(ctx, RejectFilter{Reason: "BAD_AMOUNT"})
+	only, err := w.Rejects(ctx, RejectFilter{Reason: "BAD_AMOUNT"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(only) != 1 || only[0].Column != "spend" || only[0].Value != "abc" {
 		t.Errorf("BAD_AMOUNT rejects %+v", only)
 	}

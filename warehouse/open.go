@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -38,7 +39,8 @@ type Warehouse struct {
 	connector *duckdb.Connector
 	path      string
 	tz        string
-	writeMu   sync.Mutex // one writer at a time in this process
+	loc       *time.Location // tz, resolved once at Open
+	writeMu   sync.Mutex     // one writer at a time in this process
 	version   atomic.Int64
 	imported  atomic.Int64
 	threads   int           // DuckDB's threads, as configured
@@ -145,6 +147,10 @@ func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 	if !validZone.MatchString(cfg.TimeZone) {
 		return nil, fmt.Errorf("warehouse: open: time zone %q is not an IANA zone name", cfg.TimeZone)
 	}
+	loc, err := time.LoadLocation(cfg.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: open: time zone %q: %w", cfg.TimeZone, err)
+	}
 	q := url.Values{}
 	q.Set("threads", strconv.Itoa(cfg.Threads))
 	q.Set("memory_limit", cfg.MemoryLimit)
@@ -167,7 +173,7 @@ func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(2*cfg.Threads + 2)
 	db.SetMaxIdleConns(2)
-	w := &Warehouse{db: db, connector: connector, path: cfg.Path, tz: cfg.TimeZone, threads: cfg.Threads, exposed: exposed}
+	w := &Warehouse{db: db, connector: connector, path: cfg.Path, tz: cfg.TimeZone, loc: loc, threads: cfg.Threads, exposed: exposed}
 	if err := db.PingContext(ctx); err != nil {
 		w.closeQuietly()
 		return nil, openError(cfg.Path, err)
@@ -240,6 +246,12 @@ func (w *Warehouse) Threads(ctx context.Context) (int, error) {
 
 // TimeZone is the hotel's zone the warehouse computes local days in.
 func (w *Warehouse) TimeZone() string { return w.tz }
+
+// Location is the hotel's zone, resolved once when the warehouse opened:
+// everything that turns instants into the hotel's days takes it from here
+// rather than loading the zone again (and choosing what to do if that
+// failed).
+func (w *Warehouse) Location() *time.Location { return w.loc }
 
 // Path is the file the warehouse lives in.
 func (w *Warehouse) Path() string { return w.path }

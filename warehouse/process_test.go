@@ -145,7 +145,10 @@ func TestKill9MidLoadLeavesNothingAndTheRerunLoadsOnce(t *testing.T) {
 	if n := queryInt(t, w, "SELECT count(*) FROM stays"); n != 0 {
 		t.Errorf("%d stays survived a killed load", n)
 	}
-	if left, _ := filepath.Glob(filepath.Join(dir, stagePrefix(db)+"*")); len(left) != 0 {
+	if left, err := filepath.Glob(filepath.Join(dir, stagePrefix(db)+"*")); err != nil || len(left) != 0 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("the killed load's staging files are still there after reopening: %v", left)
 	}
 	if n := queryInt(t, w, "SELECT count(*) FROM imports WHERE kind = 'stays'"); n != 0 {

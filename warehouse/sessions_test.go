@@ -51,7 +51,10 @@ func TestSessionsAreHashedAndEndEveryWay(t *testing.T) {
 		t.Errorf("idle 8 h and still alive: %v", err)
 	}
 	// Absolute: used every 7 h, it still ends 7 days after sign-in.
-	id2, _ := w.CreateSession(ctx, admin.ID, tokenT0, testLimits)
+	id2, err := w.CreateSession(ctx, admin.ID, tokenT0, testLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for at := tokenT0.Add(7 * time.Hour); at.Before(tokenT0.Add(7 * 24 * time.Hour)); at = at.Add(7 * time.Hour) {
 		if _, err := w.SessionPrincipal(ctx, id2, at, testLimits); err != nil {
 			t.Fatalf("ended early at %s: %v", at, err)
@@ -62,16 +65,28 @@ func TestSessionsAreHashedAndEndEveryWay(t *testing.T) {
 	}
 
 	// Sign-out, revocation, and sign-out everywhere each end at once.
-	out, _ := w.CreateSession(ctx, admin.ID, tokenT0, testLimits)
+	out, err := w.CreateSession(ctx, admin.ID, tokenT0, testLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := w.EndSession(ctx, out); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.SessionPrincipal(ctx, out, tokenT0, testLimits); !errors.Is(err, ErrUnauthorized) {
 		t.Errorf("alive after sign-out: %v", err)
 	}
-	g1, _ := w.CreateSession(ctx, gm.ID, tokenT0, testLimits)
-	g2, _ := w.CreateSession(ctx, gm.ID, tokenT0, testLimits)
-	a1, _ := w.CreateSession(ctx, admin.ID, tokenT0, testLimits)
+	g1, err := w.CreateSession(ctx, gm.ID, tokenT0, testLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g2, err := w.CreateSession(ctx, gm.ID, tokenT0, testLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a1, err := w.CreateSession(ctx, admin.ID, tokenT0, testLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := w.RevokeToken(ctx, gm.ID, "ops", tokenT0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,10 @@ func TestStaffSessionsEndWithTheAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	desk, _ := w.CreateStaffSession(ctx, "B005", at, testLimits)
+	desk, err := w.CreateStaffSession(ctx, "B005", at, testLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
 	p, err := w.SessionPrincipal(ctx, phone, at, testLimits)
 	if err != nil || p.StaffID != "B005" || p.Role != RoleButler || p.Name != "员工 B005" || p.TokenID != 0 || !p.Staff() {
 		t.Fatalf("the phone's session signs in %+v, %v", p, err)
@@ -55,11 +58,17 @@ func TestStaffSessionsEndWithTheAccount(t *testing.T) {
 	}
 
 	// A new sign-in after the reset must change the password: the session says so.
-	again, _ := w.CreateStaffSession(ctx, "B005", at, testLimits)
+	again, err := w.CreateStaffSession(ctx, "B005", at, testLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if p, err := w.SessionPrincipal(ctx, again, at, testLimits); err != nil || !p.MustChange {
 		t.Errorf("after a reset the session must change the password: %+v, %v", p, err)
 	}
-	tokSession, _ := w.CreateSession(ctx, tok.ID, at, testLimits)
+	tokSession, err := w.CreateSession(ctx, tok.ID, at, testLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// Disabling: sessions, the token acting as B005 and its sessions, at once.
 	if _, err := w.DisableStaff(ctx, "B005", adminAt(at.Add(time.Minute))); err != nil {
@@ -153,12 +162,18 @@ func TestSignInLinkSignsInOnceBeforeItsExpiry(t *testing.T) {
 	}
 
 	// Expired: refused at the expiry to the second, as unusable.
-	late, _, _ := w.CreateSignInLink(ctx, "B005", 15*time.Minute, adminAt(at))
+	late, _, err := w.CreateSignInLink(ctx, "B005", 15*time.Minute, adminAt(at))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := w.UseSignInLink(ctx, late, at.Add(15*time.Minute), testLimits, ""); !errors.Is(err, ErrLinkUnusable) {
 		t.Errorf("a link used at its expiry: %v", err)
 	}
 	// A reset drops the unused links; a disabled account's link is refused.
-	pending, _, _ := w.CreateSignInLink(ctx, "B005", 15*time.Minute, adminAt(at))
+	pending, _, err := w.CreateSignInLink(ctx, "B005", 15*time.Minute, adminAt(at))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := w.ResetStaffPassword(ctx, "B005", "", adminAt(at)); err != nil {
 		t.Fatal(err)
 	}

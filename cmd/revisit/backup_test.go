@@ -22,9 +22,13 @@ func smallWarehouse(t *testing.T) (string, map[string]string) {
 	t.Helper()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "w.duckdb")
-	os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机\nG1,张伟,13812345678\nG2,李娜,13900002222\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间,管家\n"+
-		"S1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\nS2,G2,2026-11-21 15:00,2026-11-22 10:00,B02\n"), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机\nG1,张伟,13812345678\nG2,李娜,13900002222\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间,管家\n"+
+		"S1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\nS2,G2,2026-11-21 15:00,2026-11-22 10:00,B02\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	env := map[string]string{"REVISIT_DB": db}
 	if code, _, stderr := runCLI(t, env, "ingest", dir); code != 0 {
 		t.Fatalf("ingest: %d %s", code, stderr)
@@ -142,7 +146,10 @@ func TestBackupOfAWarehouseHeldByAServerGoesThroughIt(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the server says it wrote %q: %v", stdout, err)
 	}
-	if left, _ := os.ReadDir(out); len(left) > 0 {
+	if left, err := os.ReadDir(out); err != nil || len(left) > 0 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("--out got %s: the server writes into its own folder", left[0].Name())
 	}
 	// A token that is not an admin's is told so.

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -69,20 +68,6 @@ func ingestFlags(fs *flag.FlagSet, e *env, c *config) {
 func envOr(e *env, key, def string) string {
 	if v := e.getenv(key); v != "" {
 		return v
-	}
-	return def
-}
-
-func envInt(e *env, key string, def int) int {
-	if n, err := strconv.Atoi(e.getenv(key)); err == nil {
-		return n
-	}
-	return def
-}
-
-func envFloat(e *env, key string, def float64) float64 {
-	if f, err := strconv.ParseFloat(e.getenv(key), 64); err == nil {
-		return f
 	}
 	return def
 }

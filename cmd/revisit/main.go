@@ -73,7 +73,10 @@ func run(ctx context.Context, e *env, args []string) int {
 		if c.name != args[0] {
 			continue
 		}
-		err := c.run(ctx, e, args[1:])
+		err := checkSettings(e)
+		if err == nil {
+			err = c.run(ctx, e, args[1:])
+		}
 		var ex exitError
 		switch {
 		case err == nil:

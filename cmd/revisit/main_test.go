@@ -32,6 +32,17 @@ func runCLI(t *testing.T, environ map[string]string, args ...string) (int, strin
 	return code, out.String(), errOut.String()
 }
 
+// mustRunCLI is runCLI for a step on the way to what a test checks: a
+// non-zero exit fails the test there, not later as a puzzling difference.
+func mustRunCLI(t *testing.T, environ map[string]string, args ...string) string {
+	t.Helper()
+	code, stdout, stderr := runCLI(t, environ, args...)
+	if code != 0 {
+		t.Fatalf("revisit %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
+	}
+	return stdout
+}
+
 // generateHotel writes a small messy hotel and returns its folder and truth.
 func generateHotel(t *testing.T, guests string) (string, synth.Summary) {
 	t.Helper()
@@ -133,8 +144,12 @@ func TestExitStatusSaysWhetherEveryFileLoaded(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "guests.csv")
 	bad := filepath.Join(dir, "weather.csv")
-	os.WriteFile(good, []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644)
-	os.WriteFile(bad, []byte("日期,温度\n2026-11-26,12\n"), 0o644)
+	if err := os.WriteFile(good, []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("日期,温度\n2026-11-26,12\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	db := filepath.Join(dir, "w.duckdb")
 	if code, _, stderr := runCLI(t, nil, "ingest", "--db", db, good); code != 0 {
 		t.Errorf("a good file: exit %d\n%s", code, stderr)
@@ -212,10 +227,14 @@ func TestIDKeyIsCreatedOnceAndKeptPrivate(t *testing.T) {
 func TestRejectsAreListedForTheFrontDeskSafeForExcel(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "w.duckdb")
-	os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间\n"+
-		"S1,G1,2026-11-20 15:00,2026-11-21 11:00\nS2,\"=HYPERLINK(\"\"x\"\")\",2026-11-20 15:00,2026-11-21 11:00\n"), 0o644)
-	runCLI(t, nil, "ingest", "--db", db, "--reject-threshold", "1", dir)
+	if err := os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间\n"+
+		"S1,G1,2026-11-20 15:00,2026-11-21 11:00\nS2,\"=HYPERLINK(\"\"x\"\")\",2026-11-20 15:00,2026-11-21 11:00\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRunCLI(t, nil, "ingest", "--db", db, "--reject-threshold", "1", dir)
 	code, stdout, stderr := runCLI(t, nil, "rejects", "--db", db, "--format", "csv")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -229,7 +248,9 @@ func TestRejectsAreListedForTheFrontDeskSafeForExcel(t *testing.T) {
 	}
 	// A reason code is read in any case; one that is no code is a usage
 	// error listing the codes, not an empty answer.
-	os.WriteFile(filepath.Join(dir, "more.csv"), []byte("客户编号,姓名,手机\nG2,李娜,12345\n"), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "more.csv"), []byte("客户编号,姓名,手机\nG2,李娜,12345\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if code, _, stderr := runCLI(t, nil, "ingest", "--db", db, "--reject-threshold", "1", filepath.Join(dir, "more.csv")); code != 0 {
 		t.Fatalf("ingest more: %d %s", code, stderr)
 	}
@@ -410,10 +431,16 @@ func TestCallbacksFromTheCommandLine(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "w.duckdb")
 	env := map[string]string{"REVISIT_DB": db}
-	os.WriteFile(filepath.Join(dir, "roster.csv"), []byte("员工号,姓名,组别,主管\nB01,李伟香,客服管家,B09\nB02,郭笑颜,客服管家,B09\nB09,范志伟,客服管家,B09\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机,会员等级\nG1,张伟,13812345678,金卡\nG2,李娜,13900002222,\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间,管家\n"+
-		"S1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\nS2,G2,2026-11-21 15:00,2026-11-22 10:00,B02\n"), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "roster.csv"), []byte("员工号,姓名,组别,主管\nB01,李伟香,客服管家,B09\nB02,郭笑颜,客服管家,B09\nB09,范志伟,客服管家,B09\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机,会员等级\nG1,张伟,13812345678,金卡\nG2,李娜,13900002222,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间,管家\n"+
+		"S1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\nS2,G2,2026-11-21 15:00,2026-11-22 10:00,B02\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if code, _, stderr := runCLI(t, env, "ingest", dir); code != 0 {
 		t.Fatalf("ingest: %d %s", code, stderr)
 	}
@@ -496,11 +523,17 @@ func TestCallbacksFromTheCommandLine(t *testing.T) {
 func TestCallbackRecoveryFromTheCommandLine(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"REVISIT_DB": filepath.Join(dir, "w.duckdb")}
-	os.WriteFile(filepath.Join(dir, "roster.csv"), []byte("员工号,姓名,组别,主管\nB01,李伟香,客服管家,B09\nB09,范志伟,客服管家,B09\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间,管家\nS1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\n"), 0o644)
-	runCLI(t, env, "ingest", dir)
-	runCLI(t, env, "callbacks", "generate", "--as-of", "2026-11-22 12:00")
+	if err := os.WriteFile(filepath.Join(dir, "roster.csv"), []byte("员工号,姓名,组别,主管\nB01,李伟香,客服管家,B09\nB09,范志伟,客服管家,B09\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "stays.csv"), []byte("单号,客户编号,到店时间,离店时间,管家\nS1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRunCLI(t, env, "ingest", dir)
+	mustRunCLI(t, env, "callbacks", "generate", "--as-of", "2026-11-22 12:00")
 	code, stdout, stderr := runCLI(t, env, "callbacks", "attempt", "1", "--by", "B01", "--disposition", "reached_issue",
 		"--department", "客房部", "--at", "2026-11-22 14:00", "--recovery-due", "4h")
 	if code != 0 || !strings.Contains(stdout, `"status": "closed"`) {
@@ -513,7 +546,7 @@ func TestCallbackRecoveryFromTheCommandLine(t *testing.T) {
 	if code, _, stderr := runCLI(t, env, "callbacks", "recovery", "1", "--case", "1", "--status", "resolved", "--outcome", "recovered", "--by", "B01"); code == 0 {
 		t.Errorf("open → resolved skipped in progress: exit 0 %s", stderr)
 	}
-	runCLI(t, env, "callbacks", "recovery", "1", "--case", "1", "--status", "in_progress", "--by", "B01")
+	mustRunCLI(t, env, "callbacks", "recovery", "1", "--case", "1", "--status", "in_progress", "--by", "B01")
 	code, stdout, _ = runCLI(t, env, "callbacks", "recovery", "1", "--case", "1", "--status", "resolved", "--outcome", "recovered", "--by", "B01")
 	if code != 0 || !strings.Contains(stdout, `"outcome": "recovered"`) {
 		t.Errorf("resolve: %d %s", code, stdout)
@@ -536,7 +569,10 @@ func TestNightlyFromTheCommandLine(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(outbox, "回访名单_2026-11-26.xlsx")); err != nil {
 		t.Errorf("the outbox: %v", err)
 	}
-	if left, _ := filepath.Glob(filepath.Join(dir, "*.csv")); len(left) != 0 {
+	if left, err := filepath.Glob(filepath.Join(dir, "*.csv")); err != nil || len(left) != 0 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("the inbox kept %d files", len(left))
 	}
 	if code, _, stderr := runCLI(t, env, "nightly", "--as-of", "26/11/2026"); code != exitUsage || !strings.Contains(stderr, "--as-of") {
@@ -627,13 +663,19 @@ func TestDemoRunsANightPrintsATokenPerRoleAndServes(t *testing.T) {
 	if m := account.FindAllStringSubmatch(errOut.String(), -1); len(m) != 2 {
 		t.Errorf("staff accounts printed: %v\n%s", m, errOut.String())
 	}
-	req, _ := http.NewRequest(http.MethodGet, strings.TrimSuffix(url, "/ui/")+"/api/v1/callbacks", nil)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(url, "/ui/")+"/api/v1/callbacks", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+roles["butler"])
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
 		t.Errorf("the butler's list: %v %v", res, err)
 	}
 	for _, f := range []string{"回访名单_", "回访任务_"} {
-		if m, _ := filepath.Glob(filepath.Join(dir, "outbox", f+"*.xlsx")); len(m) != 1 {
+		if m, err := filepath.Glob(filepath.Join(dir, "outbox", f+"*.xlsx")); err != nil || len(m) != 1 {
+			if err != nil {
+				t.Fatal(err)
+			}
 			t.Errorf("the outbox lacks %s*.xlsx: %v", f, m)
 		}
 	}

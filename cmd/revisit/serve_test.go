@@ -50,7 +50,9 @@ func TestServeHoldsTheWarehouseAndStopsCleanlyOnSIGTERM(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "w.duckdb")
 	env := map[string]string{"REVISIT_DB": db}
-	os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "guests.csv"), []byte("客户编号,姓名,手机\nG1,张伟,13812345678\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if code, _, stderr := runCLI(t, env, "ingest", dir); code != 0 {
 		t.Fatalf("ingest: %d %s", code, stderr)
 	}
@@ -89,7 +91,10 @@ func TestServeHoldsTheWarehouseAndStopsCleanlyOnSIGTERM(t *testing.T) {
 	if code == 0 || !strings.Contains(stderr, "in use") || !strings.Contains(stderr, strconv.Itoa(server.Process.Pid)) {
 		t.Errorf("stats while the server runs: exit %d, %q: want a clear 'in use by PID' error", code, stderr)
 	}
-	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/imports", nil)
+	req, err := http.NewRequest(http.MethodGet, base+"/api/v1/imports", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil || res.StatusCode != 200 {
@@ -133,8 +138,13 @@ func copyDir(t *testing.T, src string) string {
 	}
 	for _, e := range entries {
 		if e.Type().IsRegular() {
-			b, _ := os.ReadFile(filepath.Join(src, e.Name()))
-			os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644)
+			b, err := os.ReadFile(filepath.Join(src, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	return dst
@@ -190,11 +200,17 @@ func TestNightKilledMidwayIsCompletedByTheNextRun(t *testing.T) {
 	if !strings.Contains(stdout, `"succeeded"`) {
 		t.Errorf("the next run: %s", stdout)
 	}
-	if left, _ := filepath.Glob(filepath.Join(inbox, "*.csv")); len(left) != 0 {
+	if left, err := filepath.Glob(filepath.Join(inbox, "*.csv")); err != nil || len(left) != 0 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("files left in the inbox: %d", len(left))
 	}
 	openWarehouse(t, db, func(w *warehouse.Warehouse) {
-		runs, _ := w.JobRuns(t.Context(), 10)
+		runs, err := w.JobRuns(t.Context(), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var statuses []string
 		for _, r := range runs {
 			statuses = append(statuses, r.Status)
@@ -246,11 +262,17 @@ func TestSIGTERMMidNightStopsCleanly(t *testing.T) {
 	if warehouse.HasWAL(db) {
 		t.Error("a WAL is left")
 	}
-	if half, _ := filepath.Glob(filepath.Join(outbox, ".writing-*")); len(half) != 0 {
+	if half, err := filepath.Glob(filepath.Join(outbox, ".writing-*")); err != nil || len(half) != 0 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("half-written files in the outbox: %v", half)
 	}
 	openWarehouse(t, db, func(w *warehouse.Warehouse) {
-		runs, _ := w.JobRuns(t.Context(), 10)
+		runs, err := w.JobRuns(t.Context(), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(runs) == 0 || runs[0].Status == warehouse.JobRunning {
 			t.Errorf("the stopped night's record: %+v", runs)
 		}

@@ -19,7 +19,7 @@ type ReassignStore interface {
 	LeadOf(ctx context.Context, staffID string) (string, error)
 	Assign(ctx context.Context, id int64, version int, to, by, reason string, at time.Time, audit *warehouse.AuditEntry) (warehouse.Task, error)
 	// TimeZone is the hotel's zone, in which a refusal names a time.
-	TimeZone() string
+	Location() *time.Location
 }
 
 // Reassign gives a task to another butler on the word of the owner's team
@@ -118,13 +118,8 @@ func idleText(d time.Duration) string {
 	return d.String()
 }
 
-// hotelZone is the store's hotel zone; UTC when it names none it knows.
-func hotelZone(s ReassignStore) *time.Location {
-	if l, err := time.LoadLocation(s.TimeZone()); err == nil {
-		return l
-	}
-	return time.UTC
-}
+// hotelZone is the store's hotel zone, resolved when it opened.
+func hotelZone(s ReassignStore) *time.Location { return s.Location() }
 
 func orNone(s string) string {
 	if s == "" {

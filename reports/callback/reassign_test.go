@@ -37,7 +37,10 @@ func TestOnlyTheLeadReassignsAnIdleTask(t *testing.T) {
 
 	// Once the owner has called, the task stays theirs.
 	id2 := newTask(t, w, "G2", departed)
-	tk, _ := w.Task(ctx, id2)
+	tk, err := w.Task(ctx, id2)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := Record(ctx, w, DefaultRules(shanghai), Attempt{TaskID: id2, Version: tk.Version, By: "B01", At: at("2026-11-26 09:30"), Disposition: NoAnswer}, 0); err != nil {
 		t.Fatal(err)
 	}

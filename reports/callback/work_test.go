@@ -178,7 +178,10 @@ func TestRecordReachedIssueOpensARecoveryCase(t *testing.T) {
 	if c.Owner != "B01" || c.Department != "餐饮部" || c.Status != warehouse.CaseOpen || !c.DueAt.Equal(at("2026-11-27 10:00")) {
 		t.Errorf("the case (due 24 h after the call by default): %+v", c)
 	}
-	if guests, _ := w.OpenCallbackGuests(ctx); !guests["G1"] {
+	if guests, err := w.OpenCallbackGuests(ctx); err != nil || !guests["G1"] {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Error("a guest with an open recovery case is not kept from marketing")
 	}
 
@@ -188,7 +191,10 @@ func TestRecordReachedIssueOpensARecoveryCase(t *testing.T) {
 	if _, err := Record(ctx, w, DefaultRules(shanghai), call, 4*time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	if cs, _ := w.RecoveryCases(ctx, id2); len(cs) != 1 || !cs[0].DueAt.Equal(at("2026-11-26 14:00")) {
+	if cs, err := w.RecoveryCases(ctx, id2); err != nil || len(cs) != 1 || !cs[0].DueAt.Equal(at("2026-11-26 14:00")) {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("a 4 h recovery: %+v", cs)
 	}
 }
@@ -248,7 +254,10 @@ func TestRecordRefuses(t *testing.T) {
 			t.Errorf("%v, want ErrTaskChanged", err)
 		}
 	})
-	if task, _ := w.Task(ctx, id); task.Attempts != 1 {
+	if task, err := w.Task(ctx, id); err != nil || task.Attempts != 1 {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("refused attempts were stored: %d attempts", task.Attempts)
 	}
 }

@@ -89,7 +89,10 @@ func TestStreaming(t *testing.T) {
 
 func TestAppendJSONFloat(t *testing.T) {
 	for _, f := range []float64{0, 1, -2.5, 0.1, 1e-7, 123456789012, 1e21, -1e22, math.MaxFloat64, math.SmallestNonzeroFloat64} {
-		want, _ := json.Marshal(f)
+		want, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got := appendJSONFloat(nil, f); string(got) != string(want) {
 			t.Errorf("appendJSONFloat(%g) = %s, encoding/json says %s", f, got, want)
 		}

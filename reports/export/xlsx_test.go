@@ -81,7 +81,10 @@ func TestWriteXLSXCells(t *testing.T) {
 				t.Errorf("number format %q, want %q", got, tc.format)
 			}
 			if tc.kind == date {
-				serial, _ := strconv.ParseFloat(raw, 64)
+				serial, err := strconv.ParseFloat(raw, 64)
+				if err != nil {
+					t.Fatal(err)
+				}
 				got, err := excelize.ExcelDateToTime(serial, false)
 				if err != nil {
 					t.Fatal(err)
@@ -109,7 +112,10 @@ func TestWriteXLSXLayout(t *testing.T) {
 		t.Errorf("active sheet %d, want the data sheet", got)
 	}
 	for i, c := range guestColumns() {
-		ref, _ := excelize.CoordinatesToCellName(i+1, 1)
+		ref, err := excelize.CoordinatesToCellName(i+1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got, want := cellValue(t, f, targets, ref), c.TitleZH+"\n"+c.TitleEN; got != want {
 			t.Errorf("header %s = %q, want %q", ref, got, want)
 		}
@@ -149,7 +155,10 @@ func TestWriteXLSXLayout(t *testing.T) {
 	}
 	var mins []int
 	for _, m := range strings.Split(sheetXML(t, f, 1), `<col min="`)[1:] {
-		n, _ := strconv.Atoi(m[:strings.IndexByte(m, '"')])
+		n, err := strconv.Atoi(m[:strings.IndexByte(m, '"')])
+		if err != nil {
+			t.Fatal(err)
+		}
 		mins = append(mins, n)
 	}
 	if !slices.IsSorted(mins) || len(mins) != 12 {
@@ -193,7 +202,10 @@ func TestWriteXLSXSummaryAndAbout(t *testing.T) {
 	if !equalRows(summary, want) {
 		t.Errorf("summary\n got %q\nwant %q", summary, want)
 	}
-	if typ, _ := f.GetCellType("摘要 Summary", "B4"); typ != excelize.CellTypeUnset {
+	if typ, err := f.GetCellType("摘要 Summary", "B4"); err != nil || typ != excelize.CellTypeUnset {
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Errorf("row count cell type %v, want a number", typ)
 	}
 
@@ -478,7 +490,10 @@ func TestWriteXLSXRemovesTempFiles(t *testing.T) {
 				for i := range rows {
 					r := guestRow(i)
 					if i == rows-1 {
-						entries, _ := os.ReadDir(dir)
+						entries, err := os.ReadDir(dir)
+						if err != nil {
+							t.Fatal(err)
+						}
 						spilled = len(entries)
 						if tc.badLast {
 							r = r[:1]
@@ -497,7 +512,10 @@ func TestWriteXLSXRemovesTempFiles(t *testing.T) {
 			if spilled == 0 {
 				t.Fatal("no temporary file while writing: the test does not exercise the spill")
 			}
-			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			if entries, err := os.ReadDir(dir); err != nil || len(entries) != 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
 				t.Errorf("%d temporary files left behind, e.g. %s", len(entries), entries[0].Name())
 			}
 		})

@@ -8,8 +8,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"revisit/ingest"
+	"revisit/mask"
 	"revisit/reports"
-	"revisit/reports/export"
 	"revisit/warehouse"
 )
 
@@ -159,7 +159,7 @@ func (s *Server) guestViewOf(c *gin.Context, tok warehouse.Principal, g *warehou
 	loc := s.loc()
 	contact := g.Contact()
 	v := guestView{GuestID: g.GuestID, Name: contact.Name, Title: contact.Title, VIPLevel: contact.VIPLevel,
-		Mobile: export.MaskMobile(contact.Mobile), StayCount: g.StayCount, TotalSpend: float64(g.SpendCents) / 100,
+		Mobile: mask.Mobile(contact.Mobile), StayCount: g.StayCount, TotalSpend: float64(g.SpendCents) / 100,
 		Preferences: []string{}, Profiles: []profileView{}, IdentityLinks: []linkView{}, IdentityConflicts: []conflictView{}, Stays: []stayView{},
 		Feedback: []feedbackView{}, Callbacks: []callbackView{}}
 	seenPref := map[string]bool{}
@@ -180,7 +180,7 @@ func (s *Server) guestViewOf(c *gin.Context, tok warehouse.Principal, g *warehou
 			seenPref[p.Preferences] = true
 			v.Preferences = append(v.Preferences, p.Preferences)
 		}
-		pv := profileView{ProfileID: p.ProfileID, Name: p.Name, Mobile: export.MaskMobile(p.Mobile), MemberNo: p.MemberNo, VIPLevel: p.VIPLevel}
+		pv := profileView{ProfileID: p.ProfileID, Name: p.Name, Mobile: mask.Mobile(p.Mobile), MemberNo: p.MemberNo, VIPLevel: p.VIPLevel}
 		if p.CreatedAt != nil {
 			at := p.CreatedAt.In(loc).Format(time.RFC3339)
 			pv.CreatedAt = &at

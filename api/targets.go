@@ -10,7 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/reports/export"
+	"revisit/mask"
 	"revisit/warehouse"
 )
 
@@ -38,7 +38,7 @@ type targetView struct {
 
 func targetViewOf(t *warehouse.TargetRow) targetView {
 	v := targetView{GuestID: t.GuestID, Kind: t.Kind, Priority: t.Priority, Name: t.Name, Title: t.Title,
-		VIPLevel: t.VIPLevel, Mobile: export.MaskMobile(t.Mobile), Visits: t.Visits, DaysSinceLast: t.DaysSinceLast,
+		VIPLevel: t.VIPLevel, Mobile: mask.Mobile(t.Mobile), Visits: t.Visits, DaysSinceLast: t.DaysSinceLast,
 		PAlive: t.PAlive, Segment: t.Segment, Butler: t.ButlerID, FavouriteOutlet: t.FavouriteOutlet,
 		ReasonZH: t.ReasonZH, ReasonEN: t.ReasonEN}
 	if t.DueDate != nil {

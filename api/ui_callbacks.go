@@ -11,8 +11,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/mask"
 	"revisit/reports/callback"
-	"revisit/reports/export"
 	"revisit/warehouse"
 )
 
@@ -151,7 +151,7 @@ func (s *Server) renderCallbackList(c *gin.Context, revealed map[int64]string, c
 	for _, t := range tasks {
 		card := taskCard{Task: t, Sheet: sheets[t.ID], Overdue: now.After(t.DueAt),
 			DueAt: t.DueAt.In(loc).Format("01-02 15:04"), DepartureAt: t.DepartureAt.In(loc).Format("01-02 15:04")}
-		card.Mobile = export.MaskMobile(card.Sheet.Mobile)
+		card.Mobile = mask.Mobile(card.Sheet.Mobile)
 		if full, ok := revealed[t.ID]; ok {
 			card.Mobile, card.Revealed = full, true
 		}

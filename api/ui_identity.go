@@ -7,7 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/reports/export"
+	"revisit/mask"
 	"revisit/warehouse"
 )
 
@@ -108,7 +108,7 @@ func (s *Server) renderIdentity(c *gin.Context, data uiData) {
 				if !seen[p.ProfileID] {
 					seen[p.ProfileID] = true
 					v.Profiles = append(v.Profiles, idProfileRow{ProfileID: p.ProfileID, Name: p.Name,
-						Mobile: export.MaskMobile(p.Mobile), MemberNo: p.MemberNo, IDLast4: p.IDLast4})
+						Mobile: mask.Mobile(p.Mobile), MemberNo: p.MemberNo, IDLast4: p.IDLast4})
 				}
 			}
 			data["Card"] = v

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/width"
 
 	"revisit/internal/freetext"
+	"revisit/mask"
 	"revisit/money"
 )
 
@@ -301,7 +302,7 @@ const maxMaskedRunes = 64
 
 // MaskValue returns what may be stored of an offending value of field f: the
 // rejects table keeps enough for staff to find the row, never the personal
-// data itself. Phones keep their first 3 and last 4 digits, ID numbers their
+// data itself. Phones are masked as everywhere else (mask.Mobile), ID numbers their
 // last 4, names their first character, WeChat and e-mail their first 2; free
 // text is reduced to its length; other values are cut to 64 characters. The
 // result is always valid UTF-8.
@@ -313,7 +314,7 @@ func MaskValue(f Field, raw string) string {
 	runes := []rune(s)
 	switch f {
 	case FMobile, FPhone:
-		return maskPhone(runes)
+		return mask.Mobile(s)
 	case FIDNumber:
 		keep := max(0, min(4, len(runes)-4)) // never more than half
 		return maskedRun(len(runes)-keep) + string(runes[len(runes)-keep:])
@@ -328,31 +329,6 @@ func MaskValue(f Field, raw string) string {
 		runes = runes[:maxMaskedRunes]
 	}
 	return string(runes)
-}
-
-// maskPhone keeps the first 3 and last 4 digits of a number long enough to
-// be a mobile, as the operators print them (138****5678); a shorter value
-// keeps only its last 2 characters.
-func maskPhone(runes []rune) string {
-	digits := make([]rune, 0, len(runes))
-	for _, r := range runes {
-		if r >= '0' && r <= '9' {
-			digits = append(digits, r)
-		}
-	}
-	// A Chinese mobile written with its country code (+86 138…, 0086 138…)
-	// is masked on its national number, as people read it.
-	for _, cc := range []string{"0086", "86"} {
-		if len(digits) == 11+len(cc) && string(digits[:len(cc)]) == cc && digits[len(cc)] == '1' {
-			digits = digits[len(cc):]
-			break
-		}
-	}
-	if len(digits) >= 11 {
-		return string(digits[:3]) + maskedRun(len(digits)-7) + string(digits[len(digits)-4:])
-	}
-	keep := min(2, len(runes)-1)
-	return maskedRun(len(runes)-keep) + string(runes[len(runes)-keep:])
 }
 
 // maskedRun is n asterisks, at most maxMaskedRunes of them.

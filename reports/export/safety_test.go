@@ -35,33 +35,6 @@ func TestSafeCell(t *testing.T) {
 	}
 }
 
-func TestMaskMobile(t *testing.T) {
-	tests := []struct {
-		in, want string
-	}{
-		{"13812345678", "138****5678"},
-		{"+8613812345678", "138****5678"},
-		{"8613812345678", "138****5678"},
-		{"008613812345678", "138****5678"},
-		{"+86 138 1234 5678", "138****5678"},
-		{"138-1234-5678", "138****5678"},
-		{"010-62345678", "****5678"},
-		{"+85291234567", "****4567"},
-		{"+14155550123", "****0123"},
-		{"86-138-1234-5678", "138****5678"},
-		{"12345678901", "****8901"}, // no mainland mobile starts 12
-		{"12345", "****2345"},
-		{"1234", "****"},
-		{"n/a", "****"},
-		{"", ""},
-	}
-	for _, tc := range tests {
-		if got := MaskMobile(tc.in); got != tc.want {
-			t.Errorf("MaskMobile(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func FuzzSafeCell(f *testing.F) {
 	for _, s := range []string{"=1", "+1", "-1", "@a", "\t", "\r", "＝", "a", "", "'"} {
 		f.Add(s)
@@ -74,28 +47,6 @@ func FuzzSafeCell(f *testing.F) {
 		r, _ := utf8.DecodeRuneInString(got)
 		if strings.ContainsRune("=+-@\t\r\n＝＋－＠", r) && got != "" {
 			t.Fatalf("SafeCell(%q) = %q still starts a formula", s, got)
-		}
-	})
-}
-
-func FuzzMaskMobile(f *testing.F) {
-	for _, s := range []string{"13812345678", "+8613812345678", "010-62345678", "1", ""} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := MaskMobile(s)
-		digits := 0
-		for _, r := range got {
-			if r >= '0' && r <= '9' {
-				digits++
-			}
-		}
-		// At most seven digits survive, and never a whole number of five or more.
-		if digits > 7 {
-			t.Fatalf("MaskMobile(%q) = %q keeps %d digits", s, got, digits)
-		}
-		if (s == "") != (got == "") || (s != "" && !strings.Contains(got, "****")) {
-			t.Fatalf("MaskMobile(%q) = %q", s, got)
 		}
 	})
 }

@@ -3,6 +3,8 @@ package export
 import (
 	"context"
 	"fmt"
+
+	"revisit/mask"
 )
 
 // each feeds rows to write, one normalised row at a time, checking ctx every
@@ -46,7 +48,7 @@ func each(ctx context.Context, t Table, rows Rows, write func([]value) error) (i
 // Mobile column and t is not Unmasked, then made formula-safe if safe.
 func (t Table) text(c Column, s string, safe bool) string {
 	if c.Kind == Mobile && !t.Unmasked {
-		s = MaskMobile(s)
+		s = mask.Mobile(s)
 	}
 	if safe {
 		s = SafeCell(s)

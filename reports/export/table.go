@@ -32,7 +32,7 @@ const (
 	// DateTime is a moment: a time.Time whose wall clock, in its own
 	// location, is written as an Excel date-time shown as yyyy-mm-dd hh:mm.
 	DateTime
-	// Mobile is a phone number, written as text and masked by MaskMobile
+	// Mobile is a phone number, written as text and masked by mask.Mobile
 	// unless Table.Unmasked is set.
 	Mobile
 	// Rate is a fraction shown as a percentage with one decimal, as people

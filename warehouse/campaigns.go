@@ -11,6 +11,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"revisit/internal/freetext"
@@ -28,6 +29,16 @@ const AuditCampaignCreate = "campaign_create"
 // ErrCampaignRefused wraps every reason a campaign cannot be made as asked;
 // the message after it is safe to show.
 var ErrCampaignRefused = errors.New("campaign refused")
+
+// ErrNoCampaignTargets refuses a campaign whose day has no consented
+// target of the kind left to draw (it is also an ErrCampaignRefused).
+var ErrNoCampaignTargets = fmt.Errorf("%w: no consented targets of that kind and segment left on that day to draw from", ErrCampaignRefused)
+
+// RefusalMessage is the safe words of a campaign refusal, for people.
+func RefusalMessage(err error) string {
+	_, msg, _ := strings.Cut(err.Error(), ErrCampaignRefused.Error()+": ")
+	return msg
+}
 
 // CampaignSpec is what a campaign is made from.
 type CampaignSpec struct {
@@ -170,7 +181,7 @@ func (w *Warehouse) CreateCampaign(ctx context.Context, spec CampaignSpec) (Camp
 			return fmt.Errorf("targets: %w", err)
 		}
 		if len(guests) == 0 {
-			return fmt.Errorf("%w: no consented %s targets on %s to draw from", ErrCampaignRefused, spec.Kind, c.AsOf)
+			return ErrNoCampaignTargets
 		}
 		contact, holdout := DrawHoldout(guests, spec.Holdout, spec.Seed)
 		c.Contacted, c.Holdout = len(contact), len(holdout)

@@ -383,7 +383,7 @@ groups as drawn, which understates the effect, so avoid it.`)
 		if err != nil {
 			return err
 		}
-		res.Unmatched = append(problems, res.Unmatched...)
+		res.Unmatched = append(append([]ingest.ContactProblem{}, problems...), res.Unmatched...)
 		if asJSON {
 			return writeJSON(e, res)
 		}

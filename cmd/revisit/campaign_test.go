@@ -163,7 +163,7 @@ func TestCampaignFromTheCommandLine(t *testing.T) {
 // warehouse's campaign list as a workbook and reopens it.
 func checkCampaignXLSX(t *testing.T, environ map[string]string, dir string) {
 	t.Helper()
-	if code, _, stderr := runCLI(t, environ, "campaign", "create", "--name", "again", "--kind", "due", "--as-of", "2026-11-26"); code != exitUsage || !strings.Contains(stderr, "no consented due targets") {
+	if code, _, stderr := runCLI(t, environ, "campaign", "create", "--name", "again", "--kind", "due", "--as-of", "2026-11-26"); code != exitUsage || !strings.Contains(stderr, "no consented targets") {
 		t.Errorf("a second campaign over the same targets: exit %d\n%s", code, stderr)
 	}
 	db := campaignWarehouse(t, 10)

@@ -90,3 +90,40 @@ func TestLoadedContactsReplaceThePlannedOnes(t *testing.T) {
 		t.Errorf("%d guests have contacts, want %d", len(got), len(want))
 	}
 }
+
+// TestForgottenGuestLeavesTheCampaignButNotItsCounts: a guest forgotten on
+// request is gone from the campaign's members and contacts by id, and the
+// group they were drawn into keeps its size, so the report still adds up.
+func TestForgottenGuestLeavesTheCampaignButNotItsCounts(t *testing.T) {
+	ctx := context.Background()
+	w := campaignHotel(t, 10)
+	c, err := w.CreateCampaign(ctx, campaignSpec("forget", 0.2, 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, err := w.CampaignMembers(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := members[0].GuestID
+	if _, err := w.ForgetGuest(ctx, gone, false, ingest.NewIDHasher([]byte("test-key-0123456789")),
+		warehouse.AuditEntry{At: civil("2026-11-27"), Actor: "dpo", Role: warehouse.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := w.CampaignMembers(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(members) {
+		t.Errorf("%d members after forgetting one, want %d: the groups keep their size", len(after), len(members))
+	}
+	for _, m := range after {
+		if m.GuestID == gone {
+			t.Errorf("forgotten %s is still a member by id", gone)
+		}
+	}
+	var n int
+	if err := w.DB().QueryRowContext(ctx, "SELECT count(*) FROM marketing_contacts WHERE guest_id = ?", gone).Scan(&n); err != nil || n != 0 {
+		t.Errorf("forgotten guest has %d marketing contacts (%v)", n, err)
+	}
+}

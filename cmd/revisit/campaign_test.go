@@ -148,7 +148,23 @@ func TestCampaignFromTheCommandLine(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, `"name": "冬季"`) && !strings.Contains(stdout, `"name":"冬季"`) {
 		t.Errorf("list: exit %d\n%s", code, stdout)
 	}
-	for _, args := range [][]string{{"campaign"}, {"campaign", "members"}, {"campaign", "report", "x"}, {"campaign", "launch"}} {
+	// The contacts marketing made, by mobile as people write it and by id.
+	contacts := filepath.Join(dir, "contacts.csv")
+	if err := os.WriteFile(contacts, []byte("手机,客户编号,渠道,联系时间\n138 0000 00"+contact[0][2:]+",,微信,2026-11-27 10:00\n,"+contact[1]+",sms,2026-11-27 11:00\n,NOBODY,sms,2026-11-27\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCLI(t, environ, "campaign", "contacts", "1", contacts, "--json")
+	var loaded struct {
+		Loaded    int              `json:"loaded"`
+		Unmatched []map[string]any `json:"unmatched"`
+	}
+	if code != 0 {
+		t.Fatalf("contacts: exit %d\n%s", code, stderr)
+	}
+	if err := json.Unmarshal([]byte(stdout), &loaded); err != nil || loaded.Loaded != 2 || len(loaded.Unmatched) != 1 {
+		t.Errorf("contacts: %+v %v\n%s", loaded, err, stdout)
+	}
+	for _, args := range [][]string{{"campaign"}, {"campaign", "members"}, {"campaign", "contacts", "1"}, {"campaign", "report", "x"}, {"campaign", "launch"}} {
 		if code, _, _ := runCLI(t, environ, args...); code != exitUsage {
 			t.Errorf("%q: exit %d, want %d", args, code, exitUsage)
 		}

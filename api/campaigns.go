@@ -115,13 +115,13 @@ func (s *Server) listCampaigns(c *gin.Context) {
 }
 
 // getCampaign is GET /api/v1/campaigns/{id}: the measured uplift so far
-// (?window=N days, default 90).
+// (?window=N days, default the campaign's window).
 func (s *Server) getCampaign(c *gin.Context) {
 	id, ok := taskID(c)
 	if !ok {
 		return
 	}
-	window, ok := queryInt(c, "window", reports.DefaultCampaignWindowDays, 3660)
+	window, ok := queryInt(c, "window", 0, 3660) // 0: the campaign's own window
 	if !ok {
 		return
 	}

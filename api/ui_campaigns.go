@@ -60,7 +60,7 @@ func (s *Server) campaignRows(ctx context.Context, lang string, closedOnly bool)
 	}
 	var rows []campaignRow
 	for _, k := range list {
-		u, err := reports.CampaignReport(ctx, s.wh, k.ID, reports.DefaultCampaignWindowDays, s.today(), s.loc())
+		u, err := reports.CampaignReport(ctx, s.wh, k.ID, 0, s.today(), s.loc())
 		if err != nil {
 			return nil, err
 		}

@@ -32,19 +32,19 @@ type Uplift struct {
 	Complete                 bool     `json:"complete"` // as_of + window_days <= today: nothing more can come in
 }
 
-// CampaignReport measures campaign id over window days after its day
-// (DefaultCampaignWindowDays when window is 0); today is the hotel's civil
-// date, which says whether the window has closed.
+// CampaignReport measures campaign id over window days after its day (0:
+// the campaign's own window, the one its holdout is kept clean for); today
+// is the hotel's civil date, which says whether the window has closed.
 func CampaignReport(ctx context.Context, wh *warehouse.Warehouse, id int64, window int, today time.Time, loc *time.Location) (Uplift, error) {
-	if window == 0 {
-		window = DefaultCampaignWindowDays
-	}
-	if window < 1 || window > 3660 {
-		return Uplift{}, fmt.Errorf("%w: the window must be 1 to 3660 days", warehouse.ErrCampaignRefused)
-	}
 	c, err := wh.CampaignByID(ctx, id)
 	if err != nil {
 		return Uplift{}, err
+	}
+	if window == 0 {
+		window = c.WindowDays
+	}
+	if window < 1 || window > 3660 {
+		return Uplift{}, fmt.Errorf("%w: the window must be 1 to 3660 days", warehouse.ErrCampaignRefused)
 	}
 	con, hold, err := wh.CampaignOutcome(ctx, id, window, loc)
 	if err != nil {

@@ -165,3 +165,21 @@ func TestDrawHoldoutRoundsHalfUpAndIgnoresOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestReportWindowDefaultsToTheCampaigns(t *testing.T) {
+	ctx := context.Background()
+	w := campaignHotel(t, 10)
+	spec := campaignSpec("short", 0.2, 5)
+	spec.WindowDays = 30
+	c, err := w.CreateCampaign(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := CampaignReport(ctx, w, c.ID, 0, civil("2026-12-26"), shanghai)
+	if err != nil || u.WindowDays != 30 || !u.Complete {
+		t.Errorf("window %d complete %v (%v): want the campaign's 30 days, closed on 2026-12-26", u.WindowDays, u.Complete, err)
+	}
+	if _, err := CampaignReport(ctx, w, c.ID, -3, civil("2026-12-26"), shanghai); !errors.Is(err, warehouse.ErrCampaignRefused) {
+		t.Errorf("a negative window: %v, want refused", err)
+	}
+}

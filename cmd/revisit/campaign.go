@@ -300,7 +300,7 @@ with its 95 % interval (Newcombe's hybrid score method), revenue per guest
 of each group, and whether the window has closed (complete). Before it has
 closed the numbers are as of now and can only grow.`)
 	warehouseFlags(fs, e, &c)
-	fs.IntVar(&window, "window", reports.DefaultCampaignWindowDays, "days after the campaign's day a return counts")
+	fs.IntVar(&window, "window", 0, "days after the campaign's day a return counts (default: the campaign's window, 90 unless set at creation)")
 	fs.BoolVar(&asJSON, "json", false, "print JSON on stdout")
 	if err := parseFlags(fs, interspersed(args)); err != nil {
 		return err
@@ -309,7 +309,7 @@ closed the numbers are as of now and can only grow.`)
 	if err != nil {
 		return err
 	}
-	if window < 1 {
+	if window < 0 {
 		return exitError{code: exitUsage, msg: "--window must be at least a day"}
 	}
 	loc, err := c.location()

@@ -52,9 +52,9 @@ func exportHotel(t *testing.T) *hotel {
 	h := newHotel(t)
 	h.withFeedback(t)
 	var guests strings.Builder
-	guests.WriteString("客户编号,姓名,手机,证件号码,微信\n")
+	guests.WriteString("客户编号,姓名,手机,证件号码,微信,营销许可\n")
 	for i, name := range injections {
-		fmt.Fprintf(&guests, "X%d,\"%s\",1390000%04d,,wx_secret_%d\n", i, strings.ReplaceAll(name, `"`, `""`), 4000+i, i)
+		fmt.Fprintf(&guests, "X%d,\"%s\",1390000%04d,,wx_secret_%d,是\n", i, strings.ReplaceAll(name, `"`, `""`), 4000+i, i)
 	}
 	h.load(t, "guests3.csv", guests.String())
 	h.load(t, "stays2.csv", "单号,客户编号,到店时间,离店时间\nS9,nobody,2026-11-20 15:00,2026-11-21 11:00\nS10,X0,2026-11-20 15:00,2026-11-21 11:00\nS11,X1,前天,2026-11-21 11:00\n")

@@ -1,11 +1,14 @@
 package api
 
 import (
+	"context"
 	"io"
 	"log/slog"
+	"revisit/warehouse"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // callers are every kind of caller, in the order the matrix writes them.
@@ -36,6 +39,17 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/api/v1/callbacks/:id/assign", "POST", "/api/v1/callbacks/{task}/assign", `{"version":1,"to":"B02","reason":"休假"}`,
 			[7]int{401, 403, 403, 403, 403, 403, 200}, true},
 		{"/api/v1/targets", "GET", "/api/v1/targets", "", [7]int{401, 200, 200, 200, 403, 403, 403}, false},
+		// Marketing runs campaigns; a manager and an admin may too. The
+		// shared hotel holds campaign 1 (see below); each POST draws from a
+		// fresh hotel's consented win-back targets.
+		{"/api/v1/campaigns", "POST", "/api/v1/campaigns", `{"name":"春季","kind":"winback","as_of":"2026-11-22","holdout":0.5,"seed":1}`,
+			[7]int{401, 201, 201, 201, 403, 403, 403}, true},
+		{"/api/v1/campaigns", "GET", "/api/v1/campaigns", "", [7]int{401, 200, 200, 200, 403, 403, 403}, false},
+		{"/api/v1/campaigns/:id", "GET", "/api/v1/campaigns/1", "", [7]int{401, 200, 200, 200, 403, 403, 403}, false},
+		{"", "GET", "/api/v1/campaigns/99", "", [7]int{401, 404, 404, 404, 403, 403, 403}, false},
+		{"/api/v1/campaigns/:id/list.xlsx", "GET", "/api/v1/campaigns/1/list.xlsx", "", [7]int{401, 200, 200, 200, 403, 403, 403}, false},
+		{"/api/v1/campaigns/:id/contacts", "POST", "/api/v1/campaigns/1/contacts", "csv:客户编号,渠道,联系时间\nX0,微信,2026-11-22 10:00\n",
+			[7]int{401, 200, 200, 200, 403, 403, 403}, false},
 		{"/api/v1/guests/:id", "GET", "/api/v1/guests/G1", "", [7]int{401, 200, 200, 200, 200, 404, 200}, false},
 		{"/api/v1/guests/:id/reveal-contact", "POST", "/api/v1/guests/G1/reveal-contact", `{"reason":"callback"}`,
 			[7]int{401, 200, 403, 403, 200, 404, 200}, false},
@@ -86,6 +100,11 @@ func TestRoleRouteMatrix(t *testing.T) {
 	}
 
 	shared := exportHotel(t)
+	if _, err := shared.w.CreateCampaign(context.Background(), warehouse.CampaignSpec{Name: "matrix", Kind: "winback",
+		AsOf: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), Holdout: 0.25, Seed: 3, WindowDays: 90, Loc: shanghai,
+		Audit: warehouse.AuditEntry{At: time.Now(), Actor: "test"}}); err != nil {
+		t.Fatal(err)
+	}
 	sharedTS := shared.server(t, Config{Now: afternoon, Import: uploadRules(), BackupDir: t.TempDir()})
 	covered := map[string]bool{}
 	for _, rc := range cases {
@@ -107,6 +126,9 @@ func TestRoleRouteMatrix(t *testing.T) {
 			if rc.body == "multipart" {
 				ct, body := uploadBody(t, [][2]string{{"g.csv", "客户编号,姓名\nG9,王五\n"}})
 				res, _ := postUpload(t, url, h.tokens[who], ct, body)
+				status = res.StatusCode
+			} else if csvBody, ok := strings.CutPrefix(rc.body, "csv:"); ok {
+				res, _ := postUpload(t, url, h.tokens[who], "text/csv", strings.NewReader(csvBody))
 				status = res.StatusCode
 			} else {
 				res, _, _ := call(t, rc.method, url, h.tokens[who], rc.body)

@@ -54,6 +54,7 @@ var uiPages = []uiPage{
 	{"/ui/team", "nav.team", []string{warehouse.RoleLead}},
 	{"/ui/kpis", "nav.kpis", []string{warehouse.RoleManager, warehouse.RoleAdmin}},
 	{"/ui/downloads", "nav.downloads", []string{warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin}},
+	{"/ui/campaigns", "nav.campaigns", []string{warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin}},
 	{"/ui/imports", "nav.imports", []string{warehouse.RoleAdmin}},
 	{"/ui/staff", "nav.staff", []string{warehouse.RoleAdmin}},
 	{"/ui/identity", "nav.identity", []string{warehouse.RoleAdmin}},
@@ -106,6 +107,7 @@ func (s *Server) uiPostRoutes(signed *gin.RouterGroup) {
 	signed.POST("/identity/split", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiIdentityChange(false))
 	signed.POST("/identity/merge", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiIdentityChange(true))
 	signed.POST("/identity/review", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiAnswerReview)
+	signed.POST("/campaigns", s.uiAllow(warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin), s.uiCSRF, s.uiCreateCampaign)
 }
 
 // uiPageHandler finds the handler of a page.
@@ -119,6 +121,8 @@ func (s *Server) uiPageHandler(path string) gin.HandlerFunc {
 		return s.kpisPage
 	case "/ui/downloads":
 		return s.downloadsPage
+	case "/ui/campaigns":
+		return s.campaignsPage
 	case "/ui/imports":
 		return s.importsPage
 	case "/ui/staff":

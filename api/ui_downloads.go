@@ -135,7 +135,14 @@ func (s *Server) downloadsPage(c *gin.Context) {
 			}
 		}
 	}
-	s.render(c, "downloads", uiData{"CSS": "downloads.css", "Cards": cards})
+	// Marketing starts a campaign where it downloads the day's list.
+	form, err := s.campaignForm(ctx, r.q.Get("targets_as_of"))
+	if err != nil {
+		s.downloadsFailed(c, err)
+		return
+	}
+	s.render(c, "downloads", uiData{"CSS": "downloads.css", "Cards": cards,
+		"CampaignForm": uiData{"Form": form, "CSRF": csrfToken(c.GetString("session"))}})
 }
 
 func (s *Server) downloadsFailed(c *gin.Context, err error) {

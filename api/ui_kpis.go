@@ -64,6 +64,10 @@ func (s *Server) kpisPage(c *gin.Context) {
 		s.kpiPageFailed(c, data, err)
 		return
 	}
+	if data["Campaigns"], err = s.campaignRows(ctx, lang, true); err != nil {
+		s.kpiPageFailed(c, data, err)
+		return
+	}
 	s.render(c, "kpis", data)
 }
 

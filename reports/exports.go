@@ -20,6 +20,8 @@ const (
 	ExportCallbacks = "callbacks"
 	ExportKPIs      = "kpis"
 	ExportRejects   = "rejects"
+	// ExportCampaign is a campaign's contact list (ExportRequest.Campaign).
+	ExportCampaign = "campaign"
 )
 
 // ExportNames lists every export, in the order help texts show them.
@@ -139,6 +141,8 @@ type ExportRequest struct {
 	Tasks warehouse.TaskFilter
 	// Rejects: the rejected rows to export.
 	Rejects warehouse.RejectFilter
+	// Campaign: the campaign whose contact group to export.
+	Campaign int64
 	// KPIs: the figures to export, computed by the caller.
 	KPIs *warehouse.KPIReport
 	// Wide writes the KPIs as people read them, a row per group and a
@@ -266,6 +270,12 @@ func prepareTable(ctx context.Context, s *warehouse.Snapshot, req ExportRequest,
 		t := export.Table{Name: "回访名单 Targets", Columns: targetColumns, Summary: append([][2]string{asOf}, summary...), Unmasked: req.Unmasked}
 		return t, n, func(yield func([]any) error) error {
 			return s.TargetRows(ctx, req.AsOf, func(r *warehouse.TargetRow) error { return yield(targetRow(r)) })
+		}, err
+	case ExportCampaign:
+		n, err := s.CountCampaignList(ctx, req.Campaign)
+		t := export.Table{Name: "活动名单 Campaign", Columns: targetColumns, Summary: append([][2]string{asOf}, summary...), Unmasked: req.Unmasked}
+		return t, n, func(yield func([]any) error) error {
+			return s.CampaignList(ctx, req.Campaign, func(r *warehouse.TargetRow) error { return yield(targetRow(r)) })
 		}, err
 	case ExportCallbacks:
 		return callbackExport(ctx, s, req, summary)

@@ -35,7 +35,8 @@ type GuestSummary struct {
 
 // summaryQuery computes every guest's summary in one pass over the visits
 // (the guest_visits macro of migration 0002). $1 is the end of the as-of
-// day, $2 the start of the exclusion window for contacts and complaints.
+// day, $2 the start of the exclusion window for contacts and complaints, $3
+// the as-of day itself.
 const summaryQuery = `
 WITH v AS (SELECT * FROM guest_visits(CAST($1 AS TIMESTAMPTZ))),
 gaps AS (
@@ -83,8 +84,12 @@ complaints AS (
     WHERE f.complaint AND f.submitted_at > CAST($2 AS TIMESTAMPTZ) AND f.submitted_at <= CAST($1 AS TIMESTAMPTZ)
 ),
 contacted AS (
-    SELECT DISTINCT guest_id FROM marketing_contacts
+    SELECT guest_id FROM marketing_contacts
     WHERE contacted_at > CAST($2 AS TIMESTAMPTZ) AND contacted_at <= CAST($1 AS TIMESTAMPTZ)
+    -- a campaign's holdout stays off every list for its measurement window,
+    -- or contacting them would spoil the comparison
+    UNION SELECT m.guest_id FROM campaign_members m JOIN campaigns k USING (campaign_id)
+    WHERE m.grp = 'holdout' AND k.as_of <= CAST($3 AS DATE) AND CAST($3 AS DATE) < k.as_of + k.window_days
 ),
 open_callbacks AS (
     SELECT guest_id FROM callback_tasks WHERE status = 'open'
@@ -121,7 +126,8 @@ func EndOfDay(d time.Time, loc *time.Location) time.Time {
 // GuestSummaries streams every guest's summary as of asOfEnd, in no
 // particular order (sorting a million wide rows costs seconds). Contacts and complaints after windowStart keep a guest off lists.
 func (w *Warehouse) GuestSummaries(ctx context.Context, asOfEnd, windowStart time.Time, fn func(*GuestSummary) error) error {
-	rows, err := w.db.QueryContext(ctx, summaryQuery, asOfEnd, windowStart)
+	asOf := asOfEnd.AddDate(0, 0, -1).Format(time.DateOnly) // the end is the next day's midnight, hotel time
+	rows, err := w.db.QueryContext(ctx, summaryQuery, asOfEnd, windowStart, asOf)
 	if err != nil {
 		return fmt.Errorf("warehouse: guest summaries: %w", err)
 	}

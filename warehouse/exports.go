@@ -178,6 +178,12 @@ func targetRows(ctx context.Context, q querier, asOf time.Time, fn func(*TargetR
 	if err := hasAnalysis(ctx, q, asOf); err != nil {
 		return err
 	}
+	return scanTargetRows(ctx, q, fn, "WHERE t.as_of = CAST(? AS DATE)", asOf.Format(time.DateOnly))
+}
+
+// scanTargetRows streams the targets that where selects, due first, then
+// by priority.
+func scanTargetRows(ctx context.Context, q querier, fn func(*TargetRow) error, where string, args ...any) error {
 	rows, err := q.QueryContext(ctx, `WITH `+contactsCTE+`
 		SELECT t.guest_id, t.kind, t.priority, t.due_date, coalesce(t.butler_id, ''), coalesce(t.favourite_outlet, ''),
 		       coalesce(t.preferences, ''), t.reason_zh, t.reason_en,
@@ -185,8 +191,8 @@ func targetRows(ctx context.Context, q querier, asOf time.Time, fn func(*TargetR
 		       m.visits, m.days_since_last, m.p_alive, m.segment
 		FROM targets t JOIN guest_metrics m ON m.as_of = t.as_of AND m.guest_id = t.guest_id
 		LEFT JOIN contacts c ON c.guest_id = t.guest_id
-		WHERE t.as_of = CAST(? AS DATE)
-		ORDER BY t.kind = 'winback', t.priority DESC, t.guest_id`, asOf.Format(time.DateOnly))
+		`+where+`
+		ORDER BY t.kind = 'winback', t.priority DESC, t.guest_id`, args...)
 	if err != nil {
 		return fmt.Errorf("warehouse: target rows: %w", err)
 	}

@@ -351,6 +351,10 @@ var anonymiseSteps = []struct {
 	FROM forget_guests f WHERE m.guest_id = f.guest_id`},
 	{func(r *ForgetReport) *int64 { return &r.MarketingContacts }, `DELETE FROM marketing_contacts
 	WHERE guest_id IN (SELECT guest_id FROM forget_guests)`},
+	// A campaign keeps its counts: the forgotten guest stays in their group
+	// under the pseudonym, as their stays do.
+	{nil, `UPDATE campaign_members m SET guest_id = f.pseudonym
+	FROM forget_guests f WHERE m.guest_id = f.guest_id`},
 	{func(r *ForgetReport) *int64 { return &r.Targets }, `DELETE FROM targets WHERE guest_id IN (SELECT guest_id FROM forget_guests)`},
 	{func(r *ForgetReport) *int64 { return &r.IdentityLinks }, `DELETE FROM identity_links
 	WHERE profile_id IN (SELECT profile_id FROM forget_profiles) OR linked_to IN (SELECT profile_id FROM forget_profiles)`},

@@ -32,6 +32,7 @@ var commands = []command{
 	{"rejects", "list rejected rows with their reasons, for fixing the source", runRejects},
 	{"analyze", "compute guest metrics, lifetime models, the backtest and revisit targets", runAnalyze},
 	{"export", "write an analysed day's guests or revisit targets as CSV, XLSX or JSON", runExport},
+	{"campaign", "campaigns from the target lists with a random holdout, and their measured uplift", runCampaign},
 	{"backup", "write a consistent copy of the warehouse, through the server when it holds it", runBackup},
 	{"restore", "make a new warehouse from a backup, after checking it against its manifest", runRestore},
 	{"callbacks", "the 24-hour callback list: generate, list, attempt, assign, escalate, sla", runCallbacks},

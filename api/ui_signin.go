@@ -112,7 +112,7 @@ func (s *Server) login(c *gin.Context) {
 	case user != "":
 		var st warehouse.Staff
 		if st, err = s.wh.AuthenticateStaff(ctx, user, c.PostForm("password"), now); err == nil {
-			p = warehouse.Principal{StaffID: st.StaffID, Role: st.Role, Name: st.Name, MustChange: st.MustChange}
+			p = st.Principal()
 			id, err = s.wh.CreateStaffSession(ctx, st.StaffID, now, lim)
 		}
 	default:

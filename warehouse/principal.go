@@ -34,7 +34,7 @@ func (t Token) Principal() Principal {
 	return Principal{Name: t.Name, Role: t.Role, StaffID: t.StaffID, TokenID: t.ID}
 }
 
-// principalOf is a staff account as a principal.
-func (s Staff) principal() Principal {
+// Principal is the staff account as a principal.
+func (s Staff) Principal() Principal {
 	return Principal{Name: s.Name, Role: s.Role, StaffID: s.StaffID, MustChange: s.MustChange}
 }

@@ -192,7 +192,7 @@ func (w *Warehouse) sessionStaff(ctx context.Context, staffID string) (Principal
 	if s.DisabledAt != nil {
 		return Principal{}, fmt.Errorf("staff account %s is disabled: %w", staffID, ErrUnauthorized)
 	}
-	return s.principal(), nil
+	return s.Principal(), nil
 }
 
 // EndSession ends one session at once (sign-out). Ending a session that

@@ -82,10 +82,11 @@ func (w *Warehouse) CreateSignInLink(ctx context.Context, staffID string, ttl ti
 	return secret, link, nil
 }
 
-// readLink finds a usable link as of at: ErrLinkUnusable otherwise.
-func readLink(ctx context.Context, q queryRower, secret string, at time.Time) (Staff, error) {
+// readLink finds a usable link as of at, with its account and expiry:
+// ErrLinkUnusable otherwise.
+func readLink(ctx context.Context, q queryRower, secret string, at time.Time) (Staff, time.Time, error) {
 	if !strings.HasPrefix(secret, linkPrefix) {
-		return Staff{}, ErrLinkUnusable
+		return Staff{}, time.Time{}, ErrLinkUnusable
 	}
 	var staffID string
 	var expires time.Time
@@ -93,36 +94,32 @@ func readLink(ctx context.Context, q queryRower, secret string, at time.Time) (S
 	err := q.QueryRowContext(ctx, "SELECT staff_id, expires_at, used_at FROM signin_links WHERE link_hash = ?",
 		hashSecret(secret)).Scan(&staffID, &expires, &used)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Staff{}, ErrLinkUnusable
+		return Staff{}, time.Time{}, ErrLinkUnusable
 	}
 	if err != nil {
-		return Staff{}, fmt.Errorf("read link: %w", err)
+		return Staff{}, time.Time{}, fmt.Errorf("read link: %w", err)
 	}
 	if used.Valid || !at.Before(expires) {
-		return Staff{}, ErrLinkUnusable
+		return Staff{}, time.Time{}, ErrLinkUnusable
 	}
 	s, _, err := readStaff(ctx, q, staffID)
 	if errors.Is(err, ErrNotFound) {
-		return Staff{}, ErrLinkUnusable
+		return Staff{}, time.Time{}, ErrLinkUnusable
 	}
 	if err != nil {
-		return Staff{}, err
+		return Staff{}, time.Time{}, err
 	}
 	if s.DisabledAt != nil {
-		return Staff{}, ErrStaffDisabled
+		return Staff{}, time.Time{}, ErrStaffDisabled
 	}
-	return s, nil
+	return s, expires, nil
 }
 
 // PeekSignInLink says whom a usable link would sign in, using nothing up:
 // the link's page shows it before the person confirms.
 func (w *Warehouse) PeekSignInLink(ctx context.Context, secret string, at time.Time) (SignInLink, error) {
-	s, err := readLink(ctx, w.db, secret, at)
+	s, expires, err := readLink(ctx, w.db, secret, at)
 	if err != nil {
-		return SignInLink{}, fmt.Errorf("warehouse: sign-in link: %w", err)
-	}
-	var expires time.Time
-	if err := w.db.QueryRowContext(ctx, "SELECT expires_at FROM signin_links WHERE link_hash = ?", hashSecret(secret)).Scan(&expires); err != nil {
 		return SignInLink{}, fmt.Errorf("warehouse: sign-in link: %w", err)
 	}
 	return SignInLink{StaffID: s.StaffID, Name: s.Name, Role: s.Role, ExpiresAt: expires}, nil
@@ -135,7 +132,7 @@ func (w *Warehouse) PeekSignInLink(ctx context.Context, secret string, at time.T
 func (w *Warehouse) UseSignInLink(ctx context.Context, secret string, at time.Time, lim SessionLimits, clientIP string) (string, Principal, error) {
 	var p Principal
 	id, err := w.createSession(ctx, at, lim, func(conn *sql.Conn) (any, any, error) {
-		s, err := readLink(ctx, conn, secret, at)
+		s, _, err := readLink(ctx, conn, secret, at)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -150,7 +147,7 @@ func (w *Warehouse) UseSignInLink(ctx context.Context, secret string, at time.Ti
 			Target: "staff " + s.StaffID, Rows: 1, ClientIP: clientIP}); err != nil {
 			return nil, nil, err
 		}
-		p = s.principal()
+		p = s.Principal()
 		return nil, s.StaffID, nil
 	})
 	if err != nil {

@@ -92,24 +92,9 @@ var analysisTables = []string{"analysis_runs", "model_fits", "backtests", "guest
 // SaveAnalysis stores a run in one transaction, replacing an earlier run of
 // the same date: re-running a night gives the same tables.
 func (w *Warehouse) SaveAnalysis(ctx context.Context, run *AnalysisRun) error {
-	w.writeMu.Lock()
-	defer w.writeMu.Unlock()
-	conn, err := w.db.Conn(ctx)
-	if err != nil {
+	if err := w.Write(ctx, func(conn *sql.Conn) error { return w.saveAnalysis(ctx, conn, run) }); err != nil {
 		return fmt.Errorf("warehouse: save analysis: %w", err)
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return fmt.Errorf("warehouse: save analysis: %w", err)
-	}
-	if err := w.saveAnalysis(ctx, conn, run); err != nil {
-		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
-		return fmt.Errorf("warehouse: save analysis: %w", err)
-	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return fmt.Errorf("warehouse: save analysis: commit: %w", err)
-	}
-	w.changed()
 	return nil
 }
 

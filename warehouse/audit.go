@@ -88,7 +88,7 @@ func appendAudit(ctx context.Context, conn *sql.Conn, e AuditEntry) error {
 // in (an export streamed from a read, a contact reveal). Writes that change
 // the warehouse append their entry in their own transaction instead.
 func (w *Warehouse) Audit(ctx context.Context, e AuditEntry) error {
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error { return appendAudit(ctx, conn, e) })
+	err := w.Write(ctx, func(conn *sql.Conn) error { return appendAudit(ctx, conn, e) })
 	if err != nil {
 		return fmt.Errorf("warehouse: %w", err)
 	}

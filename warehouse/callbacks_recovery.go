@@ -154,7 +154,7 @@ func (w *Warehouse) UpdateRecovery(ctx context.Context, caseID int64, version in
 		return RecoveryCase{}, fmt.Errorf("warehouse: update recovery case %d: who and when must be given", caseID)
 	}
 	var out RecoveryCase
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		c, err := readCase(ctx, conn, caseID)
 		if err != nil {
 			return err

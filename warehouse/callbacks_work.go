@@ -212,31 +212,6 @@ func appendCallbackEvents(ctx context.Context, conn *sql.Conn, evs ...callbackEv
 	return nil
 }
 
-// inWriteTx runs fn in one transaction on a dedicated connection, holding
-// the writer lock; fn's error rolls everything back.
-func (w *Warehouse) inWriteTx(ctx context.Context, fn func(conn *sql.Conn) error) error {
-	w.writeMu.Lock()
-	defer w.writeMu.Unlock()
-	conn, err := w.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(conn); err != nil {
-		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
-		return fmt.Errorf("commit: %w", err)
-	}
-	w.changed()
-	return nil
-}
-
 // isWriteConflict recognises DuckDB's write-write conflict. DuckDB reports
 // it on the statement ("Conflict on update!"), and the transaction's COMMIT
 // then succeeds having written nothing: the statement's error is the only
@@ -324,7 +299,7 @@ func (w *Warehouse) RecordAttempt(ctx context.Context, u AttemptUpdate) (Task, e
 		return Task{}, fmt.Errorf("warehouse: record attempt on task %d: %w", u.TaskID, err)
 	}
 	var out Task
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		t, err := lockedTask(ctx, conn, u.TaskID, u.Version)
 		if err != nil {
 			return err
@@ -376,7 +351,7 @@ func (w *Warehouse) Assign(ctx context.Context, id int64, version int, to, by, r
 		return Task{}, fmt.Errorf("warehouse: assign task %d: no time given", id)
 	}
 	var out Task
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		t, err := lockedTask(ctx, conn, id, version)
 		if err != nil {
 			return err
@@ -445,7 +420,7 @@ func (w *Warehouse) Escalate(ctx context.Context, at time.Time, atRiskAfter, esc
 	if escalateAfter <= 0 {
 		escalateAfter = 24 * time.Hour
 	}
-	err = w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err = w.Write(ctx, func(conn *sql.Conn) error {
 		var err error
 		if atRisk, err = escalateStep(ctx, conn, atRiskEvents, atRiskUpdate, at, atRiskAfter); err != nil {
 			return fmt.Errorf("at risk: %w", err)

@@ -175,7 +175,7 @@ func (w *Warehouse) CreateCampaign(ctx context.Context, spec CampaignSpec) (Camp
 		CreatedAt: spec.Audit.At, CreatedBy: spec.Audit.Actor}
 	y, m, d := spec.AsOf.Date()
 	plannedAt := time.Date(y, m, d, 12, 0, 0, 0, spec.Loc)
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		guests, err := candidateGuests(ctx, conn, campaignCandidates, c.AsOf, spec.Kind, spec.Segment)
 		if err != nil {
 			return fmt.Errorf("targets: %w", err)

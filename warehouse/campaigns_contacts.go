@@ -37,7 +37,7 @@ func (w *Warehouse) LoadCampaignContacts(ctx context.Context, id int64, rows []i
 	if err != nil {
 		return res, err
 	}
-	err = w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err = w.Write(ctx, func(conn *sql.Conn) error {
 		members, err := memberGroups(ctx, conn, id)
 		if err != nil {
 			return err

@@ -324,7 +324,7 @@ type RevealedContact struct {
 // only once the entry has committed. ErrNotFound when no such guest exists.
 func (w *Warehouse) RevealContact(ctx context.Context, guestID string, audit AuditEntry) (RevealedContact, error) {
 	var rc RevealedContact
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		var n int
 		err := conn.QueryRowContext(ctx, `SELECT count(*),
 			       coalesce(arg_max(p.mobile, p.import_id * 1000000000 + p.line) FILTER (WHERE p.mobile IS NOT NULL AND p.mobile <> ''), ''),

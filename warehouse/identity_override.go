@@ -172,7 +172,7 @@ func (w *Warehouse) changeIdentity(ctx context.Context, ch IdentityChange, rep *
 	if maxShared <= 0 {
 		maxShared = defaultMaxSharedEvidence
 	}
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		var guest string
 		err := conn.QueryRowContext(ctx, "SELECT guest_id FROM guest_profiles WHERE profile_id = ?", ch.Profile).Scan(&guest)
 		if errors.Is(err, sql.ErrNoRows) || strings.HasPrefix(ch.Profile, PseudonymPrefix) {

@@ -162,7 +162,7 @@ func (w *Warehouse) AnswerReview(ctx context.Context, a ReviewAnswer, audit Audi
 		rep = &r
 	}
 	audit.Action, audit.Target, audit.Filter, audit.Rows = AuditReviewAnswer, a.Key, "decision="+a.Decision, 1
-	err = w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err = w.Write(ctx, func(conn *sql.Conn) error {
 		if _, err := conn.ExecContext(ctx, "INSERT INTO identity_reviews VALUES (?, ?, ?, ?)", a.Key, a.Decision, audit.At, audit.Actor); err != nil {
 			return err
 		}

@@ -33,7 +33,7 @@ type JobRun struct {
 // StartJob records that a run began and returns its id.
 func (w *Warehouse) StartJob(ctx context.Context, job string, night *time.Time, trigger string, at time.Time) (int64, error) {
 	var id int64
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		if err := conn.QueryRowContext(ctx, "SELECT coalesce(max(run_id), 0) + 1 FROM job_runs").Scan(&id); err != nil {
 			return err
 		}
@@ -49,7 +49,7 @@ func (w *Warehouse) StartJob(ctx context.Context, job string, night *time.Time, 
 
 // FinishJob records how a run ended, with its steps as JSON.
 func (w *Warehouse) FinishJob(ctx context.Context, id int64, status, steps, errText string, at time.Time) error {
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		_, err := conn.ExecContext(ctx, `UPDATE job_runs SET status = ?, finished_at = ?, steps = ?, error = ? WHERE run_id = ?`,
 			status, at, steps, errText, id)
 		return err
@@ -75,7 +75,7 @@ func (w *Warehouse) RecordSkippedJob(ctx context.Context, job string, night *tim
 // any job of this process starts.
 func (w *Warehouse) InterruptStaleJobs(ctx context.Context, at time.Time) (int, error) {
 	var n int64
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		res, err := conn.ExecContext(ctx, `UPDATE job_runs SET status = ?, finished_at = ?, error = 'the process stopped during the run'
 			WHERE status = ?`, JobInterrupted, at, JobRunning)
 		if err != nil {

@@ -101,7 +101,7 @@ func (w *Warehouse) ForgetGuest(ctx context.Context, guestID string, dryRun bool
 	if dryRun {
 		e.Action, e.Target, e.Filter = AuditForgetDryRun, guestID, "dry_run=true"
 	}
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		var g string
 		err := conn.QueryRowContext(ctx, "SELECT guest_id FROM guest_profiles WHERE profile_id = ?", guestID).Scan(&g)
 		if errors.Is(err, sql.ErrNoRows) || strings.HasPrefix(guestID, PseudonymPrefix) {
@@ -153,7 +153,7 @@ func (w *Warehouse) AnonymiseInactive(ctx context.Context, inactiveSince time.Ti
 	if dryRun {
 		e.Action = AuditAnonymiseDryRun
 	}
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		if err := planForget(ctx, conn, planInactiveGuests, inactiveSince, e.At); err != nil {
 			return err
 		}

@@ -92,7 +92,7 @@ func (w *Warehouse) createSession(ctx context.Context, at time.Time, lim Session
 		return "", errors.New("a time and both limits must be given")
 	}
 	id := newSessionID()
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		tokenID, staffID, err := owner(conn)
 		if err != nil {
 			return err
@@ -198,7 +198,7 @@ func (w *Warehouse) sessionStaff(ctx context.Context, staffID string) (Principal
 // EndSession ends one session at once (sign-out). Ending a session that
 // does not exist is no error: the browser is signed out either way.
 func (w *Warehouse) EndSession(ctx context.Context, id string) error {
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		_, err := conn.ExecContext(ctx, "DELETE FROM ui_sessions WHERE session_hash = ?", hashSecret(id))
 		return err
 	})
@@ -215,7 +215,7 @@ func (w *Warehouse) EndSession(ctx context.Context, id string) error {
 // token does not exist.
 func (w *Warehouse) EndSessions(ctx context.Context, tokenID *int64, e AuditEntry) (int64, error) {
 	var n int64
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		e.Action, e.Target, e.Filter = AuditSessionsEnd, "sessions", "all"
 		var res sql.Result
 		var err error
@@ -251,7 +251,7 @@ func (w *Warehouse) EndSessions(ctx context.Context, tokenID *int64, e AuditEntr
 // is no such account.
 func (w *Warehouse) EndStaffSessions(ctx context.Context, staffID string, e AuditEntry) (int64, error) {
 	var n int64
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		if _, _, err := readStaff(ctx, conn, staffID); err != nil {
 			return err
 		}

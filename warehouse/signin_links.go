@@ -57,7 +57,7 @@ func (w *Warehouse) CreateSignInLink(ctx context.Context, staffID string, ttl ti
 	_, _ = rand.Read(b)
 	secret := linkPrefix + base64.RawURLEncoding.EncodeToString(b)
 	var link SignInLink
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		s, _, err := readStaff(ctx, conn, staffID)
 		if err != nil {
 			return err

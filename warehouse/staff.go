@@ -156,7 +156,7 @@ func (w *Warehouse) CreateStaff(ctx context.Context, staffID, role, name, passwo
 	}
 	hash := hashPassword(password) // outside the writer lock: it takes a while
 	var s Staff
-	err = w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err = w.Write(ctx, func(conn *sql.Conn) error {
 		if roleNeedsStaff(role) {
 			var onRoster bool
 			if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM butlers WHERE staff_id = ?)", staffID).Scan(&onRoster); err != nil {
@@ -231,7 +231,7 @@ func (w *Warehouse) ResetStaffPassword(ctx context.Context, staffID, password st
 		return "", fmt.Errorf("warehouse: reset password of %s: %w", staffID, err)
 	}
 	hash := hashPassword(password)
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		if _, _, err := readStaff(ctx, conn, staffID); err != nil {
 			return err
 		}
@@ -266,7 +266,7 @@ func (w *Warehouse) DisableStaff(ctx context.Context, staffID string, as AuditEn
 		return Staff{}, fmt.Errorf("warehouse: disable %s: %w", staffID, err)
 	}
 	var s Staff
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		old, _, err := readStaff(ctx, conn, staffID)
 		if err != nil {
 			return err

@@ -36,7 +36,7 @@ func (w *Warehouse) AuthenticateStaff(ctx context.Context, staffID, password str
 		return Staff{}, fmt.Errorf("warehouse: sign in %s: stored hash: %w", staffID, err)
 	}
 	var outcome error
-	err = w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err = w.Write(ctx, func(conn *sql.Conn) error {
 		cur, curHash, err := readStaff(ctx, conn, staffID)
 		if err != nil {
 			return err
@@ -121,7 +121,7 @@ func (w *Warehouse) ChangeStaffPassword(ctx context.Context, staffID, oldPasswor
 		return fmt.Errorf("warehouse: change password: %w", err)
 	}
 	hash := hashPassword(newPassword)
-	err = w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err = w.Write(ctx, func(conn *sql.Conn) error {
 		if _, err := conn.ExecContext(ctx, `UPDATE staff_accounts SET password_hash = ?, must_change = false,
 			password_changed_at = ? WHERE staff_id = ?`, hash, now, staffID); err != nil {
 			return fmt.Errorf("store password: %w", err)

@@ -147,7 +147,7 @@ func (w *Warehouse) CreateToken(ctx context.Context, name, role, staffID string,
 	}
 	secret = newSecret()
 	hash := hashSecret(secret)
-	err = w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err = w.Write(ctx, func(conn *sql.Conn) error {
 		if roleNeedsStaff(role) {
 			var onRoster bool
 			if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM butlers WHERE staff_id = ?)", staffID).Scan(&onRoster); err != nil {
@@ -238,7 +238,7 @@ func (w *Warehouse) RevokeToken(ctx context.Context, id int64, by string, at tim
 	if by == "" || at.IsZero() {
 		return fmt.Errorf("warehouse: revoke token %d: who revokes and when must both be given", id)
 	}
-	err := w.inWriteTx(ctx, func(conn *sql.Conn) error {
+	err := w.Write(ctx, func(conn *sql.Conn) error {
 		t, err := readToken(ctx, conn, id)
 		if err != nil {
 			return err

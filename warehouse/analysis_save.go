@@ -4,8 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
+	"revisit/warehouse/csvstage"
 	"time"
 )
 
@@ -121,105 +120,76 @@ func (w *Warehouse) saveAnalysis(ctx context.Context, conn *sql.Conn, run *Analy
 			return err
 		}
 	}
-	day := func(c *csvRow, t time.Time) { c.sep(); c.buf = t.AppendFormat(c.buf, time.DateOnly) }
-	err := w.stageAndInsert(ctx, conn, "guest_metrics", len(run.Metrics), func(c *csvRow, i int) {
+	day := func(c *csvstage.Row, t time.Time) { c.Date(&t) }
+	err := w.stageAndInsert(ctx, conn, "guest_metrics", len(run.Metrics), func(c *csvstage.Row, i int) {
 		m := &run.Metrics[i]
 		day(c, run.AsOf)
-		c.str(m.GuestID)
-		c.int(int64(m.Visits))
+		c.Str(m.GuestID)
+		c.Int(int64(m.Visits))
 		day(c, m.FirstVisit)
 		day(c, m.LastVisit)
-		c.int(int64(m.RecencyDays))
-		c.int(int64(m.AgeDays))
-		c.int(int64(m.DaysSinceLast))
-		c.floatPtr(m.MedianIntervalDays)
-		c.floatPtr(m.MeanIntervalDays)
+		c.Int(int64(m.RecencyDays))
+		c.Int(int64(m.AgeDays))
+		c.Int(int64(m.DaysSinceLast))
+		c.FloatPtr(m.MedianIntervalDays)
+		c.FloatPtr(m.MeanIntervalDays)
 		if m.ExpectedNext != nil {
 			day(c, *m.ExpectedNext)
 		} else {
-			c.null()
+			c.Null()
 		}
-		c.intPtr(m.DaysOverdue)
-		c.bool(m.Anniversary)
-		c.int(m.TotalSpendCents)
-		c.int(m.MeanSpendCents)
-		c.str(m.FavouriteOutlet)
-		c.str(m.MainButler)
-		c.int(int64(m.RScore))
-		c.int(int64(m.FScore))
-		c.int(int64(m.MScore))
-		c.str(m.Segment)
-		c.floatPtr(m.PAlive)
-		c.floatPtr(m.ExpectedVisits90)
-		c.floatPtr(m.ExpectedVisits365)
-		c.floatPtr(m.ExpectedSpendCents)
-		c.floatPtr(m.Value365Cents)
+		c.IntPtr(m.DaysOverdue)
+		c.Bool(m.Anniversary)
+		c.Int(m.TotalSpendCents)
+		c.Int(m.MeanSpendCents)
+		c.Str(m.FavouriteOutlet)
+		c.Str(m.MainButler)
+		c.Int(int64(m.RScore))
+		c.Int(int64(m.FScore))
+		c.Int(int64(m.MScore))
+		c.Str(m.Segment)
+		c.FloatPtr(m.PAlive)
+		c.FloatPtr(m.ExpectedVisits90)
+		c.FloatPtr(m.ExpectedVisits365)
+		c.FloatPtr(m.ExpectedSpendCents)
+		c.FloatPtr(m.Value365Cents)
 	})
 	if err != nil {
 		return err
 	}
-	return w.stageAndInsert(ctx, conn, "targets", len(run.Targets), func(c *csvRow, i int) {
+	return w.stageAndInsert(ctx, conn, "targets", len(run.Targets), func(c *csvstage.Row, i int) {
 		t := &run.Targets[i]
 		day(c, run.AsOf)
-		c.str(t.GuestID)
-		c.str(t.Kind)
-		c.float(t.Priority)
+		c.Str(t.GuestID)
+		c.Str(t.Kind)
+		c.Float(t.Priority)
 		if t.DueDate != nil {
 			day(c, *t.DueDate)
 		} else {
-			c.null()
+			c.Null()
 		}
-		c.str(t.ButlerID)
-		c.str(t.FavouriteOutlet)
-		c.str(t.Preferences)
-		c.str(t.ReasonZH)
-		c.str(t.ReasonEN)
+		c.Str(t.ButlerID)
+		c.Str(t.FavouriteOutlet)
+		c.Str(t.Preferences)
+		c.Str(t.ReasonZH)
+		c.Str(t.ReasonEN)
 	})
 }
 
 // stageAndInsert writes n rows through write into a staging file and has
 // DuckDB insert them into all of table's columns on conn.
-func (w *Warehouse) stageAndInsert(ctx context.Context, conn *sql.Conn, table string, n int, write func(c *csvRow, i int)) error {
+func (w *Warehouse) stageAndInsert(ctx context.Context, conn *sql.Conn, table string, n int, write func(c *csvstage.Row, i int)) error {
 	if n == 0 {
 		return nil
 	}
-	part, cleanup, err := w.writeStage(table, n, write)
+	part, cleanup, err := csvstage.WriteAll(w.path, table, n, write)
 	defer cleanup()
 	if err != nil {
 		return err
 	}
-	cols, err := csvColumns(ctx, conn, table)
+	cols, err := csvstage.Columns(ctx, conn, table)
 	if err != nil {
 		return err
 	}
-	return insertStaged(ctx, conn, table, cols, part)
-}
-
-// writeStage writes n rows through write into a staging file beside the
-// warehouse. cleanup removes it, whatever happened.
-func (w *Warehouse) writeStage(table string, n int, write func(c *csvRow, i int)) (part stagedPart, cleanup func(), err error) {
-	cleanup = func() {}
-	dir, err := os.MkdirTemp(filepath.Dir(w.path), stagePrefix(w.path))
-	if err != nil {
-		return part, cleanup, fmt.Errorf("staging folder: %w", err)
-	}
-	cleanup = func() { os.RemoveAll(dir) }
-	f, err := createStageFile(filepath.Join(dir, table+".csv"))
-	if err != nil {
-		return part, cleanup, err
-	}
-	defer f.f.Close()
-	var c csvRow
-	for i := range n {
-		c.buf = c.buf[:0]
-		write(&c, i)
-		c.end()
-		if err := f.write(c.buf); err != nil {
-			return part, cleanup, fmt.Errorf("staging file: %w", err)
-		}
-	}
-	if err := f.close(); err != nil {
-		return part, cleanup, err
-	}
-	return f.part, cleanup, nil
+	return csvstage.Insert(ctx, conn, table, "", cols, part)
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"revisit/warehouse/csvstage"
 	"slices"
 	"strconv"
 	"strings"
@@ -126,7 +127,7 @@ func (w *Warehouse) copyInto(ctx context.Context, path, alias string) (BackupMan
 	if err := conn.QueryRowContext(ctx, "SELECT current_database(), version()").Scan(&source, &m.DuckDB); err != nil {
 		return m, err
 	}
-	if _, err := conn.ExecContext(ctx, "ATTACH "+sqlString(path)+" AS "+alias); err != nil {
+	if _, err := conn.ExecContext(ctx, "ATTACH "+csvstage.Quote(path)+" AS "+alias); err != nil {
 		return m, fmt.Errorf("create %s: %w", filepath.Base(path), err)
 	}
 	defer conn.ExecContext(context.Background(), "DETACH DATABASE IF EXISTS "+alias)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"revisit/warehouse/csvstage"
 	"slices"
 	"strings"
 	"time"
@@ -488,48 +489,48 @@ func (w *Warehouse) insertCallbacks(ctx context.Context, conn *sql.Conn, tasks [
 		for i := range tasks {
 			tasks[i].ID = firstTask + int64(i)
 		}
-		if err := w.stageRows(ctx, conn, "callback_tasks", newTaskColumns, len(tasks), func(c *csvRow, i int) {
+		if err := w.stageRows(ctx, conn, "callback_tasks", newTaskColumns, len(tasks), func(c *csvstage.Row, i int) {
 			t := &tasks[i]
-			c.int(t.ID)
-			c.str(t.GuestID)
-			c.date(&t.DepartureDay)
-			c.timestamp(t.DepartureAt)
-			c.timestamp(t.DueAt)
-			c.str(strings.Join(t.StayIDs, ","))
-			c.int(int64(t.Priority))
-			c.str(t.PriorityReason)
-			c.str(t.Owner)
-			c.str(t.OwnerReason)
-			c.str(t.Status)
-			c.int(int64(t.Attempts))
-			c.timePtr(t.NextCallAt)
-			c.bool(false)
-			c.bool(false)
-			c.int(int64(t.Version))
-			c.timestamp(t.CreatedAt)
+			c.Int(t.ID)
+			c.Str(t.GuestID)
+			c.Date(&t.DepartureDay)
+			c.Timestamp(t.DepartureAt)
+			c.Timestamp(t.DueAt)
+			c.Str(strings.Join(t.StayIDs, ","))
+			c.Int(int64(t.Priority))
+			c.Str(t.PriorityReason)
+			c.Str(t.Owner)
+			c.Str(t.OwnerReason)
+			c.Str(t.Status)
+			c.Int(int64(t.Attempts))
+			c.TimePtr(t.NextCallAt)
+			c.Bool(false)
+			c.Bool(false)
+			c.Int(int64(t.Version))
+			c.Timestamp(t.CreatedAt)
 		}); err != nil {
 			return fmt.Errorf("insert tasks: %w", err)
 		}
-		if err := w.stageRows(ctx, conn, "callback_events", createdEventColumns, len(tasks), func(c *csvRow, i int) {
+		if err := w.stageRows(ctx, conn, "callback_events", createdEventColumns, len(tasks), func(c *csvstage.Row, i int) {
 			t := &tasks[i]
-			c.int(firstEvent + int64(i))
-			c.int(t.ID)
-			c.timestamp(opt.AsOf)
-			c.str(EventCreated)
-			c.str(callbackActorSystem)
-			c.str(t.Owner)
-			c.str(notes[i])
+			c.Int(firstEvent + int64(i))
+			c.Int(t.ID)
+			c.Timestamp(opt.AsOf)
+			c.Str(EventCreated)
+			c.Str(callbackActorSystem)
+			c.Str(t.Owner)
+			c.Str(notes[i])
 		}); err != nil {
 			return fmt.Errorf("insert events: %w", err)
 		}
 	}
-	if err := w.stageRows(ctx, conn, "callback_skips", skipColumns, len(skips), func(c *csvRow, i int) {
+	if err := w.stageRows(ctx, conn, "callback_skips", skipColumns, len(skips), func(c *csvstage.Row, i int) {
 		s := &skips[i]
-		c.str(s.dep.guestID)
-		c.date(&s.dep.day)
-		c.timestamp(s.dep.at)
-		c.str(s.reason)
-		c.timestamp(opt.AsOf)
+		c.Str(s.dep.guestID)
+		c.Date(&s.dep.day)
+		c.Timestamp(s.dep.at)
+		c.Str(s.reason)
+		c.Timestamp(opt.AsOf)
 	}); err != nil {
 		return fmt.Errorf("insert skips: %w", err)
 	}
@@ -560,11 +561,11 @@ var skipColumns = []stagedColumn{
 // stageRows is stageAndInsert with the columns named: the rows fill only
 // those, and the rest take their defaults (NULL), so a column added to the
 // table later does not break the insert.
-func (w *Warehouse) stageRows(ctx context.Context, conn *sql.Conn, table string, cols []stagedColumn, n int, write func(c *csvRow, i int)) error {
+func (w *Warehouse) stageRows(ctx context.Context, conn *sql.Conn, table string, cols []stagedColumn, n int, write func(c *csvstage.Row, i int)) error {
 	if n == 0 {
 		return nil
 	}
-	part, cleanup, err := w.writeStage(table, n, write)
+	part, cleanup, err := csvstage.WriteAll(w.path, table, n, write)
 	defer cleanup()
 	if err != nil {
 		return err
@@ -573,16 +574,7 @@ func (w *Warehouse) stageRows(ctx context.Context, conn *sql.Conn, table string,
 	types := make([]string, len(cols))
 	for i, col := range cols {
 		names[i] = col.name
-		types[i] = sqlString(col.name) + ": " + sqlString(col.typ)
+		types[i] = csvstage.Quote(col.name) + ": " + csvstage.Quote(col.typ)
 	}
-	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") SELECT * FROM read_csv(" + sqlString(part.path) +
-		", header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {" + strings.Join(types, ", ") + "})"
-	r, err := conn.ExecContext(ctx, q)
-	if err != nil {
-		return err
-	}
-	if got, err := r.RowsAffected(); err != nil || got != int64(n) {
-		return fmt.Errorf("%s: %d rows inserted of %d staged (%v)", table, got, n, err)
-	}
-	return nil
+	return csvstage.Insert(ctx, conn, table, strings.Join(names, ", "), "{"+strings.Join(types, ", ")+"}", part)
 }

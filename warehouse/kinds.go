@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"revisit/ingest"
+	"revisit/warehouse/csvstage"
 )
 
 // stayRec is a validated stay with the profile and butler it resolved to.
@@ -27,15 +28,15 @@ var rosterLoader = kindLoader[ingest.ButlerRow]{
 	table:    "butlers",
 	validate: (*ingest.Validator).Butler,
 	key:      func(r *ingest.ButlerRow) string { return r.StaffID },
-	writeRow: func(c *csvRow, importID int64, r *ingest.ButlerRow) {
-		c.str(r.StaffID)
-		c.str(r.Name)
-		c.str(r.Team)
-		c.str(r.Lead)
-		c.str(r.Role)
-		c.str(r.Phone)
-		c.int(importID)
-		c.int(int64(r.Line))
+	writeRow: func(c *csvstage.Row, importID int64, r *ingest.ButlerRow) {
+		c.Str(r.StaffID)
+		c.Str(r.Name)
+		c.Str(r.Team)
+		c.Str(r.Lead)
+		c.Str(r.Role)
+		c.Str(r.Phone)
+		c.Int(importID)
+		c.Int(int64(r.Line))
 	},
 }
 
@@ -60,27 +61,27 @@ func profileLoader(sup suppressionSet) kindLoader[ingest.ProfileRow] {
 	return kl
 }
 
-func writeProfile(c *csvRow, importID int64, r *ingest.ProfileRow) {
-	c.int(importID)
-	c.int(int64(r.Line))
-	c.str(r.ProfileID)
-	c.str(r.Name)
-	c.str(r.Title)
-	c.str(r.Mobile)
-	c.bool(r.Mobile != "" && r.MobileIsMobile)
-	c.str(r.IDHash)
-	c.str(r.IDLast4)
-	c.str(r.MemberNo)
-	c.str(r.VIPLevel)
-	c.str(r.WeChat)
-	c.str(r.Email)
-	c.str(r.Gender)
-	c.date(r.Birthday)
-	c.str(r.Preferences)
-	c.boolPtr(r.Marketing)
-	c.bool(r.DoNotCall)
-	c.timePtr(r.CreatedAt)
-	c.str(r.DedicatedButler)
+func writeProfile(c *csvstage.Row, importID int64, r *ingest.ProfileRow) {
+	c.Int(importID)
+	c.Int(int64(r.Line))
+	c.Str(r.ProfileID)
+	c.Str(r.Name)
+	c.Str(r.Title)
+	c.Str(r.Mobile)
+	c.Bool(r.Mobile != "" && r.MobileIsMobile)
+	c.Str(r.IDHash)
+	c.Str(r.IDLast4)
+	c.Str(r.MemberNo)
+	c.Str(r.VIPLevel)
+	c.Str(r.WeChat)
+	c.Str(r.Email)
+	c.Str(r.Gender)
+	c.Date(r.Birthday)
+	c.Str(r.Preferences)
+	c.BoolPtr(r.Marketing)
+	c.Bool(r.DoNotCall)
+	c.TimePtr(r.CreatedAt)
+	c.Str(r.DedicatedButler)
 }
 
 func stayLoader(ix *guestIndex) kindLoader[stayRec] {
@@ -108,22 +109,22 @@ func stayLoader(ix *guestIndex) kindLoader[stayRec] {
 		// The property is left out of the key hash to spare a string per row:
 		// a stay id repeated across properties only costs the exact check.
 		key: func(r *stayRec) string { return r.StayID },
-		writeRow: func(c *csvRow, importID int64, r *stayRec) {
-			c.str(r.Property)
-			c.str(r.StayID)
-			c.str(r.profileID)
-			c.str(r.matchedBy)
-			c.str(r.Outlet)
-			c.str(r.OutletKind)
-			c.timestamp(r.Arrival)
-			c.timestamp(r.Departure)
-			c.int64Ptr(r.SpendCents)
-			c.str(r.Room)
-			c.intPtr(r.PartySize)
-			c.str(r.butlerID)
-			c.str(r.Channel)
-			c.int(importID)
-			c.int(int64(r.Line))
+		writeRow: func(c *csvstage.Row, importID int64, r *stayRec) {
+			c.Str(r.Property)
+			c.Str(r.StayID)
+			c.Str(r.profileID)
+			c.Str(r.matchedBy)
+			c.Str(r.Outlet)
+			c.Str(r.OutletKind)
+			c.Timestamp(r.Arrival)
+			c.Timestamp(r.Departure)
+			c.Int64Ptr(r.SpendCents)
+			c.Str(r.Room)
+			c.IntPtr(r.PartySize)
+			c.Str(r.butlerID)
+			c.Str(r.Channel)
+			c.Int(importID)
+			c.Int(int64(r.Line))
 		},
 	}
 }
@@ -149,29 +150,29 @@ func feedbackLoader(ix *guestIndex) kindLoader[feedbackRec] {
 			return issues, true
 		},
 		key: func(r *feedbackRec) string { return r.FormID },
-		writeRow: func(c *csvRow, importID int64, r *feedbackRec) {
-			c.str(r.FormID)
-			c.str(r.StayID)
-			c.null() // property: from the stay, after the load
-			c.str(r.GuestID)
-			c.str(r.Mobile)
-			c.str(r.Room)
-			c.date(r.VisitDate)
-			c.str(r.profileID)
-			c.str(r.matchedBy)
-			c.timePtr(r.SubmittedAt)
-			c.int(int64(r.Overall))
-			c.intPtr(r.ScoreRoom)
-			c.intPtr(r.ScoreFood)
-			c.intPtr(r.ScoreService)
-			c.intPtr(r.ScoreClean)
-			c.intPtr(r.ScoreValue)
-			c.intPtr(r.NPS)
-			c.str(r.Comment)
-			c.bool(r.Complaint)
-			c.str(r.ComplaintText)
-			c.int(importID)
-			c.int(int64(r.Line))
+		writeRow: func(c *csvstage.Row, importID int64, r *feedbackRec) {
+			c.Str(r.FormID)
+			c.Str(r.StayID)
+			c.Null() // property: from the stay, after the load
+			c.Str(r.GuestID)
+			c.Str(r.Mobile)
+			c.Str(r.Room)
+			c.Date(r.VisitDate)
+			c.Str(r.profileID)
+			c.Str(r.matchedBy)
+			c.TimePtr(r.SubmittedAt)
+			c.Int(int64(r.Overall))
+			c.IntPtr(r.ScoreRoom)
+			c.IntPtr(r.ScoreFood)
+			c.IntPtr(r.ScoreService)
+			c.IntPtr(r.ScoreClean)
+			c.IntPtr(r.ScoreValue)
+			c.IntPtr(r.NPS)
+			c.Str(r.Comment)
+			c.Bool(r.Complaint)
+			c.Str(r.ComplaintText)
+			c.Int(importID)
+			c.Int(int64(r.Line))
 		},
 	}
 }

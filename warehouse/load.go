@@ -1,7 +1,6 @@
 package warehouse
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -13,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,6 +19,7 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"revisit/ingest"
+	"revisit/warehouse/csvstage"
 )
 
 // How a file's rows reach DuckDB.
@@ -52,7 +51,7 @@ type kindLoader[T any] struct {
 	// key identifies a row within its table (nil: rows have no key); two
 	// rows of one file with the same key are duplicates.
 	key      func(r *T) string
-	writeRow func(c *csvRow, importID int64, r *T)
+	writeRow func(c *csvstage.Row, importID int64, r *T)
 }
 
 // loadStats is what streaming a file found.
@@ -71,24 +70,6 @@ type rawBatch struct {
 	issues []ingest.Issue
 }
 
-// stagedPart is a finished file of staged rows.
-type stagedPart struct {
-	path string
-	rows int64
-}
-
-// stagePrefix names the staging folders of the warehouse at path.
-func stagePrefix(path string) string { return "." + filepath.Base(path) + ".stage-" }
-
-// removeStaleStaging deletes staging folders a killed load left behind.
-// Holding the warehouse's lock, no one else can be using them.
-func removeStaleStaging(path string) {
-	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), stagePrefix(path)+"*"))
-	for _, m := range matches {
-		os.RemoveAll(m)
-	}
-}
-
 // streamRows stages pf's rows and inserts them into kl.table on conn, whose
 // transaction is open.
 func streamRows[T any](ctx context.Context, conn *sql.Conn, whPath string, pf plannedFile, importID int64, kl kindLoader[T], opt ImportOptions) (loadStats, error) {
@@ -102,16 +83,16 @@ func streamRows[T any](ctx context.Context, conn *sql.Conn, whPath string, pf pl
 	if err != nil {
 		return st, err
 	}
-	dir, err := os.MkdirTemp(filepath.Dir(whPath), stagePrefix(whPath))
-	if err != nil {
-		return st, fmt.Errorf("staging folder: %w", err)
-	}
-	defer os.RemoveAll(dir)
-	dataCols, err := csvColumns(ctx, conn, kl.table)
+	dir, err := csvstage.Folder(whPath)
 	if err != nil {
 		return st, err
 	}
-	rejectCols, err := csvColumns(ctx, conn, "rejects")
+	defer os.RemoveAll(dir)
+	dataCols, err := csvstage.Columns(ctx, conn, kl.table)
+	if err != nil {
+		return st, err
+	}
+	rejectCols, err := csvstage.Columns(ctx, conn, "rejects")
 	if err != nil {
 		return st, err
 	}
@@ -129,7 +110,7 @@ func streamRows[T any](ctx context.Context, conn *sql.Conn, whPath string, pf pl
 		cancel()
 	}
 	raw := make(chan rawBatch, 4)
-	ready := make(chan stagedPart, 64)
+	ready := make(chan csvstage.Part, 64)
 	wg.Go(func() {
 		defer close(raw)
 		if err := readRaw(ctx, r, raw, &read, func(n int64) {
@@ -158,11 +139,11 @@ func streamRows[T any](ctx context.Context, conn *sql.Conn, whPath string, pf pl
 		if ctx.Err() != nil {
 			continue // drain so the workers can finish
 		}
-		if err := insertStaged(ctx, conn, kl.table, dataCols, part); err != nil {
+		if err := csvstage.Insert(ctx, conn, kl.table, "", dataCols, part); err != nil {
 			fail(err)
 			continue
 		}
-		st.staged += part.rows
+		st.staged += part.Rows
 	}
 	if firstEr != nil {
 		return st, firstEr
@@ -171,8 +152,8 @@ func streamRows[T any](ctx context.Context, conn *sql.Conn, whPath string, pf pl
 	var hashes []uint64
 	for _, w := range workers {
 		hashes = append(hashes, w.hashes...)
-		if w.rejects.rows > 0 {
-			if err := insertStaged(ctx, conn, "rejects", rejectCols, w.rejects); err != nil {
+		if w.rejects.Rows > 0 {
+			if err := csvstage.Insert(ctx, conn, "rejects", "", rejectCols, w.rejects); err != nil {
 				return st, err
 			}
 		}
@@ -234,43 +215,11 @@ func readRaw(ctx context.Context, r ingest.Reader, out chan<- rawBatch, read *at
 type stageWorker struct {
 	dir, name string
 	seed      maphash.Seed
-	ready     chan<- stagedPart
+	ready     chan<- csvstage.Part
 	parts     int
-	data      *stageFile
-	rejects   stagedPart // one file for the whole load, inserted at the end
+	data      *csvstage.File
+	rejects   csvstage.Part // one file for the whole load, inserted at the end
 	hashes    []uint64
-}
-
-// stageFile is a staging file being written.
-type stageFile struct {
-	f    *os.File
-	w    *bufio.Writer
-	part stagedPart
-}
-
-func createStageFile(path string) (*stageFile, error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("staging file: %w", err)
-	}
-	return &stageFile{f: f, w: bufio.NewWriterSize(f, 1<<20), part: stagedPart{path: path}}, nil
-}
-
-func (s *stageFile) write(b []byte) error {
-	s.part.rows++
-	_, err := s.w.Write(b)
-	return err
-}
-
-func (s *stageFile) close() error {
-	err := s.w.Flush()
-	if cerr := s.f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("staging file: %w", err)
-	}
-	return nil
 }
 
 // handOver finishes the current data part and sends it to be inserted.
@@ -280,14 +229,15 @@ func (sw *stageWorker) handOver(ctx context.Context) error {
 	}
 	d := sw.data
 	sw.data = nil
-	if err := d.close(); err != nil {
+	part, err := d.Close()
+	if err != nil {
 		return err
 	}
-	if d.part.rows == 0 {
+	if part.Rows == 0 {
 		return nil
 	}
 	select {
-	case sw.ready <- d.part:
+	case sw.ready <- part:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -297,17 +247,17 @@ func (sw *stageWorker) handOver(ctx context.Context) error {
 // stageRows validates and resolves batches, writing good rows to part files
 // and issues to the worker's rejects file.
 func stageRows[T any](ctx context.Context, sw *stageWorker, v *ingest.Validator, kl kindLoader[T], importID int64, in <-chan rawBatch) error {
-	rej, err := createStageFile(filepath.Join(sw.dir, sw.name+"-rejects.csv"))
+	rej, err := csvstage.Create(filepath.Join(sw.dir, sw.name+"-rejects.csv"))
 	if err != nil {
 		return err
 	}
-	defer rej.f.Close()
-	var c csvRow
+	defer rej.Abandon() // after Close, a second close that changes nothing
+	var c csvstage.Row
 	writeIssues := func(issues []ingest.Issue) error {
 		for i := range issues {
-			c.buf = c.buf[:0]
+			c.Reset()
 			writeIssue(&c, importID, &issues[i])
-			if err := rej.write(c.buf); err != nil {
+			if err := rej.Write(c.Bytes()); err != nil {
 				return fmt.Errorf("staging file: %w", err)
 			}
 		}
@@ -330,20 +280,20 @@ func stageRows[T any](ctx context.Context, sw *stageWorker, v *ingest.Validator,
 			}
 			if sw.data == nil {
 				sw.parts++
-				if sw.data, err = createStageFile(filepath.Join(sw.dir, fmt.Sprintf("%s-part%d.csv", sw.name, sw.parts))); err != nil {
+				if sw.data, err = csvstage.Create(filepath.Join(sw.dir, fmt.Sprintf("%s-part%d.csv", sw.name, sw.parts))); err != nil {
 					return err
 				}
 			}
-			c.buf = c.buf[:0]
+			c.Reset()
 			kl.writeRow(&c, importID, &row)
-			c.end()
-			if err := sw.data.write(c.buf); err != nil {
+			c.End()
+			if err := sw.data.Write(c.Bytes()); err != nil {
 				return fmt.Errorf("staging file: %w", err)
 			}
 			if kl.key != nil {
 				sw.hashes = append(sw.hashes, maphash.String(sw.seed, kl.key(&row)))
 			}
-			if sw.data.part.rows >= partRows {
+			if sw.data.Rows() >= partRows {
 				if err := sw.handOver(ctx); err != nil {
 					return err
 				}
@@ -353,65 +303,23 @@ func stageRows[T any](ctx context.Context, sw *stageWorker, v *ingest.Validator,
 	if err := sw.handOver(ctx); err != nil {
 		return err
 	}
-	if err := rej.close(); err != nil {
+	if sw.rejects, err = rej.Close(); err != nil {
 		return err
 	}
-	sw.rejects = rej.part
 	return nil
 }
 
 // writeIssue stages one issue as a row of the rejects table.
-func writeIssue(c *csvRow, importID int64, is *ingest.Issue) {
-	c.int(importID)
-	c.int(int64(is.Line))
-	c.str(string(is.Column))
-	c.str(is.Code)
-	c.str(string(is.Severity))
-	c.str(is.Msg)
-	c.str(is.Value)
-	c.end()
+func writeIssue(c *csvstage.Row, importID int64, is *ingest.Issue) {
+	c.Int(importID)
+	c.Int(int64(is.Line))
+	c.Str(string(is.Column))
+	c.Str(is.Code)
+	c.Str(string(is.Severity))
+	c.Str(is.Msg)
+	c.Str(is.Value)
+	c.End()
 }
-
-// csvColumns describes table's columns for read_csv: {'name': 'TYPE', …}.
-func csvColumns(ctx context.Context, conn *sql.Conn, table string) (string, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT column_name, data_type FROM information_schema.columns
-		WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = ? ORDER BY ordinal_position`, table)
-	if err != nil {
-		return "", fmt.Errorf("columns of %s: %w", table, err)
-	}
-	defer rows.Close()
-	var cols []string
-	for rows.Next() {
-		var name, typ string
-		if err := rows.Scan(&name, &typ); err != nil {
-			return "", fmt.Errorf("columns of %s: %w", table, err)
-		}
-		cols = append(cols, sqlString(name)+": "+sqlString(typ))
-	}
-	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("columns of %s: %w", table, err)
-	}
-	return "{" + strings.Join(cols, ", ") + "}", nil
-}
-
-// insertStaged loads one staged file into table with DuckDB's CSV reader,
-// typed by the table's own columns, and checks that every row arrived.
-func insertStaged(ctx context.Context, conn *sql.Conn, table, columns string, part stagedPart) error {
-	q := "INSERT INTO " + table + " SELECT * FROM read_csv(" + sqlString(part.path) + ", " +
-		"header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', " +
-		"columns = " + columns + ")"
-	res, err := conn.ExecContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("insert staged %s: %w", table, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n != part.rows {
-		return fmt.Errorf("insert staged %s: %d rows inserted of %d staged (%v)", table, n, part.rows, err)
-	}
-	return nil
-}
-
-// sqlString quotes s as a SQL string literal.
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // newAppender makes an Appender on the transaction open on conn.
 func newAppender(conn *sql.Conn, table string) (*duckdb.Appender, error) {
@@ -425,19 +333,4 @@ func newAppender(conn *sql.Conn, table string) (*duckdb.Appender, error) {
 		return nil, fmt.Errorf("appender for %s: %w", table, err)
 	}
 	return a, nil
-}
-
-// nullStr stores "" as NULL.
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func nullTime(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return *t
 }

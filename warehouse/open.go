@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"revisit/warehouse/csvstage"
 	"runtime"
 	"strconv"
 	"strings"
@@ -189,7 +190,7 @@ func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 		w.closeQuietly()
 		return nil, err
 	}
-	removeStaleStaging(cfg.Path)
+	csvstage.RemoveStale(cfg.Path)
 	if err := resetStaging(cfg.Path); err != nil {
 		w.closeQuietly()
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"revisit/warehouse/csvstage"
 	"strings"
 	"syscall"
 	"testing"
@@ -145,7 +146,7 @@ func TestKill9MidLoadLeavesNothingAndTheRerunLoadsOnce(t *testing.T) {
 	if n := queryInt(t, w, "SELECT count(*) FROM stays"); n != 0 {
 		t.Errorf("%d stays survived a killed load", n)
 	}
-	if left, err := filepath.Glob(filepath.Join(dir, stagePrefix(db)+"*")); err != nil || len(left) != 0 {
+	if left, err := filepath.Glob(filepath.Join(dir, csvstage.Prefix(db)+"*")); err != nil || len(left) != 0 {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package warehouse
+package csvstage
 
 import (
 	"math"
@@ -6,23 +6,23 @@ import (
 	"time"
 )
 
-// csvRow builds one line of the staging CSV that DuckDB's own reader loads.
+// Row builds one line of the staging CSV that DuckDB's own reader loads.
 // Empty unquoted fields are NULL; timestamps carry their offset, so nothing
 // depends on a zone setting; strings are quoted only when they must be.
-type csvRow struct {
+type Row struct {
 	buf []byte
 	n   int // fields written on this line
 }
 
-func (c *csvRow) sep() {
+func (c *Row) sep() {
 	if c.n > 0 {
 		c.buf = append(c.buf, ',')
 	}
 	c.n++
 }
 
-// str writes s; "" is NULL.
-func (c *csvRow) str(s string) {
+// Str writes s; "" is NULL.
+func (c *Row) Str(s string) {
 	c.sep()
 	if s == "" {
 		return
@@ -41,46 +41,52 @@ func (c *csvRow) str(s string) {
 	c.buf = append(c.buf, '"')
 }
 
-func (c *csvRow) null() { c.sep() }
+// Null writes an empty field: NULL.
+func (c *Row) Null() { c.sep() }
 
-func (c *csvRow) int(n int64) {
+// Int writes n.
+func (c *Row) Int(n int64) {
 	c.sep()
 	c.buf = strconv.AppendInt(c.buf, n, 10)
 }
 
-func (c *csvRow) intPtr(n *int) {
+// IntPtr writes *n, or NULL when n is nil.
+func (c *Row) IntPtr(n *int) {
 	if n == nil {
-		c.null()
+		c.Null()
 		return
 	}
-	c.int(int64(*n))
+	c.Int(int64(*n))
 }
 
-func (c *csvRow) int64Ptr(n *int64) {
+// Int64Ptr writes *n, or NULL when n is nil.
+func (c *Row) Int64Ptr(n *int64) {
 	if n == nil {
-		c.null()
+		c.Null()
 		return
 	}
-	c.int(*n)
+	c.Int(*n)
 }
 
-func (c *csvRow) bool(b bool) {
+// Bool writes b as true or false.
+func (c *Row) Bool(b bool) {
 	c.sep()
 	c.buf = strconv.AppendBool(c.buf, b)
 }
 
-func (c *csvRow) boolPtr(b *bool) {
+// BoolPtr writes *b, or NULL when b is nil.
+func (c *Row) BoolPtr(b *bool) {
 	if b == nil {
-		c.null()
+		c.Null()
 		return
 	}
-	c.bool(*b)
+	c.Bool(*b)
 }
 
-// timestamp writes an instant with its offset, to the microsecond, as
+// Timestamp writes an instant with its offset, to the microsecond, as
 // 2006-01-02 15:04:05.000000+08:00. Written by hand: time's own formatter
 // re-parses its layout on every call, and this runs twice per stay.
-func (c *csvRow) timestamp(t time.Time) {
+func (c *Row) Timestamp(t time.Time) {
 	c.sep()
 	y, mo, d := t.Date()
 	h, mi, sec := t.Clock()
@@ -135,41 +141,51 @@ func needsQuotes(s string) bool {
 	return false
 }
 
-func (c *csvRow) timePtr(t *time.Time) {
+// TimePtr writes *t as Timestamp does, or NULL when t is nil.
+func (c *Row) TimePtr(t *time.Time) {
 	if t == nil {
-		c.null()
+		c.Null()
 		return
 	}
-	c.timestamp(*t)
+	c.Timestamp(*t)
 }
 
-// date writes the calendar day t falls on in its own location (the hotel's).
-func (c *csvRow) date(t *time.Time) {
+// Date writes the calendar day t falls on in its own location (the hotel's).
+func (c *Row) Date(t *time.Time) {
 	if t == nil {
-		c.null()
+		c.Null()
 		return
 	}
 	c.sep()
 	c.buf = t.AppendFormat(c.buf, "2006-01-02")
 }
 
-// end finishes the line.
-func (c *csvRow) end() {
+// End finishes the line.
+func (c *Row) End() {
 	c.buf = append(c.buf, '\n')
 	c.n = 0
 }
 
-// float writes f in the shortest form that reads back exactly.
-func (c *csvRow) float(f float64) {
+// Float writes f in the shortest form that reads back exactly.
+func (c *Row) Float(f float64) {
 	c.sep()
 	c.buf = strconv.AppendFloat(c.buf, f, 'g', -1, 64)
 }
 
-// floatPtr writes f, or NULL when it is nil or not a finite number.
-func (c *csvRow) floatPtr(f *float64) {
+// FloatPtr writes f, or NULL when it is nil or not a finite number.
+func (c *Row) FloatPtr(f *float64) {
 	if f == nil || math.IsNaN(*f) || math.IsInf(*f, 0) {
-		c.null()
+		c.Null()
 		return
 	}
-	c.float(*f)
+	c.Float(*f)
 }
+
+// Reset empties the row for the next line.
+func (c *Row) Reset() {
+	c.buf = c.buf[:0]
+	c.n = 0
+}
+
+// Bytes is the line written so far.
+func (c *Row) Bytes() []byte { return c.buf }

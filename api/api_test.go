@@ -16,6 +16,7 @@ import (
 
 	"revisit/ingest"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
@@ -51,7 +52,7 @@ func newHotel(t *testing.T) *hotel {
 		}
 		paths = append(paths, p)
 	}
-	if _, err := w.Import(ctx, paths, warehouse.ImportOptions{Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}); err != nil {
+	if _, err := load.Files(ctx, w, paths, load.Options{Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: time.Date(2026, 11, 22, 12, 0, 0, 0, shanghai), Loc: shanghai}); err != nil {

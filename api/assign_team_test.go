@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"revisit/ingest"
-	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 // withSecurityTeam adds the security team (S01, lead S09) to the hotel's
@@ -22,8 +22,8 @@ func withSecurityTeam(t *testing.T, h *hotel) {
 	if err := os.WriteFile(p, []byte("员工号,姓名,组别,主管\nS01,赵强,安保管家,S09\nS09,刘军,安保管家,S09\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	res, err := h.w.Import(context.Background(), []string{p}, warehouse.ImportOptions{Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}})
-	if err != nil || res[0].Status != warehouse.StatusLoaded {
+	res, err := load.Files(context.Background(), h.w, []string{p}, load.Options{Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}})
+	if err != nil || res[0].Status != load.StatusLoaded {
 		t.Fatalf("import the security team: %v %+v", err, res)
 	}
 }

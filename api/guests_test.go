@@ -10,6 +10,7 @@ import (
 
 	"revisit/ingest"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 // load imports one more file into the hotel.
@@ -19,9 +20,9 @@ func (h *hotel) load(t *testing.T, name, body string) {
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := h.w.Import(context.Background(), []string{p}, warehouse.ImportOptions{RejectThreshold: 1,
+	res, err := load.Files(context.Background(), h.w, []string{p}, load.Options{RejectThreshold: 1,
 		Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}})
-	if err != nil || res[0].Status != warehouse.StatusLoaded {
+	if err != nil || res[0].Status != load.StatusLoaded {
 		t.Fatalf("load %s: %+v %v", name, res, err)
 	}
 }

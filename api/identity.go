@@ -2,11 +2,10 @@ package api
 
 import (
 	"net/http"
+	"revisit/warehouse/identity"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-
-	"revisit/warehouse"
 )
 
 // identityRequest is the body of POST /identity/split and /identity/merge.
@@ -50,7 +49,7 @@ func (s *Server) changeIdentity(c *gin.Context, merge bool) {
 		abort(c, http.StatusBadRequest, "dry_run is required: true to see what would move, false to change")
 		return
 	}
-	ch := warehouse.IdentityChange{Profile: req.Profile, Into: req.Into, DryRun: *req.DryRun,
+	ch := identity.Change{Profile: req.Profile, Into: req.Into, DryRun: *req.DryRun,
 		MaxSharedEvidence: s.cfg.Import.MaxSharedEvidence}
 	rep, err := s.applyIdentity(c, merge, ch)
 	if err != nil {
@@ -62,9 +61,9 @@ func (s *Server) changeIdentity(c *gin.Context, merge bool) {
 
 // applyIdentity merges or splits as the signed-in person, audited: the
 // API's and the page's one way to change who is one guest.
-func (s *Server) applyIdentity(c *gin.Context, merge bool, ch warehouse.IdentityChange) (warehouse.IdentityReport, error) {
+func (s *Server) applyIdentity(c *gin.Context, merge bool, ch identity.Change) (identity.Report, error) {
 	if merge {
-		return s.wh.MergeProfile(c.Request.Context(), ch, s.auditEntry(c, "", ""))
+		return identity.Merge(c.Request.Context(), s.wh, ch, s.auditEntry(c, "", ""))
 	}
-	return s.wh.SplitProfile(c.Request.Context(), ch, s.auditEntry(c, "", ""))
+	return identity.Split(c.Request.Context(), s.wh, ch, s.auditEntry(c, "", ""))
 }

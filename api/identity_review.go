@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"revisit/warehouse"
+	"revisit/warehouse/identity"
 )
 
 // reviewListLimit caps the review list: an admin works from the top.
@@ -15,13 +16,13 @@ const reviewListLimit = 200
 // identityReview is GET /api/v1/identity/review: the likely wrong and
 // likely missed merges, most likely first, that no admin has answered.
 func (s *Server) identityReview(c *gin.Context) {
-	items, err := s.wh.IdentityReview(c.Request.Context(), reviewListLimit)
+	items, err := identity.Review(c.Request.Context(), s.wh, reviewListLimit)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	if items == nil {
-		items = []warehouse.ReviewItem{}
+		items = []identity.ReviewItem{}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
@@ -37,7 +38,7 @@ func (s *Server) answerReview(c *gin.Context) {
 	if !s.readJSON(c, &req, `{"key": "wrong:P2:P1", "decision": "dismiss"}`) {
 		return
 	}
-	rep, err := s.wh.AnswerReview(c.Request.Context(), warehouse.ReviewAnswer{Key: req.Key, Decision: req.Decision,
+	rep, err := identity.Answer(c.Request.Context(), s.wh, identity.ReviewAnswer{Key: req.Key, Decision: req.Decision,
 		MaxSharedEvidence: s.cfg.Import.MaxSharedEvidence}, s.auditEntry(c, "", ""))
 	var inv *warehouse.InvalidError
 	switch {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"revisit/warehouse"
+	"revisit/warehouse/identity"
 )
 
 func TestMergeAcrossIDNumbersIsAConflictWithTheReason(t *testing.T) {
@@ -79,7 +80,7 @@ func TestSplitOverTheAPIMovesTheGuestAndItsOpenTask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(log) != 2 || log[0].Action != warehouse.AuditIdentitySplit || log[1].Action != warehouse.AuditIdentitySplitDryRun || log[0].Actor != "admin" {
+	if len(log) != 2 || log[0].Action != identity.AuditIdentitySplit || log[1].Action != identity.AuditIdentitySplitDryRun || log[0].Actor != "admin" {
 		t.Errorf("audit: %+v", log)
 	}
 }

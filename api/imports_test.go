@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"revisit/ingest"
-	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 func TestImportsAndRejects(t *testing.T) {
@@ -19,7 +19,7 @@ func TestImportsAndRejects(t *testing.T) {
 	if err := os.WriteFile(p, []byte("单号,客户编号,到店时间,离店时间,管家\nS9,G1,2026-11-25 15:00,2026-11-27 11:00,B01\nS10,G2,not a date,2026-11-27 11:00,B02\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.w.Import(ctx, []string{p}, warehouse.ImportOptions{Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}); err != nil {
+	if _, err := load.Files(ctx, h.w, []string{p}, load.Options{Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}); err != nil {
 		t.Fatal(err)
 	}
 	ts := h.server(t, Config{})

@@ -15,7 +15,7 @@ import (
 
 	"revisit/ingest"
 	"revisit/nightly"
-	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 // metrics is the server's Prometheus registry (one per Server, not the
@@ -73,7 +73,7 @@ var httpMethods = map[string]bool{
 }
 
 // fileStatuses are the FileResult statuses kept as label values.
-var fileStatuses = []string{warehouse.StatusLoaded, warehouse.StatusSkipped, warehouse.StatusFailed}
+var fileStatuses = []string{load.StatusLoaded, load.StatusSkipped, load.StatusFailed}
 
 // newMetrics builds the registry with the Go and process collectors and
 // Revisit's own metrics. Ingest series of every known kind start at zero so
@@ -162,15 +162,15 @@ func (m *metrics) handler() http.Handler {
 // observeImport counts the files of one import run and their rows. Loaded
 // rows count only for a loaded file: a failed file's rows were undone, and
 // a result cut short by an error was never committed.
-func (m *metrics) observeImport(results []warehouse.FileResult) {
+func (m *metrics) observeImport(results []load.FileResult) {
 	for _, r := range results {
 		kind, status := kindLabel(r.Kind), fileStatusLabel(r.Status)
 		m.ingestFiles.WithLabelValues(kind, status).Inc()
 		switch status {
-		case warehouse.StatusLoaded:
+		case load.StatusLoaded:
 			m.addRows(kind, "loaded", r.Loaded)
 			m.addRows(kind, "rejected", r.Rejected)
-		case warehouse.StatusFailed:
+		case load.StatusFailed:
 			m.addRows(kind, "rejected", r.Rejected)
 		}
 	}

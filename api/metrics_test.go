@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 // scrapeMetrics reads the exposition over real HTTP, as Prometheus would.
@@ -144,11 +145,11 @@ func TestMetricsHTTPLabelsAreRouteTemplatesNotPaths(t *testing.T) {
 
 func TestMetricsImport(t *testing.T) {
 	m := newMetrics()
-	m.observeImport([]warehouse.FileResult{
-		{Path: "stays-1.csv", Kind: "stays", Status: warehouse.StatusLoaded, Rows: 100, Loaded: 98, Rejected: 2},
-		{Path: "stays-2.csv", Kind: "stays", Status: warehouse.StatusFailed, Rows: 100, Loaded: 0, Rejected: 40},
-		{Path: "guests.csv", Kind: "guests", Status: warehouse.StatusSkipped},
-		{Path: "张伟.xlsx", Kind: "", Status: warehouse.StatusFailed},
+	m.observeImport([]load.FileResult{
+		{Path: "stays-1.csv", Kind: "stays", Status: load.StatusLoaded, Rows: 100, Loaded: 98, Rejected: 2},
+		{Path: "stays-2.csv", Kind: "stays", Status: load.StatusFailed, Rows: 100, Loaded: 0, Rejected: 40},
+		{Path: "guests.csv", Kind: "guests", Status: load.StatusSkipped},
+		{Path: "张伟.xlsx", Kind: "", Status: load.StatusFailed},
 		{Path: "odd.csv", Kind: "张伟", Status: "odd", Loaded: 5},
 	})
 	body := scrapeMetrics(t, m)

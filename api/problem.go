@@ -8,6 +8,7 @@ import (
 
 	"revisit/reports/callback"
 	"revisit/warehouse"
+	"revisit/warehouse/identity"
 )
 
 // problemBase prefixes the stable problem type URIs of RFC 9457.
@@ -61,7 +62,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 		abortRefusal(c, r, r.Message)
 		return
 	}
-	var identity *warehouse.IdentityRefusal
+	var identity *identity.Refusal
 	switch {
 	case errors.As(err, &identity):
 		c.Set(refusalRuleKey, identity.Rule)

@@ -19,6 +19,7 @@ import (
 	"revisit/money"
 	"revisit/nightly"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 // Config is how the server listens and what it allows.
@@ -40,7 +41,7 @@ type Config struct {
 	BodyIdle    time.Duration
 	BodyMinRate int64
 	// Import is how uploads load: the rules of `revisit ingest`.
-	Import warehouse.ImportOptions
+	Import load.Options
 	// BackupDir is the folder POST /api/v1/backups writes into; empty: the
 	// server takes no backups.
 	BackupDir string

@@ -17,6 +17,7 @@ import (
 	"revisit/reports"
 	"revisit/synth"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 // The pages in a real browser: Debian's chromium, headless, driven by
@@ -287,7 +288,7 @@ func demoHotel(t *testing.T) (*hotel, time.Time) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	if _, err := w.Import(ctx, []string{dir}, uploadRules()); err != nil {
+	if _, err := load.Files(ctx, w, []string{dir}, uploadRules()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := reports.Analyze(ctx, w, reports.Options{AsOf: end, Loc: shanghai}); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"revisit/mask"
 	"revisit/warehouse"
+	"revisit/warehouse/identity"
 )
 
 // The admin's identity page: one guest's profiles with why they are one
@@ -86,7 +87,7 @@ func (s *Server) identityPage(c *gin.Context) { s.renderIdentity(c, uiData{}) }
 // renderIdentity shows the page with what data adds: a result or a refusal.
 func (s *Server) renderIdentity(c *gin.Context, data uiData) {
 	ctx := c.Request.Context()
-	items, err := s.wh.IdentityReview(ctx, 50)
+	items, err := identity.Review(ctx, s.wh, 50)
 	if err != nil {
 		s.uiFail(c, err)
 		return
@@ -121,7 +122,7 @@ func (s *Server) renderIdentity(c *gin.Context, data uiData) {
 // sends dry_run=1.
 func (s *Server) uiIdentityChange(merge bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		ch := warehouse.IdentityChange{Profile: strings.TrimSpace(c.PostForm("profile")), Into: strings.TrimSpace(c.PostForm("into")),
+		ch := identity.Change{Profile: strings.TrimSpace(c.PostForm("profile")), Into: strings.TrimSpace(c.PostForm("into")),
 			DryRun: c.PostForm("dry_run") == "1", MaxSharedEvidence: s.cfg.Import.MaxSharedEvidence}
 		rep, err := s.applyIdentity(c, merge, ch)
 		s.identityAnswer(c, &rep, err)
@@ -130,15 +131,15 @@ func (s *Server) uiIdentityChange(merge bool) gin.HandlerFunc {
 
 // uiAnswerReview is a review row's confirm and dismiss buttons.
 func (s *Server) uiAnswerReview(c *gin.Context) {
-	rep, err := s.wh.AnswerReview(c.Request.Context(), warehouse.ReviewAnswer{Key: c.PostForm("key"), Decision: c.PostForm("decision"),
+	rep, err := identity.Answer(c.Request.Context(), s.wh, identity.ReviewAnswer{Key: c.PostForm("key"), Decision: c.PostForm("decision"),
 		MaxSharedEvidence: s.cfg.Import.MaxSharedEvidence}, s.auditEntry(c, "", ""))
 	s.identityAnswer(c, rep, err)
 }
 
 // identityAnswer renders the page after a form: the report, or the
 // refusal with the status the API gives.
-func (s *Server) identityAnswer(c *gin.Context, rep *warehouse.IdentityReport, err error) {
-	var ref *warehouse.IdentityRefusal
+func (s *Server) identityAnswer(c *gin.Context, rep *identity.Report, err error) {
+	var ref *identity.Refusal
 	var inv *warehouse.InvalidError
 	switch {
 	case errors.As(err, &ref):

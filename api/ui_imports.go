@@ -10,6 +10,7 @@ import (
 
 	"revisit/reports"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 func init() {
@@ -86,7 +87,7 @@ type rejectView struct {
 
 // fileView is one file of an upload's summary.
 type fileView struct {
-	warehouse.FileResult
+	load.FileResult
 	KindText, StatusText string
 	Details              bool
 }
@@ -221,15 +222,15 @@ func (s *Server) importView(lang string, r warehouse.ImportRecord) importView {
 	return importView{ImportRecord: r, KindText: textOr(lang, "imp.kind."+r.Kind, r.Kind),
 		StatusText: textOr(lang, "imp.status."+r.Status, r.Status),
 		Finished:   r.FinishedAt.In(s.loc()).Format(hotelTimeLayout),
-		Details:    r.Status == warehouse.StatusFailed || r.Rejected > 0 || r.Warnings > 0}
+		Details:    r.Status == load.StatusFailed || r.Rejected > 0 || r.Warnings > 0}
 }
 
-func (s *Server) fileViews(lang string, files []warehouse.FileResult) []fileView {
+func (s *Server) fileViews(lang string, files []load.FileResult) []fileView {
 	views := make([]fileView, len(files))
 	for i, f := range files {
 		views[i] = fileView{FileResult: f, KindText: textOr(lang, "imp.kind."+f.Kind, f.Kind),
 			StatusText: textOr(lang, "imp.status."+f.Status, f.Status),
-			Details:    f.ImportID != 0 && (f.Status == warehouse.StatusFailed || f.Rejected > 0 || f.Warnings > 0)}
+			Details:    f.ImportID != 0 && (f.Status == load.StatusFailed || f.Rejected > 0 || f.Warnings > 0)}
 	}
 	return views
 }

@@ -15,17 +15,18 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 // uploadSummary is the answer to POST /imports: what `revisit ingest
 // --json` prints, plus the callbacks the new departures raised.
 type uploadSummary struct {
-	Files     []warehouse.FileResult `json:"files"`
-	Loaded    int64                  `json:"loaded"`
-	Rejected  int64                  `json:"rejected"`
-	Warnings  int64                  `json:"warnings"`
-	Failed    int                    `json:"failed"`
-	Callbacks *callbacksCreated      `json:"callbacks"`
+	Files     []load.FileResult `json:"files"`
+	Loaded    int64             `json:"loaded"`
+	Rejected  int64             `json:"rejected"`
+	Warnings  int64             `json:"warnings"`
+	Failed    int               `json:"failed"`
+	Callbacks *callbacksCreated `json:"callbacks"`
 }
 
 type callbacksCreated struct {
@@ -87,7 +88,7 @@ func (s *Server) importUploads(ctx context.Context, paths []string, names map[st
 		opt.Ingest.Loc = s.loc()
 	}
 	opt.Audit = &audit
-	results, err := s.wh.Import(ctx, paths, opt)
+	results, err := load.Files(ctx, s.wh, paths, opt)
 	if err != nil {
 		return uploadSummary{}, err
 	}
@@ -99,10 +100,10 @@ func (s *Server) importUploads(ctx context.Context, paths []string, names map[st
 		r.Path = names[r.Path] // the name as uploaded, not where it waited
 		r.Timings = nil
 		out.Loaded, out.Rejected, out.Warnings = out.Loaded+r.Loaded, out.Rejected+r.Rejected, out.Warnings+r.Warnings
-		if r.Status == warehouse.StatusFailed {
+		if r.Status == load.StatusFailed {
 			out.Failed++
 		}
-		staysLoaded = staysLoaded || (r.Kind == "stays" && r.Status == warehouse.StatusLoaded)
+		staysLoaded = staysLoaded || (r.Kind == "stays" && r.Status == load.StatusLoaded)
 	}
 	if staysLoaded {
 		// The files are committed: the caller must learn what loaded even if

@@ -14,6 +14,7 @@ import (
 
 	"revisit/ingest"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 // uploadBody is a multipart body with one "file" part per name → content.
@@ -38,8 +39,8 @@ func uploadBody(t *testing.T, files [][2]string) (string, *bytes.Buffer) {
 
 // uploadRules are the hotel's load rules: its clock, its ID-number key, and
 // a reject threshold that lets a file with a few bad rows load.
-func uploadRules() warehouse.ImportOptions {
-	return warehouse.ImportOptions{RejectThreshold: 0.7,
+func uploadRules() load.Options {
+	return load.Options{RejectThreshold: 0.7,
 		Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}
 }
 

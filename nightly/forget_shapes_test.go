@@ -15,6 +15,7 @@ import (
 	"revisit/ingest"
 	"revisit/synth"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 // fileText is a kept file's text as bytes, for a search that does not go
@@ -75,7 +76,7 @@ func TestForgetOnBothShapesOfHotel(t *testing.T) {
 			})
 			now := time.Date(2026, 11, 22, 2, 0, 0, 0, shanghai)
 			cfg := Config{Inbox: inbox, Outbox: filepath.Join(root, "outbox"), Loc: shanghai, Now: func() time.Time { return now },
-				Import: warehouse.ImportOptions{RejectThreshold: 0.5, Ingest: ingest.Options{Loc: shanghai, Hasher: testKey}}}
+				Import: load.Options{RejectThreshold: 0.5, Ingest: ingest.Options{Loc: shanghai, Hasher: testKey}}}
 			if res, err := Run(ctx, w, cfg, civil("2026-11-21"), "manual"); err != nil {
 				t.Fatalf("the night: %v %+v", err, res)
 			}

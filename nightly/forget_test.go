@@ -14,6 +14,7 @@ import (
 
 	"revisit/ingest"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 var testKey = ingest.NewIDHasher([]byte("test-key-0123456789"))
@@ -45,12 +46,12 @@ func keptHotel(t *testing.T) (*warehouse.Warehouse, Config) {
 		"G1,张伟,13812345678,11010519491231002X,zw@example.com\r\nG2,李娜,13900002222,,\r\n")
 	stays := writeKept(t, processed, "stays_1122.csv", "单号,客户编号,到店时间,离店时间,管家\r\n"+
 		"S1,G1,2026-11-20 15:00,2026-11-22 11:00,B01\r\nS2,G2,2026-11-21 15:00,2026-11-22 10:00,B01\r\n")
-	res, err := w.Import(ctx, []string{guests, stays}, warehouse.ImportOptions{Ingest: ingest.Options{Loc: shanghai, Hasher: testKey}})
+	res, err := load.Files(ctx, w, []string{guests, stays}, load.Options{Ingest: ingest.Options{Loc: shanghai, Hasher: testKey}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if r.Status != warehouse.StatusLoaded {
+		if r.Status != load.StatusLoaded {
 			t.Fatalf("fixture: %+v", r)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"revisit/ingest"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 // TestANightAfterTodayOrBeforeTheFirstDataIsNotRun: issue 13 row 3. A run
@@ -121,8 +122,8 @@ func TestCatchUpWaitsForTheFirstNightWithData(t *testing.T) {
 	}
 	now := time.Date(2026, 11, 22, 2, 0, 0, 0, shanghai)
 	cfg := Config{Loc: shanghai, Now: func() time.Time { return now },
-		Import: warehouse.ImportOptions{Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}}
-	if res, err := w.Import(ctx, paths, cfg.Import); err != nil || res[0].Status != warehouse.StatusLoaded || res[1].Status != warehouse.StatusLoaded {
+		Import: load.Options{Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}}
+	if res, err := load.Files(ctx, w, paths, cfg.Import); err != nil || res[0].Status != load.StatusLoaded || res[1].Status != load.StatusLoaded {
 		t.Fatalf("import: %v %+v", err, res)
 	}
 	got, err := CatchUp(ctx, w, cfg, "catch_up")

@@ -32,6 +32,7 @@ import (
 	"revisit/reports"
 	"revisit/reports/export"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 // Job is the nightly pipeline's name in the job history and the metrics.
@@ -41,7 +42,7 @@ const Job = "nightly"
 type Config struct {
 	Inbox  string // new export files; "" skips the ingest step
 	Outbox string // the day's files; "" skips the outbox step
-	Import warehouse.ImportOptions
+	Import load.Options
 	Loc    *time.Location // the hotel's clock (default Asia/Shanghai)
 	// Currency names the money in the outbox's workbooks (default CNY).
 	Currency money.Currency
@@ -318,7 +319,7 @@ func ingestInbox(ctx context.Context, wh *warehouse.Warehouse, cfg Config, _ tim
 	if len(paths) == 0 {
 		return counts, nil, nil
 	}
-	results, err := wh.Import(ctx, paths, cfg.Import)
+	results, err := load.Files(ctx, wh, paths, cfg.Import)
 	if err != nil {
 		return counts, nil, err
 	}
@@ -327,7 +328,7 @@ func ingestInbox(ctx context.Context, wh *warehouse.Warehouse, cfg Config, _ tim
 		counts["loaded"] += r.Loaded
 		counts["rejected"] += r.Rejected
 		dest := "processed"
-		if r.Status == warehouse.StatusFailed {
+		if r.Status == load.StatusFailed {
 			dest = "failed"
 			counts["failed_files"]++
 			failed = append(failed, filepath.Base(r.Path)+": "+reasonCode(r.Message))

@@ -16,6 +16,7 @@ import (
 	"revisit/money"
 	"revisit/synth"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
@@ -46,7 +47,7 @@ func hotel(t *testing.T) (*warehouse.Warehouse, Config) {
 	t.Cleanup(func() { w.Close() })
 	now := time.Date(2026, 11, 22, 2, 0, 0, 0, shanghai)
 	cfg := Config{Inbox: inbox, Outbox: filepath.Join(root, "outbox"), Loc: shanghai, Now: func() time.Time { return now },
-		Import: warehouse.ImportOptions{RejectThreshold: 0.5, Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}}
+		Import: load.Options{RejectThreshold: 0.5, Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}}
 	return w, cfg
 }
 

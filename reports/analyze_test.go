@@ -13,6 +13,7 @@ import (
 	"revisit/ingest"
 	"revisit/synth"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
@@ -27,18 +28,18 @@ func openTemp(t *testing.T) *warehouse.Warehouse {
 	return w
 }
 
-func importOptions() warehouse.ImportOptions {
-	return warehouse.ImportOptions{RejectThreshold: 1, Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}
+func importOptions() load.Options {
+	return load.Options{RejectThreshold: 1, Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}
 }
 
-func load(t *testing.T, w *warehouse.Warehouse, paths ...string) {
+func loadFiles(t *testing.T, w *warehouse.Warehouse, paths ...string) {
 	t.Helper()
-	res, err := w.Import(context.Background(), paths, importOptions())
+	res, err := load.Files(context.Background(), w, paths, importOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if r.Status != warehouse.StatusLoaded {
+		if r.Status != load.StatusLoaded {
 			t.Fatalf("%s: %s %s", r.Path, r.Status, r.Message)
 		}
 	}
@@ -74,7 +75,7 @@ func analyzeGeneratedHotel(t *testing.T, shape synth.Shape) {
 		t.Fatal(err)
 	}
 	w := openTemp(t)
-	if _, err := w.Import(context.Background(), []string{dir}, importOptions()); err != nil {
+	if _, err := load.Files(context.Background(), w, []string{dir}, importOptions()); err != nil {
 		t.Fatal(err)
 	}
 	res, err := Analyze(context.Background(), w, Options{AsOf: civil("2026-11-26"), Loc: shanghai})

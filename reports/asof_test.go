@@ -13,7 +13,7 @@ func TestLaterDataChangesNothingOfAPastNight(t *testing.T) {
 	past := []string{"单号,客户编号,消费场所,到店时间,离店时间,消费金额"}
 	past = append(past, regularStays("A")...)
 	past = append(past, regularStays("B")[2:]...)
-	load(t, w, guests, writeCSV(t, dir, "stays_1.csv", past...))
+	loadFiles(t, w, guests, writeCSV(t, dir, "stays_1.csv", past...))
 	opt := Options{AsOf: civil("2026-11-26"), Loc: shanghai, HoldoutDays: 60}
 	if _, err := Analyze(context.Background(), w, opt); err != nil {
 		t.Fatal(err)
@@ -21,7 +21,7 @@ func TestLaterDataChangesNothingOfAPastNight(t *testing.T) {
 	before := snapshot(t, w)
 
 	// The next day brings a stay for each, and a late one departing after.
-	load(t, w, writeCSV(t, dir, "stays_2.csv", "单号,客户编号,消费场所,到店时间,离店时间,消费金额",
+	loadFiles(t, w, writeCSV(t, dir, "stays_2.csv", "单号,客户编号,消费场所,到店时间,离店时间,消费金额",
 		"N1,A,中餐厅,2026-11-27 18:00,2026-11-27 20:00,500",
 		"N2,B,客房,2026-11-26 15:00,2026-11-27 11:00,900"))
 	if _, err := Analyze(context.Background(), w, opt); err != nil {
@@ -36,7 +36,7 @@ func TestNoModelFitFallsBackToRhythm(t *testing.T) {
 	w := openTemp(t)
 	dir := t.TempDir()
 	// Three one-time guests: no repeat visit to fit a model of repeat visits on.
-	load(t, w,
+	loadFiles(t, w,
 		writeCSV(t, dir, "guests.csv", "客户编号,姓名,手机,营销许可", "A,张伟,13800000001,是", "B,李娜,13800000002,是", "C,王芳,13800000003,是"),
 		writeCSV(t, dir, "stays.csv", "单号,客户编号,消费场所,到店时间,离店时间,消费金额",
 			"S1,A,客房,2026-10-01 15:00,2026-10-02 11:00,500",

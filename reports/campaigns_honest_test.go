@@ -123,7 +123,7 @@ func TestCampaignReportFindsTheEffectItWasGiven(t *testing.T) {
 			tl.returned++
 		}
 	}
-	load(t, w, writeCSV(t, t.TempDir(), "returns.csv", stays...))
+	loadFiles(t, w, writeCSV(t, t.TempDir(), "returns.csv", stays...))
 	u, err := CampaignReport(ctx, w, c.ID, 90, civil("2027-03-01"), shanghai)
 	if err != nil {
 		t.Fatal(err)

@@ -29,7 +29,7 @@ func campaignHotel(t *testing.T, n int) *warehouse.Warehouse {
 	for _, id := range []string{"NOCONSENT", "UNKNOWN", "DNC"} {
 		stays = append(stays, regularStays(id)...)
 	}
-	load(t, w, writeCSV(t, dir, "guests.csv", guests...), writeCSV(t, dir, "stays.csv", stays...))
+	loadFiles(t, w, writeCSV(t, dir, "guests.csv", guests...), writeCSV(t, dir, "stays.csv", stays...))
 	if _, err := Analyze(context.Background(), w, Options{AsOf: civil("2026-11-26"), Loc: shanghai}); err != nil {
 		t.Fatal(err)
 	}

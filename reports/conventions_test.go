@@ -20,7 +20,7 @@ import (
 func TestAgeAndRecencyAreWholeDaysBetweenHotelLocalDates(t *testing.T) {
 	w := openTemp(t)
 	dir := t.TempDir()
-	load(t, w,
+	loadFiles(t, w,
 		writeCSV(t, dir, "guests.csv", "客户编号,姓名,手机,营销许可",
 			"A,张伟,13800000001,是", "B,李娜,13800000002,是", "C,王芳,13800000003,是"),
 		writeCSV(t, dir, "stays.csv", "单号,客户编号,消费场所,到店时间,离店时间,消费金额",

@@ -18,7 +18,7 @@ func TestTargetsXLSXIsSafeMaskedAndTyped(t *testing.T) {
 	dir := t.TempDir()
 	stays := []string{"单号,客户编号,消费场所,到店时间,离店时间,消费金额"}
 	stays = append(stays, regularStays("G1")...)
-	load(t, w,
+	loadFiles(t, w,
 		writeCSV(t, dir, "guests.csv", "客户编号,姓名,手机,营销许可,喜好", `G1,"=HYPERLINK(""http://x"",""y"")",13812345678,是,@SUM(A1)`),
 		writeCSV(t, dir, "stays.csv", stays...))
 	if _, err := Analyze(context.Background(), w, Options{AsOf: civil("2026-11-26"), Loc: shanghai}); err != nil {

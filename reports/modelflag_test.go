@@ -13,7 +13,7 @@ import (
 func TestANamedModelThatCannotBeFittedIsRefusedWithItsReason(t *testing.T) {
 	w := openTemp(t)
 	dir := t.TempDir()
-	load(t, w,
+	loadFiles(t, w,
 		writeCSV(t, dir, "guests.csv", "客户编号,姓名,手机,营销许可", "A,张伟,13800000001,是", "B,李娜,13800000002,是"),
 		writeCSV(t, dir, "once.csv", "单号,客户编号,消费场所,到店时间,离店时间,消费金额",
 			"S1,A,客房,2026-10-01 15:00,2026-10-02 11:00,500", "S2,B,客房,2026-10-05 15:00,2026-10-06 11:00,600"))

@@ -45,7 +45,7 @@ func TestGuestNumbersHoldOnBothShapes(t *testing.T) {
 				t.Fatal(err)
 			}
 			w := openTemp(t)
-			load(t, w, dir)
+			loadFiles(t, w, dir)
 
 			for _, night := range []string{"2026-11-26", "2026-05-30", "2025-03-31"} {
 				res, err := Analyze(context.Background(), w, Options{AsOf: civil(night), Loc: shanghai})

@@ -11,6 +11,7 @@ import (
 
 	"revisit/synth"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 // sparseHotel writes the exports of a hotel like most real ones: of n
@@ -192,7 +193,7 @@ func TestSparseHotelTargetsAreStable(t *testing.T) {
 	}
 	const maxNightlyMove = 0.02
 	w := openTemp(t)
-	load(t, w, sparseHotel(t, t.TempDir(), 4000, 11)...)
+	loadFiles(t, w, sparseHotel(t, t.TempDir(), 4000, 11)...)
 	var prev *night
 	for _, day := range []string{"2025-12-31", "2026-03-31", "2026-06-30", "2026-09-30"} {
 		n := analyseNight(t, w, day)
@@ -254,7 +255,7 @@ func TestDenseHotelFitsAreIdentified(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := openTemp(t)
-	if _, err := w.Import(context.Background(), []string{dir}, importOptions()); err != nil {
+	if _, err := load.Files(context.Background(), w, []string{dir}, importOptions()); err != nil {
 		t.Fatal(err)
 	}
 	first := analyseNight(t, w, "2026-11-25")

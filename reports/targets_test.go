@@ -46,7 +46,7 @@ func TestTargetsLeaveOutWhoMustNotBeContacted(t *testing.T) {
 	forms := writeCSV(t, dir, "feedback.csv", "表单号,单号,填写时间,总体满意度,投诉",
 		"F1,COMPLAINED-0,2026-11-06 10:00,1,房间太吵", // 20 days ago: inside the 30-day window
 		"F2,OK-4,2026-07-08 10:00,2,是")            // months ago: forgiven
-	load(t, w, guests, writeCSV(t, dir, "stays.csv", stays...), forms)
+	loadFiles(t, w, guests, writeCSV(t, dir, "stays.csv", stays...), forms)
 	// CALLBACK's last departure gets a callback task nobody has worked yet.
 	if _, err := w.GenerateCallbacks(context.Background(), warehouse.GenerateOptions{
 		AsOf: time.Date(2026, 11, 7, 12, 0, 0, 0, shanghai), Lookback: 2 * time.Hour, Loc: shanghai}); err != nil {

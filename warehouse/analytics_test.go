@@ -1,14 +1,16 @@
-package warehouse
+package warehouse_test
 
 import (
 	"context"
+	"revisit/warehouse"
+	"revisit/warehouse/whtest"
 	"slices"
 	"testing"
 	"time"
 )
 
 func day(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02", s, shanghai)
+	t, err := time.ParseInLocation("2006-01-02", s, whtest.Shanghai)
 	if err != nil {
 		panic(err)
 	}
@@ -18,10 +20,10 @@ func day(s string) time.Time {
 // TestVisitsMergeStaysOfOneOccasion pins the definition of a visit at its
 // edges: what overlaps or touches the same hotel-local day is one visit.
 func TestVisitsMergeStaysOfOneOccasion(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
-	guests := writeFile(t, dir, "guests.csv", csvLines("客户编号,姓名,手机", "G1,张伟,13812345678", "G2,李娜,13900002222"))
-	stays := writeFile(t, dir, "stays.csv", csvLines(
+	guests := whtest.WriteFile(t, dir, "guests.csv", whtest.CSVLines("客户编号,姓名,手机", "G1,张伟,13812345678", "G2,李娜,13900002222"))
+	stays := whtest.WriteFile(t, dir, "stays.csv", whtest.CSVLines(
 		"单号,客户编号,消费场所,到店时间,离店时间,消费金额",
 		// G1, visit 1: a room stay with a dinner inside it and lunch on the day of check-out.
 		"A1,G1,客房,2026-03-01 15:00,2026-03-03 11:00,1000",
@@ -38,9 +40,9 @@ func TestVisitsMergeStaysOfOneOccasion(t *testing.T) {
 		"B1,G2,中餐厅,2026-05-01 23:00,2026-05-02 00:30,100",
 		"B2,G2,西餐厅,2026-05-02 08:00,2026-05-02 09:00,80",
 	))
-	importAll(t, w, testOptions(), guests, stays)
-	got := queryStrings(t, w, `SELECT guest_id, visit_no, arrival_day, departure_day, spend_cents, stays, main_outlet
-		FROM guest_visits(CAST(? AS TIMESTAMPTZ)) ORDER BY guest_id, visit_no`, EndOfDay(day("2026-06-01"), shanghai))
+	whtest.Import(t, w, whtest.Options(), guests, stays)
+	got := whtest.QueryStrings(t, w, `SELECT guest_id, visit_no, arrival_day, departure_day, spend_cents, stays, main_outlet
+		FROM guest_visits(CAST(? AS TIMESTAMPTZ)) ORDER BY guest_id, visit_no`, warehouse.EndOfDay(day("2026-06-01"), whtest.Shanghai))
 	want := []string{
 		"G1|1|2026-03-01 08:00|2026-03-03 08:00|150000|3|room", // the room stay is its biggest spend
 		"G1|2|2026-04-10 08:00|2026-04-13 08:00|140000|2|room",
@@ -53,17 +55,17 @@ func TestVisitsMergeStaysOfOneOccasion(t *testing.T) {
 }
 
 func TestSummariesSeeNothingAfterTheAsOfDay(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
-	guests := writeFile(t, dir, "guests.csv", csvLines("客户编号,姓名,手机,营销许可", "G1,张伟,13812345678,是"))
-	early := writeFile(t, dir, "stays_1.csv", csvLines("单号,客户编号,到店时间,离店时间,消费金额",
+	guests := whtest.WriteFile(t, dir, "guests.csv", whtest.CSVLines("客户编号,姓名,手机,营销许可", "G1,张伟,13812345678,是"))
+	early := whtest.WriteFile(t, dir, "stays_1.csv", whtest.CSVLines("单号,客户编号,到店时间,离店时间,消费金额",
 		"S1,G1,2026-01-10 15:00,2026-01-12 11:00,1000",
 		"S2,G1,2026-03-10 15:00,2026-03-12 11:00,1000"))
-	late := writeFile(t, dir, "stays_2.csv", csvLines("单号,客户编号,到店时间,离店时间,消费金额",
+	late := whtest.WriteFile(t, dir, "stays_2.csv", whtest.CSVLines("单号,客户编号,到店时间,离店时间,消费金额",
 		"S3,G1,2026-05-10 15:00,2026-05-12 11:00,5000"))
-	summarise := func() GuestSummary {
-		var got GuestSummary
-		err := w.GuestSummaries(context.Background(), EndOfDay(day("2026-04-01"), shanghai), day("2026-03-02"), func(s *GuestSummary) error {
+	summarise := func() warehouse.GuestSummary {
+		var got warehouse.GuestSummary
+		err := w.GuestSummaries(context.Background(), warehouse.EndOfDay(day("2026-04-01"), whtest.Shanghai), day("2026-03-02"), func(s *warehouse.GuestSummary) error {
 			got = *s
 			return nil
 		})
@@ -72,9 +74,9 @@ func TestSummariesSeeNothingAfterTheAsOfDay(t *testing.T) {
 		}
 		return got
 	}
-	importAll(t, w, testOptions(), guests, early)
+	whtest.Import(t, w, whtest.Options(), guests, early)
 	before := summarise()
-	importAll(t, w, testOptions(), late)
+	whtest.Import(t, w, whtest.Options(), late)
 	after := summarise()
 	if before.Visits != 2 || before.TotalSpendCents != 200000 || *before.MedianGapDays != 57 || !before.MarketingConsent {
 		t.Fatalf("summary %+v", before)

@@ -65,10 +65,10 @@ func checkAuditEntry(e AuditEntry) error {
 	return nil
 }
 
-// appendAudit adds one entry inside the caller's transaction, so that the
+// AppendAudit adds one entry inside the caller's transaction, so that the
 // entry commits with the action it records or not at all. The caller holds
 // the writer lock, so entry numbers are never handed out twice.
-func appendAudit(ctx context.Context, conn *sql.Conn, e AuditEntry) error {
+func AppendAudit(ctx context.Context, conn *sql.Conn, e AuditEntry) error {
 	if err := checkAuditEntry(e); err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
@@ -88,7 +88,7 @@ func appendAudit(ctx context.Context, conn *sql.Conn, e AuditEntry) error {
 // in (an export streamed from a read, a contact reveal). Writes that change
 // the warehouse append their entry in their own transaction instead.
 func (w *Warehouse) Audit(ctx context.Context, e AuditEntry) error {
-	err := w.Write(ctx, func(conn *sql.Conn) error { return appendAudit(ctx, conn, e) })
+	err := w.Write(ctx, func(conn *sql.Conn) error { return AppendAudit(ctx, conn, e) })
 	if err != nil {
 		return fmt.Errorf("warehouse: %w", err)
 	}

@@ -1,4 +1,4 @@
-package warehouse
+package warehouse_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"revisit/warehouse"
+	"revisit/warehouse/whtest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,13 +17,13 @@ import (
 )
 
 // backupT0 is when the backups of these tests are asked for.
-var backupT0 = time.Date(2026, 11, 22, 17, 0, 0, 0, shanghai)
+var backupT0 = time.Date(2026, 11, 22, 17, 0, 0, 0, whtest.Shanghai)
 
 // hotelToBackUp is a warehouse with guests, stays, feedback, a token and
 // audit entries.
-func hotelToBackUp(t *testing.T) *Warehouse {
+func hotelToBackUp(t *testing.T) *warehouse.Warehouse {
 	t.Helper()
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
 	var guests, stays []string
 	guests = append(guests, "客户编号,姓名,手机")
@@ -29,24 +31,24 @@ func hotelToBackUp(t *testing.T) *Warehouse {
 	for i := range 300 {
 		guests = append(guests, fmt.Sprintf("G%03d,客人%d,139%08d", i, i, i))
 		for v := range 3 {
-			a := time.Date(2025, 1, 1, 15, 0, 0, 0, shanghai).AddDate(0, 0, i+40*v)
+			a := time.Date(2025, 1, 1, 15, 0, 0, 0, whtest.Shanghai).AddDate(0, 0, i+40*v)
 			stays = append(stays, fmt.Sprintf("S%03d-%d,G%03d,客房,%s,%s,%d", i, v, i,
 				a.Format("2006-01-02 15:04"), a.Add(44*time.Hour).Format("2006-01-02 15:04"), 300+i))
 		}
 	}
-	importAll(t, w, testOptions(),
-		writeFile(t, dir, "guests.csv", csvLines(guests...)),
-		writeFile(t, dir, "stays.csv", csvLines(stays...)),
-		writeFile(t, dir, "feedback.csv", csvLines("表单号,单号,总体满意度,意见建议,投诉",
+	whtest.Import(t, w, whtest.Options(),
+		whtest.WriteFile(t, dir, "guests.csv", whtest.CSVLines(guests...)),
+		whtest.WriteFile(t, dir, "stays.csv", whtest.CSVLines(stays...)),
+		whtest.WriteFile(t, dir, "feedback.csv", whtest.CSVLines("表单号,单号,总体满意度,意见建议,投诉",
 			"F1,S001-0,2,房间太吵,是", "F2,S002-1,5,很好,否")))
-	if _, _, err := w.CreateToken(context.Background(), "ops", RoleAdmin, "", nil, "cli", backupT0); err != nil {
+	if _, _, err := w.CreateToken(context.Background(), "ops", warehouse.RoleAdmin, "", nil, "cli", backupT0); err != nil {
 		t.Fatal(err)
 	}
 	return w
 }
 
-func backupAs(actor string) AuditEntry {
-	return AuditEntry{At: backupT0, Actor: actor, Role: RoleAdmin, ClientIP: "10.0.0.5"}
+func backupAs(actor string) warehouse.AuditEntry {
+	return warehouse.AuditEntry{At: backupT0, Actor: actor, Role: warehouse.RoleAdmin, ClientIP: "10.0.0.5"}
 }
 
 func TestBackupIsOneSnapshotWhileReadsAndWritesGoOn(t *testing.T) {
@@ -87,7 +89,7 @@ func TestBackupIsOneSnapshotWhileReadsAndWritesGoOn(t *testing.T) {
 				return
 			default:
 			}
-			if err := w.Audit(ctx, AuditEntry{At: backupT0, Actor: "probe", Role: RoleAdmin, Action: AuditExport, Target: fmt.Sprint(i)}); err != nil {
+			if err := w.Audit(ctx, warehouse.AuditEntry{At: backupT0, Actor: "probe", Role: warehouse.RoleAdmin, Action: warehouse.AuditExport, Target: fmt.Sprint(i)}); err != nil {
 				t.Error(err)
 				return
 			}
@@ -129,15 +131,15 @@ func TestBackupIsOneSnapshotWhileReadsAndWritesGoOn(t *testing.T) {
 	if strings.Join(names, " ") != "revisit-20261122-170000.duckdb revisit-20261122-170000.duckdb.json" {
 		t.Errorf("the backup folder holds %v", names)
 	}
-	m, err := ReadManifest(res.Path)
+	m, err := warehouse.ReadManifest(res.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.File != filepath.Base(res.Path) || m.SchemaVersion != SchemaVersion() || !maps.Equal(m.Tables, res.Manifest.Tables) ||
+	if m.File != filepath.Base(res.Path) || m.SchemaVersion != warehouse.SchemaVersion() || !maps.Equal(m.Tables, res.Manifest.Tables) ||
 		m.Rows != res.Manifest.Rows || m.DuckDB == "" || m.TakenAt.IsZero() || !filepath.IsAbs(m.Source) {
 		t.Errorf("manifest %+v", m)
 	}
-	if len(m.Tables) != len(before) || m.Tables["schema_migrations"].Rows != int64(SchemaVersion()) {
+	if len(m.Tables) != len(before) || m.Tables["schema_migrations"].Rows != int64(warehouse.SchemaVersion()) {
 		t.Errorf("backup of %d tables, the warehouse has %d: %v", len(m.Tables), len(before), m.Tables)
 	}
 
@@ -159,10 +161,10 @@ func TestBackupIsOneSnapshotWhileReadsAndWritesGoOn(t *testing.T) {
 	// Restored, it holds exactly what the manifest says, opens as a
 	// warehouse, and the macro of migration 0002 works in it.
 	dst := filepath.Join(t.TempDir(), "restored", "w.duckdb")
-	if err := Restore(ctx, res.Path, Config{Path: dst, Threads: 2, MemoryLimit: "1GB"}); err != nil {
+	if err := warehouse.Restore(ctx, res.Path, warehouse.Config{Path: dst, Threads: 2, MemoryLimit: "1GB"}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := Open(ctx, Config{Path: dst, Threads: 2, MemoryLimit: "1GB"})
+	r, err := warehouse.Open(ctx, warehouse.Config{Path: dst, Threads: 2, MemoryLimit: "1GB"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,10 +176,10 @@ func TestBackupIsOneSnapshotWhileReadsAndWritesGoOn(t *testing.T) {
 	if !maps.Equal(restored, m.Tables) {
 		t.Errorf("restored digests %v\ndiffer from the backup's %v", restored, m.Tables)
 	}
-	if n := queryInt(t, r, "SELECT max(entry_id) - count(*) FROM audit_log"); n != 0 {
+	if n := whtest.QueryInt(t, r, "SELECT max(entry_id) - count(*) FROM audit_log"); n != 0 {
 		t.Errorf("the restored audit log misses %d entries", n)
 	}
-	if n := queryInt(t, r, "SELECT count(*) FROM guest_visits(TIMESTAMPTZ '2030-01-01 00:00:00+08')"); n != 900 {
+	if n := whtest.QueryInt(t, r, "SELECT count(*) FROM guest_visits(TIMESTAMPTZ '2030-01-01 00:00:00+08')"); n != 900 {
 		t.Errorf("guest_visits in the restored warehouse: %d visits, want 900", n)
 	}
 
@@ -188,7 +190,7 @@ func TestBackupIsOneSnapshotWhileReadsAndWritesGoOn(t *testing.T) {
 	}
 	var found bool
 	for _, e := range log {
-		if e.Action == AuditBackup {
+		if e.Action == warehouse.AuditBackup {
 			found = true
 			if e.Actor != "ops" || e.Target != filepath.Base(res.Path) || e.Rows != m.Rows || e.ClientIP != "10.0.0.5" {
 				t.Errorf("audit entry %+v", e)
@@ -227,8 +229,8 @@ func TestRestoreRefusesAnExistingPathAndADamagedBackup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	good := mustRead(t, res.Path)
-	manifest := mustRead(t, ManifestPath(res.Path))
+	good := whtest.MustRead(t, res.Path)
+	manifest := whtest.MustRead(t, warehouse.ManifestPath(res.Path))
 
 	cases := []struct {
 		name    string
@@ -249,7 +251,7 @@ func TestRestoreRefusesAnExistingPathAndADamagedBackup(t *testing.T) {
 			return db, m
 		}, want: "checksum"},
 		{name: "a manifest that disagrees", damage: func(db, m []byte) ([]byte, []byte) {
-			var man BackupManifest
+			var man warehouse.BackupManifest
 			if err := json.Unmarshal(m, &man); err != nil {
 				t.Fatal(err)
 			}
@@ -268,19 +270,19 @@ func TestRestoreRefusesAnExistingPathAndADamagedBackup(t *testing.T) {
 			if tc.damage != nil {
 				db, m = tc.damage(good, manifest)
 			}
-			writeFile(t, filepath.Dir(src), filepath.Base(src), db)
+			whtest.WriteFile(t, filepath.Dir(src), filepath.Base(src), db)
 			if m != nil {
-				writeFile(t, filepath.Dir(src), filepath.Base(ManifestPath(src)), m)
+				whtest.WriteFile(t, filepath.Dir(src), filepath.Base(warehouse.ManifestPath(src)), m)
 			}
 			dstDir := t.TempDir()
 			dst := filepath.Join(dstDir, "w.duckdb")
 			switch tc.present {
 			case "db":
-				writeFile(t, dstDir, "w.duckdb", []byte("the live warehouse"))
+				whtest.WriteFile(t, dstDir, "w.duckdb", []byte("the live warehouse"))
 			case "wal":
-				writeFile(t, dstDir, "w.duckdb.wal", []byte("a log"))
+				whtest.WriteFile(t, dstDir, "w.duckdb.wal", []byte("a log"))
 			}
-			err := Restore(ctx, src, Config{Path: dst, Threads: 1, MemoryLimit: "1GB"})
+			err := warehouse.Restore(ctx, src, warehouse.Config{Path: dst, Threads: 1, MemoryLimit: "1GB"})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("restore: %v; want an error saying %q", err, tc.want)
 			}
@@ -291,7 +293,7 @@ func TestRestoreRefusesAnExistingPathAndADamagedBackup(t *testing.T) {
 			if tc.present == "" && len(left) > 0 {
 				t.Errorf("a refused restore left %v", left[0].Name())
 			}
-			if tc.present == "db" && string(mustRead(t, dst)) != "the live warehouse" {
+			if tc.present == "db" && string(whtest.MustRead(t, dst)) != "the live warehouse" {
 				t.Error("the restore overwrote an existing warehouse")
 			}
 		})

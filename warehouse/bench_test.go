@@ -1,9 +1,12 @@
-package warehouse
+package warehouse_test
 
 import (
 	"context"
 	"os"
 	"path/filepath"
+	"revisit/warehouse"
+	"revisit/warehouse/load"
+	"revisit/warehouse/whtest"
 	"testing"
 )
 
@@ -12,18 +15,18 @@ import (
 func BenchmarkImportStays(b *testing.B) {
 	dir := b.TempDir()
 	t := &testing.T{}
-	guests, stays := writeBigStays(t, dir, 200_000)
+	guests, stays := whtest.WriteBigStays(t, dir, 200_000)
 	info, err := os.Stat(stays)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(info.Size())
 	for i := 0; i < b.N; i++ {
-		w, err := Open(context.Background(), Config{Path: filepath.Join(dir, "b.duckdb"), Threads: 2, MemoryLimit: "2GB"})
+		w, err := warehouse.Open(context.Background(), warehouse.Config{Path: filepath.Join(dir, "b.duckdb"), Threads: 2, MemoryLimit: "2GB"})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := w.Import(context.Background(), []string{guests, stays}, testOptions()); err != nil {
+		if _, err := load.Files(context.Background(), w, []string{guests, stays}, whtest.Options()); err != nil {
 			b.Fatal(err)
 		}
 		w.Close()

@@ -1,4 +1,4 @@
-package warehouse
+package warehouse_test
 
 import (
 	"bufio"
@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"revisit/warehouse"
+	"revisit/warehouse/load"
+	"revisit/warehouse/whtest"
 	"slices"
 	"strings"
 	"testing"
@@ -14,7 +17,7 @@ import (
 
 // cbAsOf is when the tests' generation runs: noon the day after most of the
 // fixture's guests left.
-var cbAsOf = time.Date(2026, 11, 22, 12, 0, 0, 0, shanghai)
+var cbAsOf = time.Date(2026, 11, 22, 12, 0, 0, 0, whtest.Shanghai)
 
 // The callback hotel. Every guest but GA has been here before (2025), so
 // only GA is a first visit; each guest exercises one rule:
@@ -88,25 +91,25 @@ var cbFiles = map[string][]string{
 
 // cbHotel is a warehouse loaded with the callback hotel (without the
 // files named in leave).
-func cbHotel(t *testing.T, leave ...string) (*Warehouse, string) {
+func cbHotel(t *testing.T, leave ...string) (*warehouse.Warehouse, string) {
 	t.Helper()
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
 	var paths []string
 	for name, lines := range cbFiles {
 		if !slices.Contains(leave, name) {
-			paths = append(paths, writeFile(t, dir, name, csvLines(lines...)))
+			paths = append(paths, whtest.WriteFile(t, dir, name, whtest.CSVLines(lines...)))
 		}
 	}
-	for _, r := range importAll(t, w, testOptions(), paths...) {
-		if r.Status != StatusLoaded || r.Rejected > 0 {
+	for _, r := range whtest.Import(t, w, whtest.Options(), paths...) {
+		if r.Status != load.StatusLoaded || r.Rejected > 0 {
 			t.Fatalf("%s: %s, %d rejected: %s", r.Path, r.Status, r.Rejected, r.Message)
 		}
 	}
 	return w, dir
 }
 
-func generate(t *testing.T, w *Warehouse, opt GenerateOptions) GenerateResult {
+func generate(t *testing.T, w *warehouse.Warehouse, opt warehouse.GenerateOptions) warehouse.GenerateResult {
 	t.Helper()
 	res, err := w.GenerateCallbacks(context.Background(), opt)
 	if err != nil {
@@ -117,14 +120,14 @@ func generate(t *testing.T, w *Warehouse, opt GenerateOptions) GenerateResult {
 
 func TestGenerateCallbacksOneTaskPerGuestPerDepartureDay(t *testing.T) {
 	w, _ := cbHotel(t)
-	res := generate(t, w, GenerateOptions{AsOf: cbAsOf})
+	res := generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
 	if !res.WindowStart.Equal(cbAsOf.Add(-48*time.Hour)) || !res.AsOf.Equal(cbAsOf) {
 		t.Errorf("window (%v, %v], want the 48 h before %v", res.WindowStart, res.AsOf, cbAsOf)
 	}
 	if res.Created != 7 || res.Skipped != 3 {
 		t.Errorf("created %d, skipped %d; want 7 and 3", res.Created, res.Skipped)
 	}
-	got := queryStrings(t, w, `SELECT task_id, guest_id, CAST(departure_day AS VARCHAR), departure_at, due_at, stay_ids, status,
+	got := whtest.QueryStrings(t, w, `SELECT task_id, guest_id, CAST(departure_day AS VARCHAR), departure_at, due_at, stay_ids, status,
 		attempts, version, next_call_at, created_at FROM callback_tasks ORDER BY task_id`)
 	// GA's two stays are one call, due 24 h after the later one; ids follow departure.
 	want := []string{
@@ -139,7 +142,7 @@ func TestGenerateCallbacksOneTaskPerGuestPerDepartureDay(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("tasks:\n got %q\nwant %q", got, want)
 	}
-	runs := queryStrings(t, w, `SELECT run_at, window_start, created, skipped FROM callback_runs`)
+	runs := whtest.QueryStrings(t, w, `SELECT run_at, window_start, created, skipped FROM callback_runs`)
 	if want := []string{"2026-11-22 12:00|2026-11-20 12:00|7|3"}; !slices.Equal(runs, want) {
 		t.Errorf("runs %q, want %q", runs, want)
 	}
@@ -148,28 +151,28 @@ func TestGenerateCallbacksOneTaskPerGuestPerDepartureDay(t *testing.T) {
 func TestGenerateCallbacksNeverTwiceForADepartureDay(t *testing.T) {
 	w, dir := cbHotel(t)
 	first := cbAsOf.Add(-15 * time.Hour) // 11-21 21:00, after everyone left
-	if res := generate(t, w, GenerateOptions{AsOf: first}); res.Created != 8 || res.Skipped != 2 {
+	if res := generate(t, w, warehouse.GenerateOptions{AsOf: first}); res.Created != 8 || res.Skipped != 2 {
 		t.Fatalf("first run: created %d, skipped %d; want 8 and 2 (GJ is not back yet)", res.Created, res.Skipped)
 	}
 	countAll := func() string {
-		return strings.Join(queryStrings(t, w, `SELECT (SELECT count(*) FROM callback_tasks), (SELECT count(*) FROM callback_skips),
+		return strings.Join(whtest.QueryStrings(t, w, `SELECT (SELECT count(*) FROM callback_tasks), (SELECT count(*) FROM callback_skips),
 			(SELECT count(*) FROM callback_events)`), "")
 	}
 	before := countAll()
 
 	// The same moment again: the window is empty.
-	if res := generate(t, w, GenerateOptions{AsOf: first}); res.Created != 0 || !res.WindowStart.Equal(first) {
+	if res := generate(t, w, warehouse.GenerateOptions{AsOf: first}); res.Created != 0 || !res.WindowStart.Equal(first) {
 		t.Errorf("re-run: created %d, window from %v; want 0 from %v", res.Created, res.WindowStart, first)
 	}
 
 	// An overlapping export: SA2 again, and a late bar bill of GA's the same
 	// evening, loaded after the run. GA's day already has its call.
-	late := writeFile(t, dir, "stays_late.csv", csvLines(
+	late := whtest.WriteFile(t, dir, "stays_late.csv", whtest.CSVLines(
 		"单号,客户编号,消费场所,到店时间,离店时间,消费金额,管家",
 		"SA2,GA,中餐厅,2026-11-21 18:00,2026-11-21 20:00,320,",
 		"SA3,GA,大堂吧,2026-11-21 21:30,2026-11-21 23:00,120,"))
-	importAll(t, w, testOptions(), late)
-	res := generate(t, w, GenerateOptions{AsOf: cbAsOf})
+	whtest.Import(t, w, whtest.Options(), late)
+	res := generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
 	if res.Created != 0 || res.Skipped != 0 || !res.WindowStart.Equal(first) {
 		t.Errorf("after the overlapping export: created %d, skipped %d from %v; want nothing from %v",
 			res.Created, res.Skipped, res.WindowStart, first)
@@ -180,14 +183,14 @@ func TestGenerateCallbacksNeverTwiceForADepartureDay(t *testing.T) {
 	if _, err := w.DB().ExecContext(context.Background(), "DELETE FROM callback_runs"); err != nil {
 		t.Fatal(err)
 	}
-	res = generate(t, w, GenerateOptions{AsOf: cbAsOf})
+	res = generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
 	if res.Created != 0 || res.Skipped != 0 {
 		t.Errorf("overlapping window: created %d, skipped %d; want 0", res.Created, res.Skipped)
 	}
 	if after := countAll(); after != before {
 		t.Errorf("tasks|skips|events went from %s to %s", before, after)
 	}
-	if n := queryInt(t, w, `SELECT count(*) FROM callback_tasks WHERE guest_id = 'GK'`); n != 0 {
+	if n := whtest.QueryInt(t, w, `SELECT count(*) FROM callback_tasks WHERE guest_id = 'GK'`); n != 0 {
 		t.Errorf("GK left before the first run's lookback yet got %d tasks", n)
 	}
 }
@@ -196,28 +199,28 @@ func TestGenerateCallbacksHistoryLoadCallsOnlyTheLookback(t *testing.T) {
 	w, _ := cbHotel(t)
 	// The first run a week after the load: the fixture's two years of stays
 	// all ended more than 48 h before, so nobody is called.
-	res := generate(t, w, GenerateOptions{AsOf: cbAsOf.Add(7 * 24 * time.Hour)})
+	res := generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf.Add(7 * 24 * time.Hour)})
 	if res.Created != 0 || res.Skipped != 0 {
 		t.Errorf("created %d, skipped %d; want nothing", res.Created, res.Skipped)
 	}
-	if n := queryInt(t, w, `SELECT count(*) FROM callback_runs WHERE created = 0`); n != 1 {
+	if n := whtest.QueryInt(t, w, `SELECT count(*) FROM callback_runs WHERE created = 0`); n != 1 {
 		t.Errorf("%d empty runs recorded, want 1", n)
 	}
 	// A 12 h lookback at noon on the 22nd sees none of the 21st's departures.
 	w2, _ := cbHotel(t)
-	if res := generate(t, w2, GenerateOptions{AsOf: cbAsOf, Lookback: 12 * time.Hour}); res.Created != 0 || res.Skipped != 0 {
+	if res := generate(t, w2, warehouse.GenerateOptions{AsOf: cbAsOf, Lookback: 12 * time.Hour}); res.Created != 0 || res.Skipped != 0 {
 		t.Errorf("12 h lookback: created %d, skipped %d; want nothing", res.Created, res.Skipped)
 	}
 }
 
 func TestGenerateCallbacksRecordsEverySkipOnce(t *testing.T) {
 	w, _ := cbHotel(t)
-	res := generate(t, w, GenerateOptions{AsOf: cbAsOf})
-	want := map[string]int{SkipNoPhone: 1, SkipDoNotCall: 1, SkipInHouse: 1}
+	res := generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
+	want := map[string]int{warehouse.SkipNoPhone: 1, warehouse.SkipDoNotCall: 1, warehouse.SkipInHouse: 1}
 	if fmt.Sprint(res.SkippedBy) != fmt.Sprint(want) {
 		t.Errorf("skipped by %v, want %v", res.SkippedBy, want)
 	}
-	skips := queryStrings(t, w, `SELECT guest_id, CAST(departure_day AS VARCHAR), departure_at, reason, created_at FROM callback_skips ORDER BY guest_id`)
+	skips := whtest.QueryStrings(t, w, `SELECT guest_id, CAST(departure_day AS VARCHAR), departure_at, reason, created_at FROM callback_skips ORDER BY guest_id`)
 	wantSkips := []string{
 		"GH|2026-11-21|2026-11-21 10:00|no_phone|2026-11-22 12:00",
 		"GI|2026-11-21|2026-11-21 10:30|do_not_call|2026-11-22 12:00",
@@ -226,25 +229,25 @@ func TestGenerateCallbacksRecordsEverySkipOnce(t *testing.T) {
 	if !slices.Equal(skips, wantSkips) {
 		t.Errorf("skips:\n got %q\nwant %q", skips, wantSkips)
 	}
-	if n := queryInt(t, w, `SELECT count(*) FROM callback_tasks WHERE guest_id IN ('GH', 'GI', 'GJ')`); n != 0 {
+	if n := whtest.QueryInt(t, w, `SELECT count(*) FROM callback_tasks WHERE guest_id IN ('GH', 'GI', 'GJ')`); n != 0 {
 		t.Errorf("%d tasks for skipped guests", n)
 	}
 	if _, err := w.DB().ExecContext(context.Background(), "DELETE FROM callback_runs"); err != nil {
 		t.Fatal(err)
 	}
-	if res := generate(t, w, GenerateOptions{AsOf: cbAsOf.Add(time.Hour)}); res.Skipped != 0 {
+	if res := generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf.Add(time.Hour)}); res.Skipped != 0 {
 		t.Errorf("the next run skipped %d again", res.Skipped)
 	}
-	if n := queryInt(t, w, `SELECT count(*) FROM callback_skips`); n != 3 {
+	if n := whtest.QueryInt(t, w, `SELECT count(*) FROM callback_skips`); n != 3 {
 		t.Errorf("%d skips after the second run, want 3", n)
 	}
 }
 
 func TestGenerateCallbacksPriority(t *testing.T) {
 	w, _ := cbHotel(t)
-	generate(t, w, GenerateOptions{AsOf: cbAsOf})
+	generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
 	got := map[string]string{}
-	for _, row := range queryStrings(t, w, `SELECT guest_id, priority, priority_reason FROM callback_tasks`) {
+	for _, row := range whtest.QueryStrings(t, w, `SELECT guest_id, priority, priority_reason FROM callback_tasks`) {
 		g, rest, _ := strings.Cut(row, "|")
 		got[g] = rest
 	}
@@ -265,16 +268,16 @@ func TestGenerateCallbacksPriority(t *testing.T) {
 	}
 	// A configured VIP list: 金卡 no longer counts, so GE is an ordinary returning guest.
 	w2, _ := cbHotel(t)
-	generate(t, w2, GenerateOptions{AsOf: cbAsOf, VIPLevels: []string{"钻石卡"}})
-	if got := queryStrings(t, w2, `SELECT priority FROM callback_tasks WHERE guest_id = 'GE'`); !slices.Equal(got, []string{"4"}) {
+	generate(t, w2, warehouse.GenerateOptions{AsOf: cbAsOf, VIPLevels: []string{"钻石卡"}})
+	if got := whtest.QueryStrings(t, w2, `SELECT priority FROM callback_tasks WHERE guest_id = 'GE'`); !slices.Equal(got, []string{"4"}) {
 		t.Errorf("GE with VIP levels [钻石卡]: priority %q, want 4", got)
 	}
 }
 
 func TestGenerateCallbacksOwnership(t *testing.T) {
 	w, _ := cbHotel(t)
-	generate(t, w, GenerateOptions{AsOf: cbAsOf})
-	got := queryStrings(t, w, `SELECT guest_id, owner, owner_reason FROM callback_tasks ORDER BY guest_id`)
+	generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
+	got := whtest.QueryStrings(t, w, `SELECT guest_id, owner, owner_reason FROM callback_tasks ORDER BY guest_id`)
 	want := []string{
 		"GA|H001|served_stay",      // the room's butler; the dinner had none
 		"GB|C001|least_loaded",     // P1s first: C002 already has GG's call
@@ -291,30 +294,30 @@ func TestGenerateCallbacksOwnership(t *testing.T) {
 
 // cbDesk is a hotel of three first-time guests nobody served, and two
 // customer-service butlers.
-func cbDesk(t *testing.T, roster bool) *Warehouse {
+func cbDesk(t *testing.T, roster bool) *warehouse.Warehouse {
 	t.Helper()
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
 	paths := []string{
-		writeFile(t, dir, "guests.csv", csvLines("客户编号,姓名,手机,建档日期",
+		whtest.WriteFile(t, dir, "guests.csv", whtest.CSVLines("客户编号,姓名,手机,建档日期",
 			"G1,一,13800000001,2025-01-01", "G2,二,13800000002,2025-01-01", "G3,三,13800000003,2025-01-01")),
-		writeFile(t, dir, "stays.csv", csvLines("单号,客户编号,消费场所,到店时间,离店时间,消费金额",
+		whtest.WriteFile(t, dir, "stays.csv", whtest.CSVLines("单号,客户编号,消费场所,到店时间,离店时间,消费金额",
 			"S3,G3,客房,2026-11-20 15:00,2026-11-21 12:00,500",
 			"S1,G1,客房,2026-11-20 15:00,2026-11-21 10:00,500",
 			"S2,G2,客房,2026-11-20 15:00,2026-11-21 11:00,500")),
 	}
 	if roster {
-		paths = append(paths, writeFile(t, dir, "roster.csv", csvLines("员工号,姓名,组别,主管",
+		paths = append(paths, whtest.WriteFile(t, dir, "roster.csv", whtest.CSVLines("员工号,姓名,组别,主管",
 			"C002,客服二,客服管家,C001", "C001,客服一,客服管家,C001", "L001,方俭俭,大堂管家,L001")))
 	}
-	importAll(t, w, testOptions(), paths...)
+	whtest.Import(t, w, whtest.Options(), paths...)
 	return w
 }
 
 func TestGenerateCallbacksLeastLoadedRespectsCapacity(t *testing.T) {
 	w := cbDesk(t, true)
-	generate(t, w, GenerateOptions{AsOf: cbAsOf, DailyCapacity: 1})
-	got := queryStrings(t, w, `SELECT t.guest_id, t.owner, t.owner_reason, e.note
+	generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf, DailyCapacity: 1})
+	got := whtest.QueryStrings(t, w, `SELECT t.guest_id, t.owner, t.owner_reason, e.note
 		FROM callback_tasks t JOIN callback_events e USING (task_id) ORDER BY t.due_at`)
 	want := []string{
 		"G1|C001|least_loaded|least_loaded: call 1 of the day, capacity 1",                                               // 0/0: the smaller id
@@ -325,14 +328,14 @@ func TestGenerateCallbacksLeastLoadedRespectsCapacity(t *testing.T) {
 		t.Errorf("owners:\n got %q\nwant %q", got, want)
 	}
 	// The lobby butler is never chosen: only the service team takes unowned calls.
-	if n := queryInt(t, w, `SELECT count(*) FROM callback_tasks WHERE owner = 'L001'`); n != 0 {
+	if n := whtest.QueryInt(t, w, `SELECT count(*) FROM callback_tasks WHERE owner = 'L001'`); n != 0 {
 		t.Errorf("%d calls went to the lobby", n)
 	}
 
 	t.Run("no roster", func(t *testing.T) {
 		w := cbDesk(t, false)
-		generate(t, w, GenerateOptions{AsOf: cbAsOf})
-		got := queryStrings(t, w, `SELECT DISTINCT owner, owner_reason FROM callback_tasks`)
+		generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
+		got := whtest.QueryStrings(t, w, `SELECT DISTINCT owner, owner_reason FROM callback_tasks`)
 		if want := []string{"unassigned|no_roster"}; !slices.Equal(got, want) {
 			t.Errorf("owners %q, want %q", got, want)
 		}
@@ -341,25 +344,25 @@ func TestGenerateCallbacksLeastLoadedRespectsCapacity(t *testing.T) {
 
 func TestGenerateCallbacksWritesOneCreatedEventPerTask(t *testing.T) {
 	w, _ := cbHotel(t)
-	generate(t, w, GenerateOptions{AsOf: cbAsOf})
-	got := queryStrings(t, w, `SELECT e.event_id = t.task_id, e.event_at, e.kind, e.actor, e.owner = t.owner, e.note = t.owner_reason
+	generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
+	got := whtest.QueryStrings(t, w, `SELECT e.event_id = t.task_id, e.event_at, e.kind, e.actor, e.owner = t.owner, e.note = t.owner_reason
 		FROM callback_tasks t LEFT JOIN callback_events e USING (task_id) WHERE t.owner_reason <> 'least_loaded' ORDER BY t.task_id`)
 	for _, row := range got {
 		if row != "true|2026-11-22 12:00|created|system|true|true" {
 			t.Errorf("event %q", row)
 		}
 	}
-	if n := queryInt(t, w, `SELECT count(*) FROM callback_events`); n != 7 {
+	if n := whtest.QueryInt(t, w, `SELECT count(*) FROM callback_events`); n != 7 {
 		t.Errorf("%d events, want 7", n)
 	}
-	if n := queryInt(t, w, `SELECT count(DISTINCT task_id) FROM callback_events WHERE kind = 'created'`); n != 7 {
+	if n := whtest.QueryInt(t, w, `SELECT count(DISTINCT task_id) FROM callback_events WHERE kind = 'created'`); n != 7 {
 		t.Errorf("%d tasks with a created event, want 7", n)
 	}
 	// A later run numbers on.
 	w2 := cbDesk(t, true)
-	generate(t, w2, GenerateOptions{AsOf: cbAsOf.Add(-time.Minute * 90)}) // G1 and G2 left by 10:30, G3 not yet
-	generate(t, w2, GenerateOptions{AsOf: cbAsOf})
-	ids := queryStrings(t, w2, `SELECT e.event_id, t.task_id, t.guest_id FROM callback_events e JOIN callback_tasks t USING (task_id) ORDER BY 1`)
+	generate(t, w2, warehouse.GenerateOptions{AsOf: cbAsOf.Add(-time.Minute * 90)}) // G1 and G2 left by 10:30, G3 not yet
+	generate(t, w2, warehouse.GenerateOptions{AsOf: cbAsOf})
+	ids := whtest.QueryStrings(t, w2, `SELECT e.event_id, t.task_id, t.guest_id FROM callback_events e JOIN callback_tasks t USING (task_id) ORDER BY 1`)
 	if want := []string{"1|1|G1", "2|2|G2", "3|3|G3"}; !slices.Equal(ids, want) {
 		t.Errorf("ids %q, want %q", ids, want)
 	}
@@ -375,12 +378,12 @@ func BenchmarkGenerateCallbacks15k(b *testing.B) {
 	dir := b.TempDir()
 	asOf := cbAsOf
 	paths := writeCallbackBench(b, dir, asOf)
-	w, err := Open(context.Background(), Config{Path: filepath.Join(dir, "b.duckdb"), Threads: 4, MemoryLimit: "2GB"})
+	w, err := warehouse.Open(context.Background(), warehouse.Config{Path: filepath.Join(dir, "b.duckdb"), Threads: 4, MemoryLimit: "2GB"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := w.Import(context.Background(), paths, testOptions()); err != nil {
+	if _, err := load.Files(context.Background(), w, paths, whtest.Options()); err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
@@ -393,7 +396,7 @@ func BenchmarkGenerateCallbacks15k(b *testing.B) {
 			}
 		}
 		b.StartTimer()
-		res, err := w.GenerateCallbacks(ctx, GenerateOptions{AsOf: asOf})
+		res, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: asOf})
 		if err != nil {
 			b.Fatal(err)
 		}

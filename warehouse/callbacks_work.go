@@ -372,7 +372,7 @@ func (w *Warehouse) Assign(ctx context.Context, id int64, version int, to, by, r
 			return err
 		}
 		if audit != nil {
-			if err := appendAudit(ctx, conn, *audit); err != nil {
+			if err := AppendAudit(ctx, conn, *audit); err != nil {
 				return err
 			}
 		}

@@ -207,7 +207,7 @@ func (w *Warehouse) CreateCampaign(ctx context.Context, spec CampaignSpec) (Camp
 		a := spec.Audit
 		a.Action, a.Target, a.Rows = AuditCampaignCreate, "campaign "+strconv.FormatInt(c.ID, 10), int64(len(guests))
 		a.Filter = fmt.Sprintf("as_of=%s kind=%s segment=%s holdout=%g seed=%d", c.AsOf, c.Kind, c.Segment, c.Share, c.Seed)
-		return appendAudit(ctx, conn, a)
+		return AppendAudit(ctx, conn, a)
 	})
 	if err != nil {
 		return Campaign{}, fmt.Errorf("warehouse: create campaign: %w", err)

@@ -81,7 +81,7 @@ func (w *Warehouse) LoadCampaignContacts(ctx context.Context, id int64, rows []i
 			return fmt.Errorf("contacts: %w", err)
 		}
 		audit.Action, audit.Target, audit.Rows = AuditCampaignContacts, "campaign "+campaign, int64(len(guests))
-		return appendAudit(ctx, conn, audit)
+		return AppendAudit(ctx, conn, audit)
 	})
 	if err != nil {
 		return res, fmt.Errorf("warehouse: campaign %d contacts: %w", id, err)

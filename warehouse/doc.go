@@ -1,11 +1,13 @@
 // Package warehouse is the only owner of Revisit's DuckDB file.
 //
 // It opens the file with explicit settings, applies the embedded numbered
-// migrations, serialises writers, loads validated rows from package ingest
-// exactly once per file, resolves the one guest behind many profiles, and
-// answers the queries the rest of Revisit asks. Nothing else opens DuckDB.
+// migrations, serialises writers (Hold, Writer.Write, Write), backs up and
+// restores, takes consistent snapshots, and answers the queries the rest of
+// Revisit asks. Nothing else opens DuckDB.
 //
-// Consistency rests on DuckDB transactions: a file's rows, its rejects, its
-// manifest row and the identity resolution it causes commit together or not at
-// all, so a crash at any point leaves the file either wholly loaded or absent.
+// What to store is decided elsewhere and stored here, in the warehouse's
+// own transactions: package load brings files in, package identity resolves
+// guests, package reports/callback decides who is called when and by whom,
+// package reports computes targets and KPIs' presentation. Package csvstage
+// is how bulk rows reach DuckDB; package whtest helps the tests around it.
 package warehouse

@@ -338,7 +338,7 @@ func (w *Warehouse) RevealContact(ctx context.Context, guestID string, audit Aud
 			return fmt.Errorf("guest %s: %w", guestID, ErrNotFound)
 		}
 		audit.Action, audit.Target, audit.Rows = AuditReveal, "guest "+guestID, 1
-		return appendAudit(ctx, conn, audit)
+		return AppendAudit(ctx, conn, audit)
 	})
 	if err != nil {
 		return RevealedContact{}, fmt.Errorf("warehouse: reveal contact: %w", err)

@@ -1,30 +1,32 @@
-package warehouse
+package warehouse_test
 
 import (
 	"context"
 	"errors"
+	"revisit/warehouse"
+	"revisit/warehouse/whtest"
 	"testing"
 	"time"
 )
 
 // cardHotel is one guest under two profiles (a shared mobile), with two
 // stays, a complaint, and a second guest who must not leak into the card.
-func cardHotel(t *testing.T) *Warehouse {
+func cardHotel(t *testing.T) *warehouse.Warehouse {
 	t.Helper()
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
-	importAll(t, w, testOptions(),
-		writeFile(t, dir, "guests.csv", csvLines(
+	whtest.Import(t, w, whtest.Options(),
+		whtest.WriteFile(t, dir, "guests.csv", whtest.CSVLines(
 			"客户编号,姓名,手机,证件号码,微信,喜好,建档日期",
 			"G1,张伟,13812345678,11010519491231002X,zhangwei88,高楼层,2024-01-02",
 			"G7,张伟,+86 138 1234 5678,,,,2025-03-04",
 			"G2,李娜,13900002222,,,,2024-05-06")),
-		writeFile(t, dir, "stays.csv", csvLines(
+		whtest.WriteFile(t, dir, "stays.csv", whtest.CSVLines(
 			"单号,客户编号,消费场所,到店时间,离店时间,消费金额,管家",
 			"S1,G1,客房,2025-01-10 15:00,2025-01-12 11:00,\"1,280.00\",B01",
 			"S2,G7,餐饮,2025-06-01 18:00,2025-06-01 20:00,300,B02",
 			"S3,G2,客房,2025-06-01 15:00,2025-06-02 11:00,500,B02")),
-		writeFile(t, dir, "feedback.csv", csvLines(
+		whtest.WriteFile(t, dir, "feedback.csv", whtest.CSVLines(
 			"表单号,单号,总体满意度,推荐意愿,意见建议,投诉",
 			"F1,S2,2,3,菜太咸,是",
 			"F2,S3,5,10,很好,否")))
@@ -56,10 +58,10 @@ func TestGuestCardGathersEveryProfileStayAndForm(t *testing.T) {
 	if g.Metrics != nil {
 		t.Errorf("metrics without an analysis: %+v", g.Metrics)
 	}
-	if _, err := w.GuestCard(ctx, "G7"); !errors.Is(err, ErrNotFound) {
+	if _, err := w.GuestCard(ctx, "G7"); !errors.Is(err, warehouse.ErrNotFound) {
 		t.Errorf("a merged profile's id is not a guest id: %v", err)
 	}
-	if _, err := w.GuestCard(ctx, "nobody"); !errors.Is(err, ErrNotFound) {
+	if _, err := w.GuestCard(ctx, "nobody"); !errors.Is(err, warehouse.ErrNotFound) {
 		t.Errorf("an unknown guest: %v", err)
 	}
 }
@@ -67,8 +69,8 @@ func TestGuestCardGathersEveryProfileStayAndForm(t *testing.T) {
 func TestRevealContactIsAuditedWithTheRead(t *testing.T) {
 	w := cardHotel(t)
 	ctx := context.Background()
-	at := time.Date(2026, 11, 27, 9, 0, 0, 0, shanghai)
-	rc, err := w.RevealContact(ctx, "G1", AuditEntry{At: at, Actor: "B01", Role: RoleButler, Filter: "reason=callback", ClientIP: "127.0.0.1"})
+	at := time.Date(2026, 11, 27, 9, 0, 0, 0, whtest.Shanghai)
+	rc, err := w.RevealContact(ctx, "G1", warehouse.AuditEntry{At: at, Actor: "B01", Role: warehouse.RoleButler, Filter: "reason=callback", ClientIP: "127.0.0.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,10 +81,10 @@ func TestRevealContactIsAuditedWithTheRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(log) != 1 || log[0].Action != AuditReveal || log[0].Target != "guest G1" || log[0].Actor != "B01" || log[0].Rows != 1 {
+	if len(log) != 1 || log[0].Action != warehouse.AuditReveal || log[0].Target != "guest G1" || log[0].Actor != "B01" || log[0].Rows != 1 {
 		t.Errorf("audit: %+v", log)
 	}
-	if _, err := w.RevealContact(ctx, "nobody", AuditEntry{At: at, Actor: "B01"}); !errors.Is(err, ErrNotFound) {
+	if _, err := w.RevealContact(ctx, "nobody", warehouse.AuditEntry{At: at, Actor: "B01"}); !errors.Is(err, warehouse.ErrNotFound) {
 		t.Errorf("unknown guest: %v", err)
 	}
 	if log, err := w.AuditLog(ctx, 0); err != nil || len(log) != 1 {
@@ -96,18 +98,18 @@ func TestRevealContactIsAuditedWithTheRead(t *testing.T) {
 func TestSnapshotDoesNotSeeWhatLandsDuringIt(t *testing.T) {
 	w := cardHotel(t)
 	ctx := context.Background()
-	err := w.InSnapshot(ctx, func(s *Snapshot) error {
-		before, err := s.CountRejects(ctx, RejectFilter{})
+	err := w.InSnapshot(ctx, func(s *warehouse.Snapshot) error {
+		before, err := s.CountRejects(ctx, warehouse.RejectFilter{})
 		if err != nil {
 			return err
 		}
-		importAll(t, w, testOptions(), writeFile(t, t.TempDir(), "bad.csv", csvLines("单号,客户编号,到店时间,离店时间", "S9,nobody,2025-01-01,2025-01-02")))
-		after, err := s.CountRejects(ctx, RejectFilter{})
+		whtest.Import(t, w, whtest.Options(), whtest.WriteFile(t, t.TempDir(), "bad.csv", whtest.CSVLines("单号,客户编号,到店时间,离店时间", "S9,nobody,2025-01-01,2025-01-02")))
+		after, err := s.CountRejects(ctx, warehouse.RejectFilter{})
 		if err != nil {
 			return err
 		}
 		var streamed int64
-		if err := s.RejectRows(ctx, RejectFilter{}, func(*RejectRecord) error { streamed++; return nil }); err != nil {
+		if err := s.RejectRows(ctx, warehouse.RejectFilter{}, func(*warehouse.RejectRecord) error { streamed++; return nil }); err != nil {
 			return err
 		}
 		if after != before || streamed != before {
@@ -118,7 +120,7 @@ func TestSnapshotDoesNotSeeWhatLandsDuringIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := queryInt(t, w, "SELECT count(*) FROM rejects WHERE reason = 'UNKNOWN_GUEST'"); n != 1 {
+	if n := whtest.QueryInt(t, w, "SELECT count(*) FROM rejects WHERE reason = 'UNKNOWN_GUEST'"); n != 1 {
 		t.Errorf("the import during the snapshot: %d UNKNOWN_GUEST rejects", n)
 	}
 }

@@ -2,14 +2,11 @@ package warehouse
 
 import (
 	"context"
-	"os"
+	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
-
-	"revisit/ingest"
 )
 
 var shanghai = mustZone("Asia/Shanghai")
@@ -35,32 +32,6 @@ func openTemp(t *testing.T) *Warehouse {
 		}
 	})
 	return w
-}
-
-func testOptions() ImportOptions {
-	return ImportOptions{Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789")), DefaultProperty: "丽都"}}
-}
-
-// writeFile writes content into dir/name and returns the path.
-func writeFile(t *testing.T, dir, name string, content []byte) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, content, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// csvLines joins lines with CRLF, as Excel writes them.
-func csvLines(lines ...string) []byte { return []byte(strings.Join(lines, "\r\n") + "\r\n") }
-
-func importAll(t *testing.T, w *Warehouse, opt ImportOptions, paths ...string) []FileResult {
-	t.Helper()
-	res, err := w.Import(context.Background(), paths, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
 }
 
 // queryStrings runs q and returns each row's columns joined by "|", in order.
@@ -106,7 +77,7 @@ func formatValue(v any) string {
 	case []byte:
 		return string(x)
 	}
-	return strings.TrimSpace(strings.ReplaceAll(fmtAny(v), "\n", " "))
+	return strings.TrimSpace(strings.ReplaceAll(fmt.Sprint(v), "\n", " "))
 }
 
 func queryInt(t *testing.T, w *Warehouse, q string, args ...any) int64 {
@@ -116,30 +87,4 @@ func queryInt(t *testing.T, w *Warehouse, q string, args ...any) int64 {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n
-}
-
-func sorted(s []string) []string {
-	c := append([]string(nil), s...)
-	sort.Strings(c)
-	return c
-}
-
-func resultByName(t *testing.T, res []FileResult, name string) FileResult {
-	t.Helper()
-	for _, r := range res {
-		if filepath.Base(r.Path) == name {
-			return r
-		}
-	}
-	t.Fatalf("no result for %s in %+v", name, res)
-	return FileResult{}
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

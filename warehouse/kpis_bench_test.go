@@ -1,4 +1,4 @@
-package warehouse
+package warehouse_test
 
 import (
 	"context"
@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"revisit/synth"
+	"revisit/warehouse"
+	"revisit/warehouse/load"
+	"revisit/warehouse/whtest"
 )
 
 // BenchmarkKPIFamilies times each family's query of a year's KPI report by
@@ -28,41 +31,22 @@ func BenchmarkKPIFamilies(b *testing.B) {
 	}
 	ctx := context.Background()
 	dir := b.TempDir()
-	end := time.Date(2026, 11, 26, 0, 0, 0, 0, shanghai)
-	if _, err := synth.Generate(ctx, synth.Config{OutDir: dir, Guests: guests, Years: 2, Seed: 3, End: end, Loc: shanghai}); err != nil {
+	end := time.Date(2026, 11, 26, 0, 0, 0, 0, whtest.Shanghai)
+	if _, err := synth.Generate(ctx, synth.Config{OutDir: dir, Guests: guests, Years: 2, Seed: 3, End: end, Loc: whtest.Shanghai}); err != nil {
 		b.Fatal(err)
 	}
-	w, err := Open(ctx, Config{Path: b.TempDir() + "/w.duckdb", Threads: 2, MemoryLimit: "2GB"})
+	w, err := warehouse.Open(ctx, warehouse.Config{Path: b.TempDir() + "/w.duckdb", Threads: 2, MemoryLimit: "2GB"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := w.Import(ctx, []string{dir}, testOptions()); err != nil {
+	if _, err := load.Files(ctx, w, []string{dir}, whtest.Options()); err != nil {
 		b.Fatal(err)
 	}
 	var stays, roomStays int64
-	if err := w.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE outlet_kind = 'room') FROM stays`).Scan(&stays, &roomStays); err != nil {
+	if err := w.DB().QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE outlet_kind = 'room') FROM stays`).Scan(&stays, &roomStays); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("%d guests generated: %d stays, %d of them room stays", guests, stays, roomStays)
-	p, err := w.kpiParamsOf(KPIQuery{From: day("2025-11-01"), To: day("2026-10-31"), GroupBy: "month", Now: end})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, fam := range kpiFamilies {
-		b.Run(fam.name, func(b *testing.B) {
-			for b.Loop() {
-				tx, err := w.db.BeginTx(ctx, nil)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := fam.run(ctx, tx, "month", p, newKPIAccumulator("month", p)); err != nil {
-					b.Fatal(err)
-				}
-				if err := tx.Rollback(); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	warehouse.BenchKPIFamilies(b, w, warehouse.KPIQuery{From: day("2025-11-01"), To: day("2026-10-31"), GroupBy: "month", Now: end})
 }

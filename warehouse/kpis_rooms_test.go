@@ -1,4 +1,4 @@
-package warehouse
+package warehouse_test
 
 import (
 	"context"
@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"revisit/synth"
+	"revisit/warehouse"
+	"revisit/warehouse/load"
+	"revisit/warehouse/whtest"
 )
 
 // roomStay is one stay as the tests write it and as the oracle reads it.
@@ -37,9 +40,9 @@ var roomHotel = []roomStay{
 }
 
 // loadRoomHotel loads stays through the real loader.
-func loadRoomHotel(t *testing.T, stays []roomStay) *Warehouse {
+func loadRoomHotel(t *testing.T, stays []roomStay) *warehouse.Warehouse {
 	t.Helper()
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
 	lines := []string{"单号,客户编号,酒店,消费场所,到店时间,离店时间,消费金额,管家"}
 	for _, s := range stays {
@@ -54,9 +57,9 @@ func loadRoomHotel(t *testing.T, stays []roomStay) *Warehouse {
 			guests = append(guests, s.guest+",客"+s.guest[1:]+",1380000000"+s.guest[1:]+",2025-01-01")
 		}
 	}
-	paths := []string{writeFile(t, dir, "guests.csv", csvLines(guests...)), writeFile(t, dir, "stays.csv", csvLines(lines...))}
-	for _, r := range importAll(t, w, testOptions(), paths...) {
-		if r.Status != StatusLoaded || r.Rejected > 0 {
+	paths := []string{whtest.WriteFile(t, dir, "guests.csv", whtest.CSVLines(guests...)), whtest.WriteFile(t, dir, "stays.csv", whtest.CSVLines(lines...))}
+	for _, r := range whtest.Import(t, w, whtest.Options(), paths...) {
+		if r.Status != load.StatusLoaded || r.Rejected > 0 {
 			t.Fatalf("%s: %s, %d rejected: %s", r.Path, r.Status, r.Rejected, r.Message)
 		}
 	}
@@ -78,7 +81,7 @@ type roomTruth struct {
 // its date. Only dates from..to count.
 func roomOracle(t *testing.T, stays []oracleStay, from, to time.Time, key func(s oracleStay, night time.Time) string) map[string]*roomTruth {
 	t.Helper()
-	from, to = kpiDay(from), kpiDay(to) // civil dates, as the walk's
+	from, to = warehouse.KPIDay(from), warehouse.KPIDay(to) // civil dates, as the walk's
 	out := map[string]*roomTruth{}
 	add := func(k string, nights int64, fen *big.Rat) {
 		g := out[k]
@@ -121,7 +124,7 @@ type oracleStay struct {
 
 // civilDate is t's hotel-local date, at midnight UTC.
 func civilDate(t time.Time) time.Time {
-	y, m, d := t.In(shanghai).Date()
+	y, m, d := t.In(whtest.Shanghai).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
@@ -146,7 +149,7 @@ func oracleStays(t *testing.T, stays []roomStay) []oracleStay {
 			}
 			fen = r.Num().Int64()
 		}
-		out = append(out, oracleStay{property: s.property, butler: s.butler, arrival: hotelTime(s.arrival), departure: hotelTime(s.departure), fen: fen})
+		out = append(out, oracleStay{property: s.property, butler: s.butler, arrival: whtest.HotelTime(s.arrival), departure: whtest.HotelTime(s.departure), fen: fen})
 	}
 	return out
 }
@@ -155,13 +158,13 @@ func oracleStays(t *testing.T, stays []roomStay) []oracleStay {
 // revenue within less than one fen per stay with a share in the group (the
 // product shares whole fen out; the oracle does not round), and exactly
 // when no stay was split; ADR as revenue over nights, null without a night.
-func checkRooms(t *testing.T, where string, k KPIs, want *roomTruth) {
+func checkRooms(t *testing.T, where string, k warehouse.KPIs, want *roomTruth) {
 	t.Helper()
 	if want == nil {
 		want = &roomTruth{fen: new(big.Rat)}
 	}
-	if !sameFigure(*k.RoomNights, *kcount(want.nights)) {
-		t.Errorf("%s: room_nights %s, want %d", where, figText(*k.RoomNights), want.nights)
+	if !warehouse.SameFigure(*k.RoomNights, *warehouse.KCount(want.nights)) {
+		t.Errorf("%s: room_nights %s, want %d", where, warehouse.FigText(*k.RoomNights), want.nights)
 	}
 	rev := k.RoomRevenue
 	diff := new(big.Rat).Sub(big.NewRat(rev.Numerator, 1), want.fen)
@@ -169,15 +172,15 @@ func checkRooms(t *testing.T, where string, k KPIs, want *roomTruth) {
 		t.Errorf("%s: room_revenue %d fen, want %s fen (± <1 per stay, %d stays)", where, rev.Numerator, want.fen.FloatString(2), want.stays)
 	}
 	if rev.Denominator != 100 || rev.Value == nil || *rev.Value != float64(rev.Numerator)/100 {
-		t.Errorf("%s: room_revenue %s, want fen / 100 = yuan", where, figText(*rev))
+		t.Errorf("%s: room_revenue %s, want fen / 100 = yuan", where, warehouse.FigText(*rev))
 	}
 	adr := k.ADR
 	if adr.Numerator != rev.Numerator || adr.Denominator != want.nights {
-		t.Errorf("%s: adr %s, want room revenue %d over %d nights", where, figText(*adr), rev.Numerator, want.nights)
+		t.Errorf("%s: adr %s, want room revenue %d over %d nights", where, warehouse.FigText(*adr), rev.Numerator, want.nights)
 	}
 	switch {
 	case want.nights == 0 && adr.Value != nil:
-		t.Errorf("%s: adr %s with no night sold, want null", where, figText(*adr))
+		t.Errorf("%s: adr %s with no night sold, want null", where, warehouse.FigText(*adr))
 	case want.nights > 0 && adr.Value == nil:
 		t.Errorf("%s: adr null, want %s fen over %d nights", where, want.fen.FloatString(2), want.nights)
 	case want.nights > 0:
@@ -196,9 +199,9 @@ func TestRoomNightsRevenueAndADRAgainstAWalkOverTheDates(t *testing.T) {
 	stays := oracleStays(t, roomHotel)
 	from, to := day("2026-01-01"), day("2026-03-31")
 	ctx := context.Background()
-	report := func(t *testing.T, groupBy, property string) KPIReport {
+	report := func(t *testing.T, groupBy, property string) warehouse.KPIReport {
 		t.Helper()
-		r, err := w.KPIs(ctx, KPIQuery{From: from, To: to, GroupBy: groupBy, Property: property, Now: hotelTime("2026-07-01 10:00")})
+		r, err := w.KPIs(ctx, warehouse.KPIQuery{From: from, To: to, GroupBy: groupBy, Property: property, Now: whtest.HotelTime("2026-07-01 10:00")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -243,12 +246,12 @@ func TestRoomNightsRevenueAndADRAgainstAWalkOverTheDates(t *testing.T) {
 		// with one night, so ADR counts the day room's 300 over R01's night.
 		jan31 := r.Groups[30]
 		if jan31.Key != "2026-01-31" || jan31.KPIs.RoomNights.Numerator != 1 || jan31.KPIs.RoomRevenue.Numerator != 33333+30000 {
-			t.Errorf("2026-01-31: %s, %s", figText(*jan31.KPIs.RoomNights), figText(*jan31.KPIs.RoomRevenue))
+			t.Errorf("2026-01-31: %s, %s", warehouse.FigText(*jan31.KPIs.RoomNights), warehouse.FigText(*jan31.KPIs.RoomRevenue))
 		}
 		// 15 March: only R09, a day-use room: revenue, no night, no rate.
 		mar15 := r.Groups[73]
 		if mar15.Key != "2026-03-15" || mar15.KPIs.RoomNights.Numerator != 0 || mar15.KPIs.RoomRevenue.Numerator != 20000 || mar15.KPIs.ADR.Value != nil {
-			t.Errorf("2026-03-15: %s, %s, %s", figText(*mar15.KPIs.RoomNights), figText(*mar15.KPIs.RoomRevenue), figText(*mar15.KPIs.ADR))
+			t.Errorf("2026-03-15: %s, %s, %s", warehouse.FigText(*mar15.KPIs.RoomNights), warehouse.FigText(*mar15.KPIs.RoomRevenue), warehouse.FigText(*mar15.KPIs.ADR))
 		}
 	})
 	t.Run("property", func(t *testing.T) {
@@ -303,20 +306,20 @@ func TestADRIsNullWithoutANightSold(t *testing.T) {
 		{"2026-03-15", "2026-03-15", 20000}, // R09, a day room at 西湖
 		{"2026-06-01", "2026-06-30", 0},
 	} {
-		r, err := w.KPIs(ctx, KPIQuery{From: day(tc.from), To: day(tc.to), Property: "西湖"})
+		r, err := w.KPIs(ctx, warehouse.KPIQuery{From: day(tc.from), To: day(tc.to), Property: "西湖"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		k := r.Total.KPIs
-		if !sameFigure(*k.RoomNights, *kcount(0)) || !sameFigure(*k.ADR, *kfig(tc.fen, 0, 0)) {
-			t.Errorf("%s at 西湖: nights %s, adr %s; want 0 and null", tc.from, figText(*k.RoomNights), figText(*k.ADR))
+		if !warehouse.SameFigure(*k.RoomNights, *warehouse.KCount(0)) || !warehouse.SameFigure(*k.ADR, *warehouse.KFig(tc.fen, 0, 0)) {
+			t.Errorf("%s at 西湖: nights %s, adr %s; want 0 and null", tc.from, warehouse.FigText(*k.RoomNights), warehouse.FigText(*k.ADR))
 		}
 		if k.RoomRevenue.Numerator != tc.fen || k.RoomRevenue.Value == nil || *k.RoomRevenue.Value != float64(tc.fen)/100 {
-			t.Errorf("%s at 西湖: revenue %s, want %d fen", tc.from, figText(*k.RoomRevenue), tc.fen)
+			t.Errorf("%s at 西湖: revenue %s, want %d fen", tc.from, warehouse.FigText(*k.RoomRevenue), tc.fen)
 		}
-		if tc.fen == 0 && (k.RepeatGuestRate.Value != nil || k.CSAT.Value != nil || !sameFigure(*k.Stays, *kcount(0))) {
+		if tc.fen == 0 && (k.RepeatGuestRate.Value != nil || k.CSAT.Value != nil || !warehouse.SameFigure(*k.Stays, *warehouse.KCount(0))) {
 			t.Errorf("a quiet month: repeat guests %s, CSAT %s, stays %s; want null, null, 0",
-				figText(*k.RepeatGuestRate), figText(*k.CSAT), figText(*k.Stays))
+				warehouse.FigText(*k.RepeatGuestRate), warehouse.FigText(*k.CSAT), warehouse.FigText(*k.Stays))
 		}
 	}
 }
@@ -330,12 +333,12 @@ func TestRoomNightsOfAGeneratedHotel(t *testing.T) {
 		t.Skip("generates a hotel")
 	}
 	dir := t.TempDir()
-	end := time.Date(2026, 11, 26, 0, 0, 0, 0, shanghai)
-	if _, err := synth.Generate(context.Background(), synth.Config{OutDir: dir, Guests: 1500, Years: 2, Seed: 3, End: end, Loc: shanghai}); err != nil {
+	end := time.Date(2026, 11, 26, 0, 0, 0, 0, whtest.Shanghai)
+	if _, err := synth.Generate(context.Background(), synth.Config{OutDir: dir, Guests: 1500, Years: 2, Seed: 3, End: end, Loc: whtest.Shanghai}); err != nil {
 		t.Fatal(err)
 	}
-	w := openTemp(t)
-	if _, err := w.Import(context.Background(), []string{dir}, testOptions()); err != nil {
+	w := whtest.OpenTemp(t)
+	if _, err := load.Files(context.Background(), w, []string{dir}, whtest.Options()); err != nil {
 		t.Fatal(err)
 	}
 	stays := generatedRoomStays(t, w)
@@ -350,7 +353,7 @@ func TestRoomNightsOfAGeneratedHotel(t *testing.T) {
 		fen += s.fen
 	}
 	from, to := civilDate(first), civilDate(last)
-	r, err := w.KPIs(context.Background(), KPIQuery{From: from, To: to, GroupBy: "month", Now: end.AddDate(0, 0, 1)})
+	r, err := w.KPIs(context.Background(), warehouse.KPIQuery{From: from, To: to, GroupBy: "month", Now: end.AddDate(0, 0, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,7 +376,7 @@ func TestRoomNightsOfAGeneratedHotel(t *testing.T) {
 
 // generatedRoomStays reads the room stays as loaded, the input of the
 // figures, not the figures.
-func generatedRoomStays(t *testing.T, w *Warehouse) []oracleStay {
+func generatedRoomStays(t *testing.T, w *warehouse.Warehouse) []oracleStay {
 	t.Helper()
 	rows, err := w.DB().QueryContext(context.Background(),
 		`SELECT property, coalesce(butler_id, ''), arrival, departure, coalesce(spend_cents, 0) FROM stays WHERE outlet_kind = 'room' ORDER BY arrival`)

@@ -1,12 +1,13 @@
-package warehouse
+package warehouse_test
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
+	"revisit/warehouse"
+	"revisit/warehouse/load"
+	"revisit/warehouse/whtest"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -93,38 +94,38 @@ var kpiFiles = map[string][]string{
 //	S12 C001 05-11  three attempts, closed unreachable 22 h after departure
 //	S14 H002 06-23  reached with an issue 3 h after departure; case resolved not recovered after 10 h
 //	S16 H002 07-03  after the period: reached with an issue, a case opened
-func kpiHotel(t *testing.T) *Warehouse {
+func kpiHotel(t *testing.T) *warehouse.Warehouse {
 	t.Helper()
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	var paths []string
 	for name, lines := range kpiFiles {
-		paths = append(paths, writeFile(t, dir, name, csvLines(lines...)))
+		paths = append(paths, whtest.WriteFile(t, dir, name, whtest.CSVLines(lines...)))
 	}
-	for _, r := range importAll(t, w, testOptions(), paths...) {
-		if r.Status != StatusLoaded || r.Rejected > 0 {
+	for _, r := range whtest.Import(t, w, whtest.Options(), paths...) {
+		if r.Status != load.StatusLoaded || r.Rejected > 0 {
 			t.Fatalf("%s: %s, %d rejected: %s", r.Path, r.Status, r.Rejected, r.Message)
 		}
 	}
 	for _, asOf := range []string{"2026-03-13 09:00", "2026-03-22 09:00", "2026-05-03 09:00", "2026-05-11 09:00",
 		"2026-06-23 09:00", "2026-07-02 13:00"} {
-		if res := generate(t, w, GenerateOptions{AsOf: hotelTime(asOf)}); res.Created != 1 {
+		if res := generate(t, w, warehouse.GenerateOptions{AsOf: whtest.HotelTime(asOf)}); res.Created != 1 {
 			t.Fatalf("generation as of %s created %d tasks, want 1", asOf, res.Created)
 		}
 	}
 	taskOf := func(stay, owner string) int64 {
 		t.Helper()
-		id := queryInt(t, w, "SELECT task_id FROM callback_tasks WHERE stay_ids = ?", stay)
-		if got := mustTask(t, w, id).Owner; got != owner {
+		id := whtest.QueryInt(t, w, "SELECT task_id FROM callback_tasks WHERE stay_ids = ?", stay)
+		if got := warehouse.MustTask(t, w, id).Owner; got != owner {
 			t.Fatalf("the task of %s is %s's, want %s's", stay, got, owner)
 		}
 		return id
 	}
 	call := func(id int64, at, disp, closeAs string, recovery bool) {
 		t.Helper()
-		task := mustTask(t, w, id)
-		u := AttemptUpdate{TaskID: id, Version: task.Version, By: task.Owner, At: hotelTime(at), Disposition: disp}
+		task := warehouse.MustTask(t, w, id)
+		u := warehouse.AttemptUpdate{TaskID: id, Version: task.Version, By: task.Owner, At: whtest.HotelTime(at), Disposition: disp}
 		if closeAs != "" {
 			u.Close, u.FinalDisposition = true, closeAs
 		} else {
@@ -132,7 +133,7 @@ func kpiHotel(t *testing.T) *Warehouse {
 			u.NextCallAt = &next
 		}
 		if recovery {
-			u.Recovery = &RecoveryOpen{Department: "客房部", DueAt: u.At.Add(24 * time.Hour)}
+			u.Recovery = &warehouse.RecoveryOpen{Department: "客房部", DueAt: u.At.Add(24 * time.Hour)}
 		}
 		if _, err := w.RecordAttempt(ctx, u); err != nil {
 			t.Fatal(err)
@@ -144,9 +145,9 @@ func kpiHotel(t *testing.T) *Warehouse {
 		if err != nil || len(cs) != 1 {
 			t.Fatalf("cases of %d: %v %v", task, cs, err)
 		}
-		c, err := w.UpdateRecovery(ctx, cs[0].ID, cs[0].Version, CaseInProgress, "", "", cs[0].Owner, hotelTime(at))
+		c, err := w.UpdateRecovery(ctx, cs[0].ID, cs[0].Version, warehouse.CaseInProgress, "", "", cs[0].Owner, whtest.HotelTime(at))
 		if err == nil && outcome != "" {
-			_, err = w.UpdateRecovery(ctx, c.ID, c.Version, CaseResolved, outcome, "", c.Owner, hotelTime(resolvedAt))
+			_, err = w.UpdateRecovery(ctx, c.ID, c.Version, warehouse.CaseResolved, outcome, "", c.Owner, whtest.HotelTime(resolvedAt))
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -154,7 +155,7 @@ func kpiHotel(t *testing.T) *Warehouse {
 	}
 	s06 := taskOf("S06", "H002")
 	call(s06, "2026-03-12 15:00", "reached_issue", "reached_issue", true)
-	resolveCase(s06, "2026-03-12 16:00", OutcomeRecovered, "2026-03-12 21:00")
+	resolveCase(s06, "2026-03-12 16:00", warehouse.OutcomeRecovered, "2026-03-12 21:00")
 	s07 := taskOf("S07", "F001")
 	call(s07, "2026-03-21 18:00", "no_answer", "", false)
 	call(s07, "2026-03-22 10:00", "reached_satisfied", "reached_satisfied", false)
@@ -164,10 +165,10 @@ func kpiHotel(t *testing.T) *Warehouse {
 	s12 := taskOf("S12", "C001")
 	call(s12, "2026-05-10 19:00", "no_answer", "", false)
 	call(s12, "2026-05-11 10:00", "busy", "", false)
-	call(s12, "2026-05-11 15:00", "no_answer", DispositionUnreachable, false)
+	call(s12, "2026-05-11 15:00", "no_answer", warehouse.DispositionUnreachable, false)
 	s14 := taskOf("S14", "H002")
 	call(s14, "2026-06-22 14:00", "reached_issue", "reached_issue", true)
-	resolveCase(s14, "2026-06-22 15:00", OutcomeNotRecovered, "2026-06-23 00:00")
+	resolveCase(s14, "2026-06-22 15:00", warehouse.OutcomeNotRecovered, "2026-06-23 00:00")
 	s16 := taskOf("S16", "H002")
 	call(s16, "2026-07-02 15:00", "reached_issue", "reached_issue", true)
 	return w
@@ -175,67 +176,37 @@ func kpiHotel(t *testing.T) *Warehouse {
 
 // kpiPeriod is the fixture's period, reported on 2026-07-10: every revisit
 // window that closes by 06-30 has closed.
-func kpiPeriod(groupBy string) KPIQuery {
-	return KPIQuery{From: day("2025-12-01"), To: day("2026-06-30"), GroupBy: groupBy, Now: hotelTime("2026-07-10 10:00")}
-}
-
-// kfig is an expected ratio; its value is null when den is 0.
-func kfig(num, den int64, value float64) *Figure {
-	f := Figure{Numerator: num, Denominator: den}
-	if den != 0 {
-		f.Value = &value
-	}
-	return &f
-}
-
-// kcount is an expected count: n / 1, value n.
-func kcount(n int64) *Figure { return kfig(n, 1, float64(n)) }
-
-// sameFigure says whether two figures have the same parts and value, null
-// matching only null.
-func sameFigure(a, b Figure) bool {
-	if a.Numerator != b.Numerator || a.Denominator != b.Denominator || (a.Value == nil) != (b.Value == nil) {
-		return false
-	}
-	return a.Value == nil || *a.Value == *b.Value
-}
-
-// figText shows a figure as n / d = v, "null" for no value, in messages.
-func figText(f Figure) string {
-	v := "null"
-	if f.Value != nil {
-		v = strconv.FormatFloat(*f.Value, 'g', -1, 64)
-	}
-	return fmt.Sprintf("%d / %d = %s", f.Numerator, f.Denominator, v)
+func kpiPeriod(groupBy string) warehouse.KPIQuery {
+	return warehouse.KPIQuery{From: day("2025-12-01"), To: day("2026-06-30"), GroupBy: groupBy, Now: whtest.HotelTime("2026-07-10 10:00")}
 }
 
 // kfigs are expected figures by JSON name; a nil entry must be null.
-type kfigs map[string]*Figure
+type kfigs map[string]*warehouse.Figure
 
 var kpiTotalWant = kfigs{
-	"stays":                        kcount(16),
-	"guests":                       kcount(8),
-	"repeat_guest_rate":            kfig(7, 8, 0.875),     // all but G6
-	"revisit_rate_90d":             kfig(2, 5, 0.4),       // G1, G2 of G5, G7, G1, G2, G3
-	"revisit_rate_180d":            kfig(1, 2, 0.5),       // G7 of G5, G7
-	"revisit_rate_365d":            kfig(0, 0, 0),         // no window closed
-	"median_revisit_interval_days": kfig(0, 8, 74),        // 44 46 50 52 | 96 121 200 284
-	"csat":                         kfig(24, 7, 24.0/7),   // FB1–FB7
-	"top2_box":                     kfig(4, 7, 4.0/7),     // FB1, FB2, FB5, FB7
-	"nps":                          kfig(1, 6, 1.0/6*100), // 3 promoters − 2 detractors of 6 (FB6 gave none)
-	"complaint_rate":               kfig(2, 16, 12.5),     // FB3, FB6 per 100 stays
-	"complaint_resolution_hours":   kfig(0, 2, 8),         // 6 h and 10 h
-	"open_complaints":              kfig(1, 3, 1.0/3),     // S11's case of three
-	"callback_sla":                 kfig(4, 5, 0.8),       // all but S11 (25 h)
-	"reach_rate":                   kfig(4, 5, 0.8),       // all but S12 (unreachable)
-	"attempts_per_task":            kfig(8, 5, 1.6),       // 1 + 2 + 1 + 3 + 1
-	"recovery_rate":                kfig(1, 2, 0.5),       // S06 recovered, S14 not
+	"stays":                        warehouse.KCount(16),
+	"guests":                       warehouse.KCount(8),
+	"repeat_guest_rate":            warehouse.KFig(7, 8, 0.875),     // all but G6
+	"revisit_rate_90d":             warehouse.KFig(2, 5, 0.4),       // G1, G2 of G5, G7, G1, G2, G3
+	"revisit_rate_180d":            warehouse.KFig(1, 2, 0.5),       // G7 of G5, G7
+	"revisit_rate_365d":            warehouse.KFig(0, 0, 0),         // no window closed
+	"median_revisit_interval_days": warehouse.KFig(0, 8, 74),        // 44 46 50 52 | 96 121 200 284
+	"csat":                         warehouse.KFig(24, 7, 24.0/7),   // FB1–FB7
+	"top2_box":                     warehouse.KFig(4, 7, 4.0/7),     // FB1, FB2, FB5, FB7
+	"nps":                          warehouse.KFig(1, 6, 1.0/6*100), // 3 promoters − 2 detractors of 6 (FB6 gave none)
+	"complaint_rate":               warehouse.KFig(2, 16, 12.5),     // FB3, FB6 per 100 stays
+	"complaint_resolution_hours":   warehouse.KFig(0, 2, 8),         // 6 h and 10 h
+	"open_complaints":              warehouse.KFig(1, 3, 1.0/3),     // S11's case of three
+	"callback_sla":                 warehouse.KFig(4, 5, 0.8),       // all but S11 (25 h)
+	"reach_rate":                   warehouse.KFig(4, 5, 0.8),       // all but S12 (unreachable)
+	"attempts_per_task":            warehouse.KFig(8, 5, 1.6),       // 1 + 2 + 1 + 3 + 1
+	"recovery_rate":                warehouse.KFig(1, 2, 0.5),       // S06 recovered, S14 not
 }
 
 func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 	w := kpiHotel(t)
 	ctx := context.Background()
-	report := func(t *testing.T, q KPIQuery) KPIReport {
+	report := func(t *testing.T, q warehouse.KPIQuery) warehouse.KPIReport {
 		t.Helper()
 		r, err := w.KPIs(ctx, q)
 		if err != nil {
@@ -267,28 +238,28 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 			"2026-03=2026-03-01 – 2026-03-31", "2026-04=2026-04-01 – 2026-04-30", "2026-05=2026-05-01 – 2026-05-31",
 			"2026-06=2026-06-01 – 2026-06-30"},
 		want: map[string]kfigs{
-			"2025-12": {"stays": kcount(2), "guests": kcount(2), "repeat_guest_rate": kfig(0, 2, 0),
-				"revisit_rate_90d": kfig(0, 2, 0), "revisit_rate_180d": kfig(1, 2, 0.5), "median_revisit_interval_days": kfig(0, 0, 0),
-				"csat": kfig(0, 0, 0), "complaint_rate": kfig(0, 2, 0), "callback_sla": kfig(0, 0, 0), "open_complaints": kfig(0, 0, 0)},
-			"2026-01": {"stays": kcount(1), "repeat_guest_rate": kfig(0, 1, 0), "revisit_rate_90d": kfig(1, 1, 1),
-				"revisit_rate_180d": kfig(0, 0, 0)},
-			"2026-02": {"stays": kcount(1), "repeat_guest_rate": kfig(1, 1, 1), "revisit_rate_90d": kfig(0, 0, 0),
-				"median_revisit_interval_days": kfig(0, 1, 284)},
-			"2026-03": {"stays": kcount(4), "guests": kcount(3), "repeat_guest_rate": kfig(1, 3, 1.0/3),
-				"revisit_rate_90d": kfig(1, 2, 0.5), "revisit_rate_180d": kfig(0, 0, 0), "median_revisit_interval_days": kfig(0, 1, 52),
-				"csat": kfig(14, 4, 3.5), "top2_box": kfig(2, 4, 0.5), "nps": kfig(-1, 4, -25), "complaint_rate": kfig(1, 4, 25),
-				"complaint_resolution_hours": kfig(0, 1, 6), "open_complaints": kfig(0, 1, 0),
-				"callback_sla": kfig(2, 2, 1), "reach_rate": kfig(2, 2, 1), "attempts_per_task": kfig(3, 2, 1.5), "recovery_rate": kfig(1, 1, 1)},
-			"2026-04": {"stays": kcount(3), "guests": kcount(3), "repeat_guest_rate": kfig(2, 3, 2.0/3),
-				"revisit_rate_90d": kfig(0, 0, 0), "median_revisit_interval_days": kfig(0, 2, 82.5), "csat": kfig(0, 0, 0)},
-			"2026-05": {"stays": kcount(2), "repeat_guest_rate": kfig(1, 2, 0.5), "revisit_rate_90d": kfig(0, 0, 0),
-				"median_revisit_interval_days": kfig(0, 1, 50), "csat": kfig(6, 2, 3), "top2_box": kfig(1, 2, 0.5), "nps": kfig(1, 1, 100),
-				"complaint_rate": kfig(1, 2, 50), "complaint_resolution_hours": kfig(0, 0, 0), "open_complaints": kfig(1, 1, 1),
-				"callback_sla": kfig(1, 2, 0.5), "reach_rate": kfig(1, 2, 0.5), "attempts_per_task": kfig(4, 2, 2), "recovery_rate": kfig(0, 0, 0)},
-			"2026-06": {"stays": kcount(3), "repeat_guest_rate": kfig(3, 3, 1), "median_revisit_interval_days": kfig(0, 3, 96),
-				"csat": kfig(4, 1, 4), "nps": kfig(1, 1, 100), "complaint_rate": kfig(0, 3, 0),
-				"complaint_resolution_hours": kfig(0, 1, 10), "open_complaints": kfig(0, 1, 0),
-				"callback_sla": kfig(1, 1, 1), "reach_rate": kfig(1, 1, 1), "attempts_per_task": kfig(1, 1, 1), "recovery_rate": kfig(0, 1, 0)},
+			"2025-12": {"stays": warehouse.KCount(2), "guests": warehouse.KCount(2), "repeat_guest_rate": warehouse.KFig(0, 2, 0),
+				"revisit_rate_90d": warehouse.KFig(0, 2, 0), "revisit_rate_180d": warehouse.KFig(1, 2, 0.5), "median_revisit_interval_days": warehouse.KFig(0, 0, 0),
+				"csat": warehouse.KFig(0, 0, 0), "complaint_rate": warehouse.KFig(0, 2, 0), "callback_sla": warehouse.KFig(0, 0, 0), "open_complaints": warehouse.KFig(0, 0, 0)},
+			"2026-01": {"stays": warehouse.KCount(1), "repeat_guest_rate": warehouse.KFig(0, 1, 0), "revisit_rate_90d": warehouse.KFig(1, 1, 1),
+				"revisit_rate_180d": warehouse.KFig(0, 0, 0)},
+			"2026-02": {"stays": warehouse.KCount(1), "repeat_guest_rate": warehouse.KFig(1, 1, 1), "revisit_rate_90d": warehouse.KFig(0, 0, 0),
+				"median_revisit_interval_days": warehouse.KFig(0, 1, 284)},
+			"2026-03": {"stays": warehouse.KCount(4), "guests": warehouse.KCount(3), "repeat_guest_rate": warehouse.KFig(1, 3, 1.0/3),
+				"revisit_rate_90d": warehouse.KFig(1, 2, 0.5), "revisit_rate_180d": warehouse.KFig(0, 0, 0), "median_revisit_interval_days": warehouse.KFig(0, 1, 52),
+				"csat": warehouse.KFig(14, 4, 3.5), "top2_box": warehouse.KFig(2, 4, 0.5), "nps": warehouse.KFig(-1, 4, -25), "complaint_rate": warehouse.KFig(1, 4, 25),
+				"complaint_resolution_hours": warehouse.KFig(0, 1, 6), "open_complaints": warehouse.KFig(0, 1, 0),
+				"callback_sla": warehouse.KFig(2, 2, 1), "reach_rate": warehouse.KFig(2, 2, 1), "attempts_per_task": warehouse.KFig(3, 2, 1.5), "recovery_rate": warehouse.KFig(1, 1, 1)},
+			"2026-04": {"stays": warehouse.KCount(3), "guests": warehouse.KCount(3), "repeat_guest_rate": warehouse.KFig(2, 3, 2.0/3),
+				"revisit_rate_90d": warehouse.KFig(0, 0, 0), "median_revisit_interval_days": warehouse.KFig(0, 2, 82.5), "csat": warehouse.KFig(0, 0, 0)},
+			"2026-05": {"stays": warehouse.KCount(2), "repeat_guest_rate": warehouse.KFig(1, 2, 0.5), "revisit_rate_90d": warehouse.KFig(0, 0, 0),
+				"median_revisit_interval_days": warehouse.KFig(0, 1, 50), "csat": warehouse.KFig(6, 2, 3), "top2_box": warehouse.KFig(1, 2, 0.5), "nps": warehouse.KFig(1, 1, 100),
+				"complaint_rate": warehouse.KFig(1, 2, 50), "complaint_resolution_hours": warehouse.KFig(0, 0, 0), "open_complaints": warehouse.KFig(1, 1, 1),
+				"callback_sla": warehouse.KFig(1, 2, 0.5), "reach_rate": warehouse.KFig(1, 2, 0.5), "attempts_per_task": warehouse.KFig(4, 2, 2), "recovery_rate": warehouse.KFig(0, 0, 0)},
+			"2026-06": {"stays": warehouse.KCount(3), "repeat_guest_rate": warehouse.KFig(3, 3, 1), "median_revisit_interval_days": warehouse.KFig(0, 3, 96),
+				"csat": warehouse.KFig(4, 1, 4), "nps": warehouse.KFig(1, 1, 100), "complaint_rate": warehouse.KFig(0, 3, 0),
+				"complaint_resolution_hours": warehouse.KFig(0, 1, 10), "open_complaints": warehouse.KFig(0, 1, 0),
+				"callback_sla": warehouse.KFig(1, 1, 1), "reach_rate": warehouse.KFig(1, 1, 1), "attempts_per_task": warehouse.KFig(1, 1, 1), "recovery_rate": warehouse.KFig(0, 1, 0)},
 		},
 	}, {
 		// Visits go by their main outlet (G1's room stay with a dinner is a
@@ -296,18 +267,18 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		groupBy: "outlet",
 		labels:  []string{"=未知 unknown", "conference=会议 Conferences", "dining=餐饮 Dining", "room=客房 Rooms"},
 		want: map[string]kfigs{
-			"": {"stays": kcount(0), "guests": kcount(0), "csat": kfig(1, 1, 1), "top2_box": kfig(0, 1, 0), "nps": kfig(0, 0, 0),
-				"complaint_rate": kfig(1, 0, 0), "callback_sla": nil, "complaint_resolution_hours": nil, "open_complaints": nil},
-			"conference": {"stays": kcount(1), "guests": kcount(1), "repeat_guest_rate": kfig(0, 1, 0),
-				"revisit_rate_90d": kfig(0, 0, 0), "csat": kfig(0, 0, 0), "complaint_rate": kfig(0, 1, 0)},
-			"dining": {"stays": kcount(5), "guests": kcount(3), "repeat_guest_rate": kfig(3, 3, 1),
-				"revisit_rate_90d": kfig(0, 1, 0), "revisit_rate_180d": kfig(0, 0, 0), "median_revisit_interval_days": kfig(0, 3, 96),
-				"csat": kfig(7, 2, 3.5), "top2_box": kfig(1, 2, 0.5), "nps": kfig(-1, 2, -50), "complaint_rate": kfig(0, 5, 0),
+			"": {"stays": warehouse.KCount(0), "guests": warehouse.KCount(0), "csat": warehouse.KFig(1, 1, 1), "top2_box": warehouse.KFig(0, 1, 0), "nps": warehouse.KFig(0, 0, 0),
+				"complaint_rate": warehouse.KFig(1, 0, 0), "callback_sla": nil, "complaint_resolution_hours": nil, "open_complaints": nil},
+			"conference": {"stays": warehouse.KCount(1), "guests": warehouse.KCount(1), "repeat_guest_rate": warehouse.KFig(0, 1, 0),
+				"revisit_rate_90d": warehouse.KFig(0, 0, 0), "csat": warehouse.KFig(0, 0, 0), "complaint_rate": warehouse.KFig(0, 1, 0)},
+			"dining": {"stays": warehouse.KCount(5), "guests": warehouse.KCount(3), "repeat_guest_rate": warehouse.KFig(3, 3, 1),
+				"revisit_rate_90d": warehouse.KFig(0, 1, 0), "revisit_rate_180d": warehouse.KFig(0, 0, 0), "median_revisit_interval_days": warehouse.KFig(0, 3, 96),
+				"csat": warehouse.KFig(7, 2, 3.5), "top2_box": warehouse.KFig(1, 2, 0.5), "nps": warehouse.KFig(-1, 2, -50), "complaint_rate": warehouse.KFig(0, 5, 0),
 				"reach_rate": nil, "attempts_per_task": nil, "recovery_rate": nil},
-			"room": {"stays": kcount(10), "guests": kcount(6), "repeat_guest_rate": kfig(5, 6, 5.0/6),
-				"revisit_rate_90d": kfig(2, 4, 0.5), "revisit_rate_180d": kfig(1, 2, 0.5), "revisit_rate_365d": kfig(0, 0, 0),
-				"median_revisit_interval_days": kfig(0, 5, 52), "csat": kfig(16, 4, 4), "top2_box": kfig(3, 4, 0.75),
-				"nps": kfig(2, 4, 50), "complaint_rate": kfig(1, 10, 10), "callback_sla": nil},
+			"room": {"stays": warehouse.KCount(10), "guests": warehouse.KCount(6), "repeat_guest_rate": warehouse.KFig(5, 6, 5.0/6),
+				"revisit_rate_90d": warehouse.KFig(2, 4, 0.5), "revisit_rate_180d": warehouse.KFig(1, 2, 0.5), "revisit_rate_365d": warehouse.KFig(0, 0, 0),
+				"median_revisit_interval_days": warehouse.KFig(0, 5, 52), "csat": warehouse.KFig(16, 4, 4), "top2_box": warehouse.KFig(3, 4, 0.75),
+				"nps": warehouse.KFig(2, 4, 50), "complaint_rate": warehouse.KFig(1, 10, 10), "callback_sla": nil},
 		},
 	}, {
 		// Stays by their butler, forms by their stay's, callbacks and cases
@@ -315,35 +286,35 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		groupBy: "butler",
 		labels:  []string{"=未知 unknown", "C001=客服一", "F001=赵管家", "H001=王管家", "H002=李管家"},
 		want: map[string]kfigs{
-			"": {"stays": kcount(2), "csat": kfig(1, 1, 1), "nps": kfig(0, 0, 0), "complaint_rate": kfig(1, 2, 50),
-				"callback_sla": kfig(0, 0, 0), "open_complaints": kfig(0, 0, 0), "guests": nil, "repeat_guest_rate": nil},
-			"C001": {"stays": kcount(0), "csat": kfig(0, 0, 0), "callback_sla": kfig(1, 1, 1), "reach_rate": kfig(0, 1, 0),
-				"attempts_per_task": kfig(3, 1, 3), "recovery_rate": kfig(0, 0, 0), "open_complaints": kfig(0, 0, 0)},
-			"F001": {"stays": kcount(5), "csat": kfig(7, 2, 3.5), "top2_box": kfig(1, 2, 0.5), "nps": kfig(-1, 2, -50),
-				"complaint_rate": kfig(0, 5, 0), "callback_sla": kfig(1, 1, 1), "reach_rate": kfig(1, 1, 1), "attempts_per_task": kfig(2, 1, 2)},
-			"H001": {"stays": kcount(5), "csat": kfig(5, 1, 5), "nps": kfig(1, 1, 100), "complaint_rate": kfig(0, 5, 0),
-				"callback_sla": kfig(0, 0, 0), "revisit_rate_90d": nil, "median_revisit_interval_days": nil},
-			"H002": {"stays": kcount(4), "csat": kfig(11, 3, 11.0/3), "top2_box": kfig(2, 3, 2.0/3), "nps": kfig(1, 3, 1.0/3*100),
-				"complaint_rate": kfig(1, 4, 25), "complaint_resolution_hours": kfig(0, 2, 8), "open_complaints": kfig(1, 3, 1.0/3),
-				"callback_sla": kfig(2, 3, 2.0/3), "reach_rate": kfig(3, 3, 1), "attempts_per_task": kfig(3, 3, 1), "recovery_rate": kfig(1, 2, 0.5)},
+			"": {"stays": warehouse.KCount(2), "csat": warehouse.KFig(1, 1, 1), "nps": warehouse.KFig(0, 0, 0), "complaint_rate": warehouse.KFig(1, 2, 50),
+				"callback_sla": warehouse.KFig(0, 0, 0), "open_complaints": warehouse.KFig(0, 0, 0), "guests": nil, "repeat_guest_rate": nil},
+			"C001": {"stays": warehouse.KCount(0), "csat": warehouse.KFig(0, 0, 0), "callback_sla": warehouse.KFig(1, 1, 1), "reach_rate": warehouse.KFig(0, 1, 0),
+				"attempts_per_task": warehouse.KFig(3, 1, 3), "recovery_rate": warehouse.KFig(0, 0, 0), "open_complaints": warehouse.KFig(0, 0, 0)},
+			"F001": {"stays": warehouse.KCount(5), "csat": warehouse.KFig(7, 2, 3.5), "top2_box": warehouse.KFig(1, 2, 0.5), "nps": warehouse.KFig(-1, 2, -50),
+				"complaint_rate": warehouse.KFig(0, 5, 0), "callback_sla": warehouse.KFig(1, 1, 1), "reach_rate": warehouse.KFig(1, 1, 1), "attempts_per_task": warehouse.KFig(2, 1, 2)},
+			"H001": {"stays": warehouse.KCount(5), "csat": warehouse.KFig(5, 1, 5), "nps": warehouse.KFig(1, 1, 100), "complaint_rate": warehouse.KFig(0, 5, 0),
+				"callback_sla": warehouse.KFig(0, 0, 0), "revisit_rate_90d": nil, "median_revisit_interval_days": nil},
+			"H002": {"stays": warehouse.KCount(4), "csat": warehouse.KFig(11, 3, 11.0/3), "top2_box": warehouse.KFig(2, 3, 2.0/3), "nps": warehouse.KFig(1, 3, 1.0/3*100),
+				"complaint_rate": warehouse.KFig(1, 4, 25), "complaint_resolution_hours": warehouse.KFig(0, 2, 8), "open_complaints": warehouse.KFig(1, 3, 1.0/3),
+				"callback_sla": warehouse.KFig(2, 3, 2.0/3), "reach_rate": warehouse.KFig(3, 3, 1), "attempts_per_task": warehouse.KFig(3, 3, 1), "recovery_rate": warehouse.KFig(1, 2, 0.5)},
 		},
 	}, {
 		// A butler's team from the roster; no butler, no team.
 		groupBy: "team",
 		labels:  []string{"=未知 unknown", "客服管家=客服管家", "房务管家=房务管家", "餐饮管家=餐饮管家"},
 		want: map[string]kfigs{
-			"":     {"stays": kcount(2), "csat": kfig(1, 1, 1), "complaint_rate": kfig(1, 2, 50), "guests": nil},
-			"客服管家": {"stays": kcount(0), "callback_sla": kfig(1, 1, 1), "reach_rate": kfig(0, 1, 0), "attempts_per_task": kfig(3, 1, 3)},
-			"房务管家": {"stays": kcount(9), "csat": kfig(16, 4, 4), "top2_box": kfig(3, 4, 0.75), "nps": kfig(2, 4, 50),
-				"complaint_rate": kfig(1, 9, 1.0/9*100), "complaint_resolution_hours": kfig(0, 2, 8), "open_complaints": kfig(1, 3, 1.0/3),
-				"callback_sla": kfig(2, 3, 2.0/3), "recovery_rate": kfig(1, 2, 0.5), "repeat_guest_rate": nil},
-			"餐饮管家": {"stays": kcount(5), "csat": kfig(7, 2, 3.5), "attempts_per_task": kfig(2, 1, 2)},
+			"":     {"stays": warehouse.KCount(2), "csat": warehouse.KFig(1, 1, 1), "complaint_rate": warehouse.KFig(1, 2, 50), "guests": nil},
+			"客服管家": {"stays": warehouse.KCount(0), "callback_sla": warehouse.KFig(1, 1, 1), "reach_rate": warehouse.KFig(0, 1, 0), "attempts_per_task": warehouse.KFig(3, 1, 3)},
+			"房务管家": {"stays": warehouse.KCount(9), "csat": warehouse.KFig(16, 4, 4), "top2_box": warehouse.KFig(3, 4, 0.75), "nps": warehouse.KFig(2, 4, 50),
+				"complaint_rate": warehouse.KFig(1, 9, 1.0/9*100), "complaint_resolution_hours": warehouse.KFig(0, 2, 8), "open_complaints": warehouse.KFig(1, 3, 1.0/3),
+				"callback_sla": warehouse.KFig(2, 3, 2.0/3), "recovery_rate": warehouse.KFig(1, 2, 0.5), "repeat_guest_rate": nil},
+			"餐饮管家": {"stays": warehouse.KCount(5), "csat": warehouse.KFig(7, 2, 3.5), "attempts_per_task": warehouse.KFig(2, 1, 2)},
 		},
 	}, {
 		// ISO weeks, the first and last cut to the period.
 		groupBy: "week",
 		labels:  []string{"2025-W49=2025-12-03 – 2025-12-07", "2025-W50=2025-12-08 – 2025-12-09"},
-		want:    map[string]kfigs{"2025-W49": {"stays": kcount(1), "guests": kcount(1)}, "2025-W50": {"stays": kcount(0)}},
+		want:    map[string]kfigs{"2025-W49": {"stays": warehouse.KCount(1), "guests": warehouse.KCount(1)}, "2025-W50": {"stays": warehouse.KCount(0)}},
 	}} {
 		t.Run(tc.groupBy, func(t *testing.T) {
 			q := kpiPeriod(tc.groupBy)
@@ -376,9 +347,9 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		if len(r.Groups) != 2 || r.Groups[0].Key != "2026-03-06" || r.Groups[0].Label != "2026-03-06" {
 			t.Fatalf("groups %+v", r.Groups)
 		}
-		checkFigures(t, "03-06", r.Groups[0].KPIs, kfigs{"stays": kcount(1), "csat": kfig(9, 2, 4.5), "guests": kcount(0)})
-		checkFigures(t, "03-07", r.Groups[1].KPIs, kfigs{"stays": kcount(1), "guests": kcount(1), "repeat_guest_rate": kfig(1, 1, 1),
-			"median_revisit_interval_days": kfig(0, 0, 0), "csat": kfig(0, 0, 0)})
+		checkFigures(t, "03-06", r.Groups[0].KPIs, kfigs{"stays": warehouse.KCount(1), "csat": warehouse.KFig(9, 2, 4.5), "guests": warehouse.KCount(0)})
+		checkFigures(t, "03-07", r.Groups[1].KPIs, kfigs{"stays": warehouse.KCount(1), "guests": warehouse.KCount(1), "repeat_guest_rate": warehouse.KFig(1, 1, 1),
+			"median_revisit_interval_days": warehouse.KFig(0, 0, 0), "csat": warehouse.KFig(0, 0, 0)})
 	})
 
 	// 西湖 has one stay, G5's second visit: a repeat guest by G5's first
@@ -389,18 +360,18 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		q.Property = "西湖"
 		r := report(t, q)
 		checkFigures(t, "西湖", r.Total.KPIs, kfigs{
-			"stays": kcount(1), "guests": kcount(1), "repeat_guest_rate": kfig(1, 1, 1),
-			"revisit_rate_90d": kfig(0, 0, 0), "revisit_rate_180d": kfig(0, 0, 0), "median_revisit_interval_days": kfig(0, 1, 200),
-			"csat": kfig(4, 1, 4), "top2_box": kfig(1, 1, 1), "nps": kfig(1, 1, 100), "complaint_rate": kfig(0, 1, 0),
-			"complaint_resolution_hours": kfig(0, 1, 10), "open_complaints": kfig(0, 1, 0),
-			"callback_sla": kfig(1, 1, 1), "reach_rate": kfig(1, 1, 1), "attempts_per_task": kfig(1, 1, 1), "recovery_rate": kfig(0, 1, 0)})
+			"stays": warehouse.KCount(1), "guests": warehouse.KCount(1), "repeat_guest_rate": warehouse.KFig(1, 1, 1),
+			"revisit_rate_90d": warehouse.KFig(0, 0, 0), "revisit_rate_180d": warehouse.KFig(0, 0, 0), "median_revisit_interval_days": warehouse.KFig(0, 1, 200),
+			"csat": warehouse.KFig(4, 1, 4), "top2_box": warehouse.KFig(1, 1, 1), "nps": warehouse.KFig(1, 1, 100), "complaint_rate": warehouse.KFig(0, 1, 0),
+			"complaint_resolution_hours": warehouse.KFig(0, 1, 10), "open_complaints": warehouse.KFig(0, 1, 0),
+			"callback_sla": warehouse.KFig(1, 1, 1), "reach_rate": warehouse.KFig(1, 1, 1), "attempts_per_task": warehouse.KFig(1, 1, 1), "recovery_rate": warehouse.KFig(0, 1, 0)})
 		q.Property, q.GroupBy = "丽都", "butler"
 		r = report(t, q)
-		checkFigures(t, "丽都", r.Total.KPIs, kfigs{"stays": kcount(15), "guests": kcount(8), "csat": kfig(19, 5, 3.8),
-			"complaint_rate": kfig(1, 15, 1.0/15*100), "callback_sla": kfig(3, 4, 0.75), "open_complaints": kfig(1, 2, 0.5)})
+		checkFigures(t, "丽都", r.Total.KPIs, kfigs{"stays": warehouse.KCount(15), "guests": warehouse.KCount(8), "csat": warehouse.KFig(19, 5, 3.8),
+			"complaint_rate": warehouse.KFig(1, 15, 1.0/15*100), "callback_sla": warehouse.KFig(3, 4, 0.75), "open_complaints": warehouse.KFig(1, 2, 0.5)})
 		for _, g := range r.Groups {
 			if g.Key == "H002" {
-				checkFigures(t, "丽都 H002", g.KPIs, kfigs{"stays": kcount(3), "callback_sla": kfig(1, 2, 0.5)})
+				checkFigures(t, "丽都 H002", g.KPIs, kfigs{"stays": warehouse.KCount(3), "callback_sla": warehouse.KFig(1, 2, 0.5)})
 			}
 		}
 	})
@@ -412,23 +383,23 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 			name      string
 			to, now   string
 			cutoff    string
-			r90, r180 *Figure
+			r90, r180 *warehouse.Figure
 		}{
 			// G3's 90 days end on 06-19, not yet over on 06-15; G5's and G7's 180 days are.
-			{"made mid-June", "2026-06-30", "2026-06-15 10:00", "2026-06-14", kfig(2, 4, 0.5), kfig(1, 2, 0.5)},
+			{"made mid-June", "2026-06-30", "2026-06-15 10:00", "2026-06-14", warehouse.KFig(2, 4, 0.5), warehouse.KFig(1, 2, 0.5)},
 			// To 05-31: 90 days closed for departures by 03-02 (G5, G7, G1), 180 days by 12-02 (G5).
-			{"to the end of May", "2026-05-31", "2026-07-10 10:00", "2026-05-31", kfig(1, 3, 1.0/3), kfig(0, 1, 0)},
+			{"to the end of May", "2026-05-31", "2026-07-10 10:00", "2026-05-31", warehouse.KFig(1, 3, 1.0/3), warehouse.KFig(0, 1, 0)},
 			// Made on 06-01: G1 came back on 03-05, yet only windows closed by 05-31 count.
-			{"made the day after", "2026-06-30", "2026-06-01 00:00", "2026-05-31", kfig(1, 3, 1.0/3), kfig(0, 1, 0)},
+			{"made the day after", "2026-06-30", "2026-06-01 00:00", "2026-05-31", warehouse.KFig(1, 3, 1.0/3), warehouse.KFig(0, 1, 0)},
 			// To 03-31: only G5's and G7's 90 days (to 03-02 and 03-05) have closed; G7 came back after 121.
-			{"to the end of March", "2026-03-31", "2026-07-10 10:00", "2026-03-31", kfig(0, 2, 0), kfig(0, 0, 0)},
+			{"to the end of March", "2026-03-31", "2026-07-10 10:00", "2026-03-31", warehouse.KFig(0, 2, 0), warehouse.KFig(0, 0, 0)},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				r := report(t, KPIQuery{From: day("2025-12-01"), To: day(tc.to), Now: hotelTime(tc.now)})
+				r := report(t, warehouse.KPIQuery{From: day("2025-12-01"), To: day(tc.to), Now: whtest.HotelTime(tc.now)})
 				if r.RevisitCutoff != tc.cutoff {
 					t.Errorf("cut-off %s, want %s", r.RevisitCutoff, tc.cutoff)
 				}
-				checkFigures(t, tc.name, r.Total.KPIs, kfigs{"revisit_rate_90d": tc.r90, "revisit_rate_180d": tc.r180, "revisit_rate_365d": kfig(0, 0, 0)})
+				checkFigures(t, tc.name, r.Total.KPIs, kfigs{"revisit_rate_90d": tc.r90, "revisit_rate_180d": tc.r180, "revisit_rate_365d": warehouse.KFig(0, 0, 0)})
 			})
 		}
 	})
@@ -450,13 +421,13 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 
 // checkFigures compares the figures named in want (read back through the
 // JSON, so the names are checked too); a nil want must be null.
-func checkFigures(t *testing.T, where string, k KPIs, want kfigs) {
+func checkFigures(t *testing.T, where string, k warehouse.KPIs, want kfigs) {
 	t.Helper()
 	b, err := json.Marshal(k)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got map[string]*Figure
+	var got map[string]*warehouse.Figure
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
@@ -466,11 +437,11 @@ func checkFigures(t *testing.T, where string, k KPIs, want kfigs) {
 		case !ok:
 			t.Errorf("%s: no figure %s in %s", where, name, b)
 		case w == nil && g != nil:
-			t.Errorf("%s: %s = %s, want null", where, name, figText(*g))
+			t.Errorf("%s: %s = %s, want null", where, name, warehouse.FigText(*g))
 		case w != nil && g == nil:
-			t.Errorf("%s: %s = null, want %s", where, name, figText(*w))
-		case w != nil && !sameFigure(*g, *w):
-			t.Errorf("%s: %s = %s, want %s", where, name, figText(*g), figText(*w))
+			t.Errorf("%s: %s = null, want %s", where, name, warehouse.FigText(*w))
+		case w != nil && !warehouse.SameFigure(*g, *w):
+			t.Errorf("%s: %s = %s, want %s", where, name, warehouse.FigText(*g), warehouse.FigText(*w))
 		}
 	}
 }
@@ -478,14 +449,14 @@ func checkFigures(t *testing.T, where string, k KPIs, want kfigs) {
 // TestKPICallbackFiguresAgreeWithSLA holds the KPI query's callback figures
 // to the SLA's, over the SLA test's day of callbacks.
 func TestKPICallbackFiguresAgreeWithSLA(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	ctx := context.Background()
-	slaFixture(t, w)
-	sla, err := w.SLA(ctx, hotelTime("2026-11-27 00:00"), hotelTime("2026-11-28 00:00"))
+	warehouse.SLAFixture(t, w)
+	sla, err := w.SLA(ctx, whtest.HotelTime("2026-11-27 00:00"), whtest.HotelTime("2026-11-28 00:00"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := w.KPIs(ctx, KPIQuery{From: day("2026-11-27"), To: day("2026-11-27"), GroupBy: "butler"})
+	r, err := w.KPIs(ctx, warehouse.KPIQuery{From: day("2026-11-27"), To: day("2026-11-27"), GroupBy: "butler"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,18 +473,18 @@ func TestKPICallbackFiguresAgreeWithSLA(t *testing.T) {
 	if !slices.Equal(keys, []string{"B01", "B02"}) {
 		t.Fatalf("groups %q", keys)
 	}
-	checkFigures(t, "B01", r.Groups[0].KPIs, kfigs{"callback_sla": kfig(3, 3, 1), "reach_rate": kfig(3, 3, 1), "attempts_per_task": kfig(4, 3, 4.0/3)})
-	checkFigures(t, "B02", r.Groups[1].KPIs, kfigs{"callback_sla": kfig(0, 2, 0), "reach_rate": kfig(0, 1, 0), "attempts_per_task": kfig(3, 2, 1.5)})
+	checkFigures(t, "B01", r.Groups[0].KPIs, kfigs{"callback_sla": warehouse.KFig(3, 3, 1), "reach_rate": warehouse.KFig(3, 3, 1), "attempts_per_task": warehouse.KFig(4, 3, 4.0/3)})
+	checkFigures(t, "B02", r.Groups[1].KPIs, kfigs{"callback_sla": warehouse.KFig(0, 2, 0), "reach_rate": warehouse.KFig(0, 1, 0), "attempts_per_task": warehouse.KFig(3, 2, 1.5)})
 }
 
 func TestKPIsBacktestIsTheLatestAnalysisBeforeTo(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	ctx := context.Background()
 	mae := 0.25
 	for _, asOf := range []string{"2026-06-29", "2026-06-30", "2026-07-15"} {
 		d, _ := time.Parse(time.DateOnly, asOf)
-		run := &AnalysisRun{AsOf: d, ComputedAt: hotelTime("2026-07-16 02:00"), SelectedModel: "bgnbd", Message: "ok", TimingsJSON: "{}",
-			Backtests: []BacktestResult{
+		run := &warehouse.AnalysisRun{AsOf: d, ComputedAt: whtest.HotelTime("2026-07-16 02:00"), SelectedModel: "bgnbd", Message: "ok", TimingsJSON: "{}",
+			Backtests: []warehouse.BacktestResult{
 				{Model: "mbgnbd", HoldoutDays: 90, Guests: 10, PredictedTotal: 4, ActualTotal: 5},
 				{Model: "bgnbd", HoldoutDays: 90, Guests: int64(d.Day()), MAE: &mae, PredictedTotal: 5, ActualTotal: 5, Selected: true},
 			}}
@@ -521,7 +492,7 @@ func TestKPIsBacktestIsTheLatestAnalysisBeforeTo(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r, err := w.KPIs(ctx, KPIQuery{From: day("2026-06-01"), To: day("2026-06-30")})
+	r, err := w.KPIs(ctx, warehouse.KPIQuery{From: day("2026-06-01"), To: day("2026-06-30")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -530,28 +501,28 @@ func TestKPIsBacktestIsTheLatestAnalysisBeforeTo(t *testing.T) {
 		t.Errorf("backtests %+v", r.Backtest)
 	}
 	// An empty warehouse still answers: every count zero, every ratio null.
-	checkFigures(t, "empty", r.Total.KPIs, kfigs{"stays": kcount(0), "median_revisit_interval_days": kfig(0, 0, 0),
-		"complaint_resolution_hours": kfig(0, 0, 0), "callback_sla": kfig(0, 0, 0)})
-	r, err = w.KPIs(ctx, KPIQuery{From: day("2026-06-01"), To: day("2026-06-28")})
+	checkFigures(t, "empty", r.Total.KPIs, kfigs{"stays": warehouse.KCount(0), "median_revisit_interval_days": warehouse.KFig(0, 0, 0),
+		"complaint_resolution_hours": warehouse.KFig(0, 0, 0), "callback_sla": warehouse.KFig(0, 0, 0)})
+	r, err = w.KPIs(ctx, warehouse.KPIQuery{From: day("2026-06-01"), To: day("2026-06-28")})
 	if err != nil || r.Backtest != nil {
 		t.Errorf("before any analysis: %+v, %v", r.Backtest, err)
 	}
 }
 
 func TestKPIQueryErrors(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
-		q    KPIQuery
+		q    warehouse.KPIQuery
 		ok   bool
 	}{
-		{"backwards", KPIQuery{From: day("2026-06-02"), To: day("2026-06-01")}, false},
-		{"one day", KPIQuery{From: day("2026-06-01"), To: day("2026-06-01")}, true},
-		{"unknown grouping", KPIQuery{From: day("2026-06-01"), To: day("2026-06-30"), GroupBy: "guest"}, false},
-		{"no first day", KPIQuery{To: day("2026-06-30")}, false},
-		{"three years", KPIQuery{From: day("2023-07-01"), To: day("2026-06-30"), GroupBy: "day"}, true},
-		{"three years and a day", KPIQuery{From: day("2023-06-30"), To: day("2026-06-30")}, false},
+		{"backwards", warehouse.KPIQuery{From: day("2026-06-02"), To: day("2026-06-01")}, false},
+		{"one day", warehouse.KPIQuery{From: day("2026-06-01"), To: day("2026-06-01")}, true},
+		{"unknown grouping", warehouse.KPIQuery{From: day("2026-06-01"), To: day("2026-06-30"), GroupBy: "guest"}, false},
+		{"no first day", warehouse.KPIQuery{To: day("2026-06-30")}, false},
+		{"three years", warehouse.KPIQuery{From: day("2023-07-01"), To: day("2026-06-30"), GroupBy: "day"}, true},
+		{"three years and a day", warehouse.KPIQuery{From: day("2023-06-30"), To: day("2026-06-30")}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := w.KPIs(ctx, tc.q)
@@ -560,33 +531,9 @@ func TestKPIQueryErrors(t *testing.T) {
 				t.Errorf("refused: %v", err)
 			case tc.ok && tc.q.GroupBy == "day" && len(r.Groups) != 1096:
 				t.Errorf("%d days, want 1096", len(r.Groups))
-			case !tc.ok && (!errors.Is(err, ErrBadKPIQuery) || !strings.HasPrefix(err.Error(), "warehouse: kpis: ")):
-				t.Errorf("error %v, want a warehouse: kpis: … %v", err, ErrBadKPIQuery)
+			case !tc.ok && (!errors.Is(err, warehouse.ErrBadKPIQuery) || !strings.HasPrefix(err.Error(), "warehouse: kpis: ")):
+				t.Errorf("error %v, want a warehouse: kpis: … %v", err, warehouse.ErrBadKPIQuery)
 			}
 		})
-	}
-}
-
-// TestKPICalendarKeysAgreeWithSQL checks that DuckDB names each day's week
-// and month as the Go side does, across ISO years that start in December
-// and end in January.
-func TestKPICalendarKeysAgreeWithSQL(t *testing.T) {
-	w := openTemp(t)
-	for _, by := range []string{"day", "week", "month"} {
-		expr := strings.ReplaceAll(kpiKeys[by], "ev_day", "CAST(d AS DATE)")
-		got := queryStrings(t, w, "SELECT "+expr+" FROM range(DATE '2020-12-20', DATE '2027-01-10', INTERVAL 1 DAY) r(d) ORDER BY d")
-		var want []string
-		for d := time.Date(2020, 12, 20, 0, 0, 0, 0, time.UTC); d.Before(time.Date(2027, 1, 10, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
-			want = append(want, calendarKey(by, d))
-		}
-		if !slices.Equal(got, want) {
-			for i := range min(len(got), len(want)) {
-				if got[i] != want[i] {
-					t.Errorf("%s: day %d is %s in SQL, %s in Go", by, i, got[i], want[i])
-					break
-				}
-			}
-			t.Errorf("%s: %d keys in SQL, %d in Go", by, len(got), len(want))
-		}
 	}
 }

@@ -126,7 +126,7 @@ func (w *Warehouse) ForgetGuest(ctx context.Context, guestID string, dryRun bool
 			return errDryRun
 		}
 		e.Target, e.Rows = rep.Pseudonym, rep.Rows
-		return appendAudit(ctx, conn, e)
+		return AppendAudit(ctx, conn, e)
 	})
 	if errors.Is(err, errDryRun) {
 		e.Rows = rep.Rows
@@ -164,7 +164,7 @@ func (w *Warehouse) AnonymiseInactive(ctx context.Context, inactiveSince time.Ti
 			return errDryRun
 		}
 		e.Rows = rep.Rows
-		return appendAudit(ctx, conn, e)
+		return AppendAudit(ctx, conn, e)
 	})
 	if errors.Is(err, errDryRun) {
 		e.Rows = rep.Rows
@@ -283,7 +283,7 @@ func suppress(ctx context.Context, conn *sql.Conn, key ingest.IDHasher, at time.
 			rows.Close()
 			return 0, fmt.Errorf("suppress: %w", err)
 		}
-		keys = append(keys, [2]string{kind, suppressionKey(key, kind, value)})
+		keys = append(keys, [2]string{kind, SuppressionKey(key, kind, value)})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -398,71 +398,19 @@ func anonymise(ctx context.Context, conn *sql.Conn, rep *ForgetReport) error {
 	return nil
 }
 
-// suppressionKey is the digest a suppression keeps of a value: the keyed
+// SuppressionKey is the digest a suppression keeps of a value: the keyed
 // HMAC-SHA256 of "kind:value" with the warehouse's ID-number key (a plain
 // hash of a mobile number could be reversed by trying every number). The
 // loader computes it of what a row names.
-func suppressionKey(key ingest.IDHasher, kind, value string) string {
+func SuppressionKey(key ingest.IDHasher, kind, value string) string {
 	return key.Hash(kind + ":" + value)
 }
 
-// suppressionSet holds the digests of every suppression, loaded once per
-// import run (stays, feedback) or profiles file; it is read-only while a
-// file loads. Empty, it costs a row nothing.
-type suppressionSet struct {
-	keys map[string]struct{}
-	key  ingest.IDHasher
-}
-
-func loadSuppressions(ctx context.Context, q querier, key ingest.IDHasher) (suppressionSet, error) {
-	rows, err := q.QueryContext(ctx, "SELECT key_hash FROM suppressions")
-	if err != nil {
-		return suppressionSet{}, fmt.Errorf("load suppressions: %w", err)
+// firstLine is a statement's first line, to name it in an error.
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
 	}
-	defer rows.Close()
-	set := suppressionSet{keys: map[string]struct{}{}, key: key}
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			return set, fmt.Errorf("load suppressions: %w", err)
-		}
-		set.keys[h] = struct{}{}
-	}
-	return set, rows.Err()
-}
-
-func (s suppressionSet) has(kind, value string) bool {
-	if value == "" {
-		return false
-	}
-	_, ok := s.keys[suppressionKey(s.key, kind, value)]
-	return ok
-}
-
-// suppressedKey is one value a row names a guest by, as the suppression
-// kind and the field it came from.
-type suppressedKey struct {
-	kind  string
-	field ingest.Field
-	value string
-}
-
-// match reports the first key that names a forgotten guest.
-func (s suppressionSet) match(keys ...suppressedKey) (ingest.Field, bool) {
-	if len(s.keys) == 0 {
-		return "", false
-	}
-	for _, k := range keys {
-		if s.has(k.kind, k.value) {
-			return k.field, true
-		}
-	}
-	return "", false
-}
-
-// suppressedRow is the only issue kept of a row that names a forgotten
-// guest: no value, not even masked, and none of the row's other issues.
-func suppressedRow(line int, f ingest.Field) []ingest.Issue {
-	return []ingest.Issue{{Line: line, Column: f, Code: ReasonSuppressed, Severity: ingest.Reject,
-		Msg: "the guest asked to be forgotten: the row is not loaded"}}
+	return s
 }

@@ -1,7 +1,9 @@
-package warehouse
+package warehouse_test
 
 import (
 	"context"
+	"revisit/warehouse"
+	"revisit/warehouse/whtest"
 	"testing"
 	"time"
 )
@@ -12,40 +14,40 @@ import (
 // or KPI figure but its own count — and leaves their finished work as it was.
 func TestForgetClosesOpenTasksAndCasesApartFromTheSLA(t *testing.T) {
 	ctx := context.Background()
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
-	importAll(t, w, testOptions(), writeFile(t, dir, "guests.csv", csvLines("客户编号,姓名,手机",
+	whtest.Import(t, w, whtest.Options(), whtest.WriteFile(t, dir, "guests.csv", whtest.CSVLines("客户编号,姓名,手机",
 		"G2,李娜,13900002222", "G4,赵敏,13700004444")))
-	slaFixture(t, w) // G4's task T4 is open, never called; G2's T2 closed, its case recovered
-	t4 := queryInt(t, w, "SELECT task_id FROM callback_tasks WHERE guest_id = 'G4'")
+	warehouse.SLAFixture(t, w) // G4's task T4 is open, never called; G2's T2 closed, its case recovered
+	t4 := whtest.QueryInt(t, w, "SELECT task_id FROM callback_tasks WHERE guest_id = 'G4'")
 	if _, err := w.DB().ExecContext(ctx, `INSERT INTO recovery_cases VALUES (9, ?, 'G4', 'B02', '客房部',
 		TIMESTAMPTZ '2026-11-27 10:00:00+08', TIMESTAMPTZ '2026-11-28 10:00:00+08', 'in_progress', NULL, NULL, 2)`, t4); err != nil {
 		t.Fatal(err)
 	}
-	at := hotelTime("2026-11-28 09:00")
-	audit := AuditEntry{At: at, Actor: "dpo", Role: RoleAdmin}
+	at := whtest.HotelTime("2026-11-28 09:00")
+	audit := warehouse.AuditEntry{At: at, Actor: "dpo", Role: warehouse.RoleAdmin}
 
-	rep, err := w.ForgetGuest(ctx, "G4", false, testOptions().Ingest.Hasher, audit)
+	rep, err := w.ForgetGuest(ctx, "G4", false, whtest.Options().Ingest.Hasher, audit)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.TasksClosed != 1 || rep.CasesClosed != 1 {
 		t.Errorf("forgetting G4 closed %d tasks and %d cases, want 1 and 1", rep.TasksClosed, rep.CasesClosed)
 	}
-	task := mustTask(t, w, t4)
-	if task.Status != TaskClosed || task.Disposition != DispositionForgotten || task.NextCallAt != nil ||
+	task := warehouse.MustTask(t, w, t4)
+	if task.Status != warehouse.TaskClosed || task.Disposition != warehouse.DispositionForgotten || task.NextCallAt != nil ||
 		task.ClosedAt == nil || !task.ClosedAt.Equal(at) {
 		t.Errorf("G4's task after forget: %+v", task)
 	}
-	if got := queryStrings(t, w, "SELECT status || ' ' || outcome || ' ' || CAST(resolved_at = ? AS VARCHAR) FROM recovery_cases WHERE case_id = 9", at); len(got) != 1 || got[0] != "resolved forgotten true" {
+	if got := whtest.QueryStrings(t, w, "SELECT status || ' ' || outcome || ' ' || CAST(resolved_at = ? AS VARCHAR) FROM recovery_cases WHERE case_id = 9", at); len(got) != 1 || got[0] != "resolved forgotten true" {
 		t.Errorf("G4's case after forget: %v", got)
 	}
-	if open := queryInt(t, w, "SELECT count(*) FROM callback_tasks WHERE status = 'open' AND starts_with(guest_id, 'DEL-')"); open != 0 {
+	if open := whtest.QueryInt(t, w, "SELECT count(*) FROM callback_tasks WHERE status = 'open' AND starts_with(guest_id, 'DEL-')"); open != 0 {
 		t.Errorf("%d tasks of a forgotten guest are still open", open)
 	}
 
 	// G2's work was finished: forgetting G2 closes nothing and moves no figure.
-	rep, err = w.ForgetGuest(ctx, "G2", false, testOptions().Ingest.Hasher, audit)
+	rep, err = w.ForgetGuest(ctx, "G2", false, whtest.Options().Ingest.Hasher, audit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,31 +57,31 @@ func TestForgetClosesOpenTasksAndCasesApartFromTheSLA(t *testing.T) {
 
 	// The hand count of TestSLAFromEventsMatchesTheHandCount without T4:
 	// neither met nor missed, but forgotten.
-	sla, err := w.SLA(ctx, hotelTime("2026-11-27 00:00"), hotelTime("2026-11-28 00:00"))
+	sla, err := w.SLA(ctx, whtest.HotelTime("2026-11-27 00:00"), whtest.HotelTime("2026-11-28 00:00"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]*Figure{
-		"due":                           kcount(4),
-		"closed_within_24h":             kfig(3, 4, 0.75),
-		"reached":                       kfig(3, 4, 0.75),
-		"unreachable":                   kfig(1, 4, 0.25),
-		"attempts_per_task":             kfig(7, 4, 1.75),
-		"escalated":                     kfig(1, 4, 0.25), // T3; T4 is forgotten
-		"time_to_first_attempt_minutes": kfig(930, 4, 232.5),
-		"recovery_rate":                 kfig(1, 2, 0.5), // G4's case is in no ratio
-		"forgotten":                     kcount(1),
+	want := map[string]*warehouse.Figure{
+		"due":                           warehouse.KCount(4),
+		"closed_within_24h":             warehouse.KFig(3, 4, 0.75),
+		"reached":                       warehouse.KFig(3, 4, 0.75),
+		"unreachable":                   warehouse.KFig(1, 4, 0.25),
+		"attempts_per_task":             warehouse.KFig(7, 4, 1.75),
+		"escalated":                     warehouse.KFig(1, 4, 0.25), // T3; T4 is forgotten
+		"time_to_first_attempt_minutes": warehouse.KFig(930, 4, 232.5),
+		"recovery_rate":                 warehouse.KFig(1, 2, 0.5), // G4's case is in no ratio
+		"forgotten":                     warehouse.KCount(1),
 	}
-	got := figuresByName(t, sla)
+	got := warehouse.FiguresByName(t, sla)
 	for name, f := range want {
-		if !sameFigure(got[name], *f) {
-			t.Errorf("SLA after forget: %s = %s, want %s", name, figText(got[name]), figText(*f))
+		if !warehouse.SameFigure(got[name], *f) {
+			t.Errorf("SLA after forget: %s = %s, want %s", name, warehouse.FigText(got[name]), warehouse.FigText(*f))
 		}
 	}
 
 	// The KPI page counts the same way: T4 is not a missed callback, G4's
 	// case not an open complaint.
-	rpt, err := w.KPIs(ctx, KPIQuery{From: hotelTime("2026-11-27 00:00"), To: hotelTime("2026-11-27 00:00"), Now: at.Add(time.Hour)})
+	rpt, err := w.KPIs(ctx, warehouse.KPIQuery{From: whtest.HotelTime("2026-11-27 00:00"), To: whtest.HotelTime("2026-11-27 00:00"), Now: at.Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}

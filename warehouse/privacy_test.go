@@ -1,8 +1,11 @@
-package warehouse
+package warehouse_test
 
 import (
 	"context"
 	"errors"
+	"revisit/warehouse"
+	"revisit/warehouse/load"
+	"revisit/warehouse/whtest"
 	"strings"
 	"testing"
 	"time"
@@ -32,23 +35,23 @@ func privacyFiles(t *testing.T, dir string, extra ...[3]string) []string {
 		g, s, f = append(g, e[0]), append(s, e[1]), append(f, e[2])
 	}
 	return []string{
-		writeFile(t, dir, "guests.csv", csvLines(g...)),
-		writeFile(t, dir, "stays.csv", csvLines(s...)),
-		writeFile(t, dir, "feedback.csv", csvLines(f...)),
+		whtest.WriteFile(t, dir, "guests.csv", whtest.CSVLines(g...)),
+		whtest.WriteFile(t, dir, "stays.csv", whtest.CSVLines(s...)),
+		whtest.WriteFile(t, dir, "feedback.csv", whtest.CSVLines(f...)),
 	}
 }
 
 // privacyHotel loads privacyFiles and adds what the day's work leaves: a
 // callback with a note, a recovery case, a marketing contact, metrics and
 // a target.
-func privacyHotel(t *testing.T) (*Warehouse, []string) {
+func privacyHotel(t *testing.T) (*warehouse.Warehouse, []string) {
 	t.Helper()
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	files := privacyFiles(t, t.TempDir())
-	importAll(t, w, testOptions(), files...)
+	whtest.Import(t, w, whtest.Options(), files...)
 	ctx := context.Background()
-	dep := hotelTime("2025-06-01 20:00")
-	task := seedTask(t, w, "G1", "B02", dep)
+	dep := whtest.HotelTime("2025-06-01 20:00")
+	task := warehouse.SeedTask(t, w, "G1", "B02", dep)
 	for _, q := range []string{
 		`UPDATE callback_tasks SET stay_ids = 'S2' WHERE guest_id = 'G1'`,
 		`INSERT INTO callback_events (event_id, task_id, event_at, kind, actor, owner, note)
@@ -62,7 +65,7 @@ func privacyHotel(t *testing.T) (*Warehouse, []string) {
 		`INSERT INTO targets VALUES (DATE '2025-06-10', 'G1', 'due', 0.9, DATE '2025-07-01', 'B01', 'room', '高楼层无烟房', '张伟 常客', 'regular')`,
 	} {
 		if _, err := w.DB().ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", firstLine(q), err)
+			t.Fatalf("%s: %v", warehouse.FirstLine(q), err)
 		}
 	}
 	if err := w.RecordContact(ctx, "G1", dep, "wechat", "spring"); err != nil {
@@ -71,7 +74,7 @@ func privacyHotel(t *testing.T) (*Warehouse, []string) {
 	return w, files
 }
 
-func itoaTest(n int64) string { return fmtAny(n) }
+func itoaTest(n int64) string { return whtest.FormatValue(n) }
 
 // traces are what must not be found anywhere once 张伟 is forgotten.
 var traces = []string{"张伟", "13812345678", "+8613812345678", "138****5678", "+86138****5678", "zhangwei88",
@@ -81,37 +84,14 @@ var traces = []string{"张伟", "13812345678", "+8613812345678", "138****5678", 
 // the append-only audit log only (entries written before the deletion).
 var idTraces = []string{"G1", "G7", "S1", "S2", "F1", "F3"}
 
-// scanText returns "table.column: value" for every VARCHAR (or VARCHAR[])
-// value of every table that contains one of needles.
-func scanText(t *testing.T, w *Warehouse, needles []string, skip map[string]bool) []string {
-	t.Helper()
-	cols := queryStrings(t, w, `SELECT table_name, column_name FROM information_schema.columns
-		WHERE table_schema = 'main' AND (data_type = 'VARCHAR' OR data_type = 'VARCHAR[]') ORDER BY 1, 2`)
-	var found []string
-	for _, tc := range cols {
-		table, col, _ := strings.Cut(tc, "|")
-		if skip[table] {
-			continue
-		}
-		for _, v := range queryStrings(t, w, `SELECT DISTINCT CAST("`+col+`" AS VARCHAR) FROM "`+table+`" WHERE "`+col+`" IS NOT NULL`) {
-			for _, n := range needles {
-				if v == n || (len(n) > 3 && strings.Contains(v, n)) {
-					found = append(found, table+"."+col+": "+v)
-				}
-			}
-		}
-	}
-	return found
-}
-
-func forgetAudit() AuditEntry {
-	return AuditEntry{At: time.Now(), Actor: "dpo", Role: RoleAdmin, ClientIP: "127.0.0.1"}
+func forgetAudit() warehouse.AuditEntry {
+	return warehouse.AuditEntry{At: time.Now(), Actor: "dpo", Role: warehouse.RoleAdmin, ClientIP: "127.0.0.1"}
 }
 
 // kpiFacts are the totals the KPIs are made of, which a deletion keeps;
 // the events that close the guest's open work as forgotten are its own.
-func kpiFacts(t *testing.T, w *Warehouse) []string {
-	return queryStrings(t, w, `SELECT (SELECT count(*) FROM stays), (SELECT sum(spend_cents) FROM stays),
+func kpiFacts(t *testing.T, w *warehouse.Warehouse) []string {
+	return whtest.QueryStrings(t, w, `SELECT (SELECT count(*) FROM stays), (SELECT sum(spend_cents) FROM stays),
 		(SELECT count(*) FROM feedback), (SELECT count(*) FILTER (WHERE complaint) FROM feedback),
 		(SELECT round(avg(overall), 3) FROM feedback), (SELECT count(*) FROM callback_tasks),
 		(SELECT count(*) FROM callback_events WHERE disposition IS DISTINCT FROM 'forgotten'), (SELECT count(DISTINCT guest_id) FROM guest_visits(TIMESTAMPTZ '2030-01-01 00:00:00+00'))`)
@@ -121,22 +101,22 @@ func TestForgetGuestLeavesNoTraceAndSurvivesReimport(t *testing.T) {
 	ctx := context.Background()
 	w, files := privacyHotel(t)
 	before := kpiFacts(t, w)
-	if found := scanText(t, w, traces, nil); len(found) == 0 {
+	if found := whtest.ScanText(t, w, traces, nil); len(found) == 0 {
 		t.Fatal("the fixture holds none of the traces: the scan would prove nothing")
 	}
 
-	dry, err := w.ForgetGuest(ctx, "G7", true, testOptions().Ingest.Hasher, forgetAudit())
+	dry, err := w.ForgetGuest(ctx, "G7", true, whtest.Options().Ingest.Hasher, forgetAudit())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := scanText(t, w, traces, nil); len(got) == 0 {
+	if got := whtest.ScanText(t, w, traces, nil); len(got) == 0 {
 		t.Fatal("a dry run removed data")
 	}
 	if got := kpiFacts(t, w); strings.Join(got, ";") != strings.Join(before, ";") {
 		t.Fatalf("a dry run changed the facts: %v, was %v", got, before)
 	}
 
-	rep, err := w.ForgetGuest(ctx, "G7", false, testOptions().Ingest.Hasher, forgetAudit())
+	rep, err := w.ForgetGuest(ctx, "G7", false, whtest.Options().Ingest.Hasher, forgetAudit())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,10 +124,10 @@ func TestForgetGuestLeavesNoTraceAndSurvivesReimport(t *testing.T) {
 	if dry != rep {
 		t.Errorf("dry run reported %+v, the deletion %+v", dry, rep)
 	}
-	want := ForgetReport{Pseudonym: "DEL-1", Guests: 1, Profiles: 2, Stays: 2, Feedback: 2, CallbackTasks: 1, TasksClosed: 1,
+	want := warehouse.ForgetReport{Pseudonym: "DEL-1", Guests: 1, Profiles: 2, Stays: 2, Feedback: 2, CallbackTasks: 1, TasksClosed: 1,
 		CallbackEvents: 1, RecoveryCases: 1, CasesClosed: 1, MarketingContacts: 1, GuestMetrics: 1, Targets: 1, IdentityLinks: 1,
 		Suppressions: rep.Suppressions, Rejects: rep.Rejects}
-	want.total()
+	want.Total()
 	if rep != want {
 		t.Errorf("report %+v, want %+v", rep, want)
 	}
@@ -155,29 +135,29 @@ func TestForgetGuestLeavesNoTraceAndSurvivesReimport(t *testing.T) {
 		t.Errorf("%d suppressions, want 9", rep.Suppressions)
 	}
 
-	if found := scanText(t, w, traces, nil); len(found) > 0 {
+	if found := whtest.ScanText(t, w, traces, nil); len(found) > 0 {
 		t.Errorf("personal data left after the deletion:\n%s", strings.Join(found, "\n"))
 	}
-	if found := scanText(t, w, idTraces, map[string]bool{"audit_log": true}); len(found) > 0 {
+	if found := whtest.ScanText(t, w, idTraces, map[string]bool{"audit_log": true}); len(found) > 0 {
 		t.Errorf("the guest's ids left outside the audit log:\n%s", strings.Join(found, "\n"))
 	}
 	if got := kpiFacts(t, w); strings.Join(got, ";") != strings.Join(before, ";") {
 		t.Errorf("the KPIs' facts changed: %v, was %v", got, before)
 	}
-	audit := queryStrings(t, w, `SELECT action, target, filter, rows FROM audit_log
+	audit := whtest.QueryStrings(t, w, `SELECT action, target, filter, rows FROM audit_log
 		WHERE action LIKE 'forget%' ORDER BY entry_id`)
-	wantAudit := []string{"forget_dry_run|G7|dry_run=true|" + fmtAny(rep.Rows), "forget|DEL-1|dry_run=false|" + fmtAny(rep.Rows)}
+	wantAudit := []string{"forget_dry_run|G7|dry_run=true|" + whtest.FormatValue(rep.Rows), "forget|DEL-1|dry_run=false|" + whtest.FormatValue(rep.Rows)}
 	if strings.Join(audit, ";") != strings.Join(wantAudit, ";") {
 		t.Errorf("audit %v, want %v", audit, wantAudit)
 	}
-	if _, err := w.ForgetGuest(ctx, "G1", false, testOptions().Ingest.Hasher, forgetAudit()); !errors.Is(err, ErrNotFound) {
+	if _, err := w.ForgetGuest(ctx, "G1", false, whtest.Options().Ingest.Hasher, forgetAudit()); !errors.Is(err, warehouse.ErrNotFound) {
 		t.Errorf("forgetting a forgotten guest again: %v, want ErrNotFound", err)
 	}
 
 	// The same files again are skipped as loaded; the next night's export
 	// with the same rows and a new guest's is refused row by row.
-	for _, r := range importAll(t, w, testOptions(), files...) {
-		if r.Status != StatusSkipped {
+	for _, r := range whtest.Import(t, w, whtest.Options(), files...) {
+		if r.Status != load.StatusSkipped {
 			t.Errorf("%s: %s, want skipped", r.Path, r.Status)
 		}
 	}
@@ -187,21 +167,21 @@ func TestForgetGuestLeavesNoTraceAndSurvivesReimport(t *testing.T) {
 		"F9,S9,,,5,9,不错,"})
 	// At the usual 20 % threshold: a forgotten guest's rows are not bad
 	// rows, and a file that is half theirs still loads.
-	res := importAll(t, w, testOptions(), next...)
+	res := whtest.Import(t, w, whtest.Options(), next...)
 	for name, want := range map[string][2]int64{"guests.csv": {3, 2}, "stays.csv": {3, 2}, "feedback.csv": {2, 2}} {
-		r := resultByName(t, res, name)
-		if r.Status != StatusLoaded || r.Loaded != want[0] || r.Rejected != want[1] || r.Suppressed != want[1] {
+		r := whtest.ResultByName(t, res, name)
+		if r.Status != load.StatusLoaded || r.Loaded != want[0] || r.Rejected != want[1] || r.Suppressed != want[1] {
 			t.Errorf("%s: %s, %d loaded, %d rejected (%d suppressed); want %d loaded, %d rejected and suppressed",
 				name, r.Status, r.Loaded, r.Rejected, r.Suppressed, want[0], want[1])
 		}
 	}
-	if got := queryInt(t, w, "SELECT count(*) FROM rejects WHERE reason = 'SUPPRESSED' AND value_masked IS NULL"); got != 6 {
+	if got := whtest.QueryInt(t, w, "SELECT count(*) FROM rejects WHERE reason = 'SUPPRESSED' AND value_masked IS NULL"); got != 6 {
 		t.Errorf("%d SUPPRESSED rejects without a value, want 6", got)
 	}
-	if found := scanText(t, w, traces, nil); len(found) > 0 {
+	if found := whtest.ScanText(t, w, traces, nil); len(found) > 0 {
 		t.Errorf("the re-import brought the guest back:\n%s", strings.Join(found, "\n"))
 	}
-	if got := queryStrings(t, w, "SELECT guest_id FROM guests ORDER BY 1"); strings.Join(got, ",") != "DEL-1,G2,G3,G9" {
+	if got := whtest.QueryStrings(t, w, "SELECT guest_id FROM guests ORDER BY 1"); strings.Join(got, ",") != "DEL-1,G2,G3,G9" {
 		t.Errorf("guests after the re-import: %v", got)
 	}
 }
@@ -210,12 +190,12 @@ func TestAnonymiseInactiveKeepsAggregates(t *testing.T) {
 	ctx := context.Background()
 	w, _ := privacyHotel(t)
 	before := kpiFacts(t, w)
-	cutoff := hotelTime("2022-06-01 00:00") // G3's last stay was in 2019
+	cutoff := whtest.HotelTime("2022-06-01 00:00") // G3's last stay was in 2019
 	dry, err := w.AnonymiseInactive(ctx, cutoff, true, forgetAudit())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := queryInt(t, w, "SELECT count(*) FROM profiles WHERE profile_id = 'G3' AND name = '王芳'"); n != 1 {
+	if n := whtest.QueryInt(t, w, "SELECT count(*) FROM profiles WHERE profile_id = 'G3' AND name = '王芳'"); n != 1 {
 		t.Fatal("a dry run anonymised")
 	}
 	rep, err := w.AnonymiseInactive(ctx, cutoff, false, forgetAudit())
@@ -226,13 +206,13 @@ func TestAnonymiseInactiveKeepsAggregates(t *testing.T) {
 	if dry != rep || rep.Guests != 1 || rep.Stays != 1 || rep.Profiles != 1 || rep.Suppressions != 0 {
 		t.Errorf("report %+v, dry run %+v", rep, dry)
 	}
-	if found := scanText(t, w, []string{"王芳", "+8613900003333", "G3", "S4"}, map[string]bool{"audit_log": true}); len(found) > 0 {
+	if found := whtest.ScanText(t, w, []string{"王芳", "+8613900003333", "G3", "S4"}, map[string]bool{"audit_log": true}); len(found) > 0 {
 		t.Errorf("personal data left:\n%s", strings.Join(found, "\n"))
 	}
 	if got := kpiFacts(t, w); strings.Join(got, ";") != strings.Join(before, ";") {
 		t.Errorf("aggregates changed: %v, was %v", got, before)
 	}
-	if n := queryInt(t, w, "SELECT count(*) FROM profiles WHERE name IN ('张伟', '李娜')"); n != 3 {
+	if n := whtest.QueryInt(t, w, "SELECT count(*) FROM profiles WHERE name IN ('张伟', '李娜')"); n != 3 {
 		t.Errorf("active guests lost their profiles: %d left", n)
 	}
 	// Anonymised guests are not anonymised again.
@@ -242,9 +222,9 @@ func TestAnonymiseInactiveKeepsAggregates(t *testing.T) {
 	}
 	// No suppression: the guest comes back as new with a new export.
 	dir := t.TempDir()
-	g := writeFile(t, dir, "g3.csv", csvLines("客户编号,姓名,手机,建档日期", "G3,王芳,13900003333,2026-01-01"))
-	importAll(t, w, testOptions(), g)
-	if n := queryInt(t, w, "SELECT count(*) FROM guests WHERE guest_id = 'G3'"); n != 1 {
+	g := whtest.WriteFile(t, dir, "g3.csv", whtest.CSVLines("客户编号,姓名,手机,建档日期", "G3,王芳,13900003333,2026-01-01"))
+	whtest.Import(t, w, whtest.Options(), g)
+	if n := whtest.QueryInt(t, w, "SELECT count(*) FROM guests WHERE guest_id = 'G3'"); n != 1 {
 		t.Error("a returning anonymised guest was not welcomed back")
 	}
 }

@@ -237,7 +237,7 @@ func (w *Warehouse) EndSessions(ctx context.Context, tokenID *int64, e AuditEntr
 			return err
 		}
 		e.Rows = n
-		return appendAudit(ctx, conn, e)
+		return AppendAudit(ctx, conn, e)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("warehouse: end sessions: %w", err)
@@ -260,7 +260,7 @@ func (w *Warehouse) EndStaffSessions(ctx context.Context, staffID string, e Audi
 			return err
 		}
 		e.Action, e.Target, e.Filter, e.Rows = AuditSessionsEnd, "sessions of staff "+staffID, "staff_id="+staffID, n
-		return appendAudit(ctx, conn, e)
+		return AppendAudit(ctx, conn, e)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("warehouse: end sessions of %s: %w", staffID, err)

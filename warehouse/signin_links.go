@@ -73,7 +73,7 @@ func (w *Warehouse) CreateSignInLink(ctx context.Context, staffID string, ttl ti
 			VALUES (?, ?, ?, ?, ?, NULL)`, hashSecret(secret), staffID, as.At, as.Actor, link.ExpiresAt); err != nil {
 			return fmt.Errorf("store link: %w", err)
 		}
-		return appendAudit(ctx, conn, staffAudit(as, AuditLinkCreate, staffID,
+		return AppendAudit(ctx, conn, staffAudit(as, AuditLinkCreate, staffID,
 			"expires_at="+link.ExpiresAt.UTC().Format(time.RFC3339)))
 	})
 	if err != nil {
@@ -143,7 +143,7 @@ func (w *Warehouse) UseSignInLink(ctx context.Context, secret string, at time.Ti
 		if _, err := conn.ExecContext(ctx, "UPDATE staff_accounts SET last_signin_at = ? WHERE staff_id = ?", at, s.StaffID); err != nil {
 			return nil, nil, fmt.Errorf("record sign-in: %w", err)
 		}
-		if err := appendAudit(ctx, conn, AuditEntry{At: at, Actor: s.StaffID, Role: s.Role, Action: AuditLinkUse,
+		if err := AppendAudit(ctx, conn, AuditEntry{At: at, Actor: s.StaffID, Role: s.Role, Action: AuditLinkUse,
 			Target: "staff " + s.StaffID, Rows: 1, ClientIP: clientIP}); err != nil {
 			return nil, nil, err
 		}

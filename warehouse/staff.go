@@ -179,7 +179,7 @@ func (w *Warehouse) CreateStaff(ctx context.Context, staffID, role, name, passwo
 			staffID, role, name, hash, temporary, as.At, as.At, freetext.Line(as.Actor)); err != nil {
 			return fmt.Errorf("store staff account: %w", err)
 		}
-		if err := appendAudit(ctx, conn, staffAudit(as, AuditStaffCreate, staffID, "role="+role)); err != nil {
+		if err := AppendAudit(ctx, conn, staffAudit(as, AuditStaffCreate, staffID, "role="+role)); err != nil {
 			return err
 		}
 		s, _, err = readStaff(ctx, conn, staffID)
@@ -245,7 +245,7 @@ func (w *Warehouse) ResetStaffPassword(ctx context.Context, staffID, password st
 		if err != nil {
 			return err
 		}
-		return appendAudit(ctx, conn, staffAudit(as, AuditStaffReset, staffID, fmt.Sprintf("sessions_ended=%d", ended)))
+		return AppendAudit(ctx, conn, staffAudit(as, AuditStaffReset, staffID, fmt.Sprintf("sessions_ended=%d", ended)))
 	})
 	if err != nil {
 		return "", fmt.Errorf("warehouse: reset password of %s: %w", staffID, err)
@@ -285,7 +285,7 @@ func (w *Warehouse) DisableStaff(ctx context.Context, staffID string, as AuditEn
 		if err != nil {
 			return err
 		}
-		if err := appendAudit(ctx, conn, staffAudit(as, AuditStaffDisable, staffID,
+		if err := AppendAudit(ctx, conn, staffAudit(as, AuditStaffDisable, staffID,
 			fmt.Sprintf("sessions_ended=%d tokens_revoked=%d", ended, revoked))); err != nil {
 			return err
 		}
@@ -327,7 +327,7 @@ func revokeStaffTokens(ctx context.Context, conn *sql.Conn, staffID string, as A
 		}
 		e := tokenAudit(AuditTokenRevoke, t.ID, t.Name, t.Role, t.StaffID, nil, as.Actor, as.At)
 		e.ClientIP = as.ClientIP
-		if err := appendAudit(ctx, conn, e); err != nil {
+		if err := AppendAudit(ctx, conn, e); err != nil {
 			return 0, err
 		}
 	}

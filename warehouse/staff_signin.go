@@ -99,7 +99,7 @@ func recordFailure(ctx context.Context, conn *sql.Conn, s Staff, now time.Time, 
 		return nil
 	}
 	*outcome = &StaffLockedError{Until: *until}
-	return appendAudit(ctx, conn, AuditEntry{At: now, Actor: s.StaffID, Role: s.Role, Action: AuditStaffLockout,
+	return AppendAudit(ctx, conn, AuditEntry{At: now, Actor: s.StaffID, Role: s.Role, Action: AuditStaffLockout,
 		Target: "staff " + s.StaffID, Filter: fmt.Sprintf("failed_tries=%d locked_until=%s", failures, until.UTC().Format(time.RFC3339)), Rows: 1})
 }
 
@@ -130,7 +130,7 @@ func (w *Warehouse) ChangeStaffPassword(ctx context.Context, staffID, oldPasswor
 		if err != nil {
 			return err
 		}
-		return appendAudit(ctx, conn, AuditEntry{At: now, Actor: staffID, Role: s.Role, Action: AuditStaffChange,
+		return AppendAudit(ctx, conn, AuditEntry{At: now, Actor: staffID, Role: s.Role, Action: AuditStaffChange,
 			Target: "staff " + staffID, Filter: fmt.Sprintf("sessions_ended=%d", ended), Rows: 1})
 	})
 	if err != nil {

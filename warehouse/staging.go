@@ -46,3 +46,13 @@ func (w *Warehouse) StagingFolder(prefix string) (string, error) {
 	}
 	return sub, nil
 }
+
+// StagingArea is the warehouse's staging area, made again if it was
+// removed: a load's unpacked workbooks wait there.
+func (w *Warehouse) StagingArea() (string, error) {
+	dir := stagingDir(w.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("staging area: %w", err)
+	}
+	return dir, nil
+}

@@ -179,7 +179,7 @@ func (w *Warehouse) CreateToken(ctx context.Context, name, role, staffID string,
 			id, hash, name, role, nullStr(staffID), at, nullTime(expires), freetext.Line(by)); err != nil {
 			return fmt.Errorf("store token: %w", err)
 		}
-		if err := appendAudit(ctx, conn, tokenAudit(AuditTokenCreate, id, name, role, staffID, expires, by, at)); err != nil {
+		if err := AppendAudit(ctx, conn, tokenAudit(AuditTokenCreate, id, name, role, staffID, expires, by, at)); err != nil {
 			return err
 		}
 		t, err = readToken(ctx, conn, id)
@@ -254,7 +254,7 @@ func (w *Warehouse) RevokeToken(ctx context.Context, id int64, by string, at tim
 		if _, err := conn.ExecContext(ctx, "DELETE FROM ui_sessions WHERE token_id = ?", id); err != nil {
 			return fmt.Errorf("end its sessions: %w", err)
 		}
-		return appendAudit(ctx, conn, tokenAudit(AuditTokenRevoke, id, t.Name, t.Role, t.StaffID, nil, by, at))
+		return AppendAudit(ctx, conn, tokenAudit(AuditTokenRevoke, id, t.Name, t.Role, t.StaffID, nil, by, at))
 	})
 	if err != nil {
 		return fmt.Errorf("warehouse: revoke token %d: %w", id, err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"revisit/warehouse"
+	"revisit/warehouse/identity"
 )
 
 // identityCommands are the subcommands of `revisit identity`.
@@ -48,7 +49,7 @@ func runIdentityMerge(ctx context.Context, e *env, args []string) error {
 // runIdentityChange is `revisit identity split` or `revisit identity merge`.
 func runIdentityChange(ctx context.Context, e *env, args []string, merge bool) error {
 	var c config
-	var ch warehouse.IdentityChange
+	var ch identity.Change
 	var asJSON bool
 	name, synopsis, help := "identity split", "identity split --profile P [--dry-run] [--db PATH] [--json]",
 		`Keeps profile P apart from every other profile of its guest: P and the
@@ -87,14 +88,14 @@ move, and changes nothing.`
 	}
 	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		audit := warehouse.AuditEntry{At: time.Now(), Actor: cliActor(e), Role: "cli"}
-		var rep warehouse.IdentityReport
+		var rep identity.Report
 		var err error
 		if merge {
-			rep, err = w.MergeProfile(ctx, ch, audit)
+			rep, err = identity.Merge(ctx, w, ch, audit)
 		} else {
-			rep, err = w.SplitProfile(ctx, ch, audit)
+			rep, err = identity.Split(ctx, w, ch, audit)
 		}
-		var ref *warehouse.IdentityRefusal
+		var ref *identity.Refusal
 		switch {
 		case errors.As(err, &ref):
 			return errors.New("refused: " + ref.Msg)
@@ -110,7 +111,7 @@ move, and changes nothing.`
 	})
 }
 
-func printIdentityReport(e *env, r warehouse.IdentityReport) error {
+func printIdentityReport(e *env, r identity.Report) error {
 	if r.DryRun {
 		fmt.Fprintln(e.stdout, "dry run: nothing was changed; this is what would move")
 	}

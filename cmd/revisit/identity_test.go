@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"revisit/warehouse"
+	"revisit/warehouse/identity"
 )
 
 // identityWarehouse holds a couple on one mobile (one guest by the data)
@@ -38,11 +39,11 @@ func TestIdentitySplitAndMergeFromTheCommandLine(t *testing.T) {
 		t.Fatalf("dry run: exit %d\n%s%s", code, stdout, stderr)
 	}
 	code, stdout, stderr = runCLI(t, environ, "identity", "split", "--profile", "H2", "--json")
-	var rep warehouse.IdentityReport
+	var rep identity.Report
 	if code != 0 {
 		t.Fatalf("split: exit %d\n%s", code, stderr)
 	}
-	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || rep.DryRun || !slices.Equal(rep.Moves, []warehouse.ProfileMove{{ProfileID: "H2", From: "H1", To: "H2"}}) {
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || rep.DryRun || !slices.Equal(rep.Moves, []identity.ProfileMove{{ProfileID: "H2", From: "H1", To: "H2"}}) {
 		t.Fatalf("split report %+v, %v\n%s", rep, err, stdout)
 	}
 	code, _, stderr = runCLI(t, environ, "identity", "merge", "--profile", "D1", "--into", "M1")

@@ -8,14 +8,15 @@ import (
 	"time"
 
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 // ingestSummary is the JSON contract of `revisit ingest --json`.
 type ingestSummary struct {
-	Files    []warehouse.FileResult `json:"files"`
-	Loaded   int64                  `json:"loaded"`
-	Rejected int64                  `json:"rejected"`
-	Warnings int64                  `json:"warnings"`
+	Files    []load.FileResult `json:"files"`
+	Loaded   int64             `json:"loaded"`
+	Rejected int64             `json:"rejected"`
+	Warnings int64             `json:"warnings"`
 }
 
 func runIngest(ctx context.Context, e *env, args []string) error {
@@ -54,7 +55,7 @@ skipped, 1 when any failed, 2 for a bad command line.`)
 		fmt.Fprintf(e.stdout, "%d files: %d rows loaded, %d rejected, %d warnings\n", len(results), sum.Loaded, sum.Rejected, sum.Warnings)
 	}
 	for _, r := range results {
-		if r.Status == warehouse.StatusFailed {
+		if r.Status == load.StatusFailed {
 			return exitError{code: 1}
 		}
 	}
@@ -63,16 +64,16 @@ skipped, 1 when any failed, 2 for a bad command line.`)
 
 // ingestPaths opens the warehouse, loads paths with a progress line per file
 // on stderr, and closes it.
-func ingestPaths(ctx context.Context, e *env, c *config, paths []string) ([]warehouse.FileResult, error) {
+func ingestPaths(ctx context.Context, e *env, c *config, paths []string) ([]load.FileResult, error) {
 	opt, err := importOptions(c)
 	if err != nil {
 		return nil, err
 	}
 	opt.Progress = progressPrinter(e.stderr)
 	opt.Audit = &warehouse.AuditEntry{Actor: cliActor(e), Role: "cli"}
-	var results []warehouse.FileResult
+	var results []load.FileResult
 	err = c.withWarehouse(ctx, func(w *warehouse.Warehouse) (err error) {
-		if results, err = w.Import(ctx, paths, opt); err != nil {
+		if results, err = load.Files(ctx, w, paths, opt); err != nil {
 			return err
 		}
 		return generateAfterIngest(ctx, e, w, results, opt.Ingest.Loc)
@@ -83,8 +84,8 @@ func ingestPaths(ctx context.Context, e *env, c *config, paths []string) ([]ware
 // importOptions are the rules every load follows, from the command line or
 // an upload: the hotel's clock, the ID-number key, the default property and
 // the reject threshold.
-func importOptions(c *config) (warehouse.ImportOptions, error) {
-	var opt warehouse.ImportOptions
+func importOptions(c *config) (load.Options, error) {
+	var opt load.Options
 	if c.RejectThreshold <= 0 || c.RejectThreshold > 1 {
 		return opt, exitError{code: exitUsage, msg: "--reject-threshold must be above 0 and at most 1"}
 	}
@@ -108,9 +109,9 @@ func importOptions(c *config) (warehouse.ImportOptions, error) {
 
 // progressPrinter writes one line per file, and one per ProgressEvery rows
 // of a long file, to w.
-func progressPrinter(w io.Writer) func(warehouse.Progress) {
+func progressPrinter(w io.Writer) func(load.Progress) {
 	var started time.Time
-	return func(p warehouse.Progress) {
+	return func(p load.Progress) {
 		switch p.Phase {
 		case "start":
 			started = time.Now()
@@ -127,10 +128,10 @@ func progressPrinter(w io.Writer) func(warehouse.Progress) {
 	}
 }
 
-func summarise(results []warehouse.FileResult) ingestSummary {
+func summarise(results []load.FileResult) ingestSummary {
 	s := ingestSummary{Files: results}
 	if s.Files == nil {
-		s.Files = []warehouse.FileResult{}
+		s.Files = []load.FileResult{}
 	}
 	for _, r := range results {
 		s.Loaded += r.Loaded
@@ -142,9 +143,9 @@ func summarise(results []warehouse.FileResult) ingestSummary {
 
 // generateAfterIngest creates the callback tasks of new departures whenever
 // stays were loaded, so the butlers' list is never behind the warehouse.
-func generateAfterIngest(ctx context.Context, e *env, w *warehouse.Warehouse, results []warehouse.FileResult, loc *time.Location) error {
+func generateAfterIngest(ctx context.Context, e *env, w *warehouse.Warehouse, results []load.FileResult, loc *time.Location) error {
 	for _, r := range results {
-		if r.Kind == "stays" && r.Status == warehouse.StatusLoaded {
+		if r.Kind == "stays" && r.Status == load.StatusLoaded {
 			res, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: time.Now(), Loc: loc})
 			if err != nil {
 				return err

@@ -9,6 +9,7 @@ import (
 
 	"revisit/ingest"
 	"revisit/warehouse"
+	"revisit/warehouse/load"
 )
 
 func importCSV(t *testing.T, w *warehouse.Warehouse, name string, lines ...string) {
@@ -17,9 +18,9 @@ func importCSV(t *testing.T, w *warehouse.Warehouse, name string, lines ...strin
 	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.Import(context.Background(), []string{p}, warehouse.ImportOptions{
+	res, err := load.Files(context.Background(), w, []string{p}, load.Options{
 		Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}})
-	if err != nil || res[0].Status != warehouse.StatusLoaded {
+	if err != nil || res[0].Status != load.StatusLoaded {
 		t.Fatalf("import %s: %v %+v", name, err, res)
 	}
 }

@@ -1,4 +1,4 @@
-package warehouse
+package load
 
 import (
 	"revisit/ingest"

@@ -1,9 +1,8 @@
-package warehouse
+package load
 
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -15,8 +14,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"revisit/ingest"
 	"revisit/warehouse/csvstage"
@@ -72,7 +69,7 @@ type rawBatch struct {
 
 // streamRows stages pf's rows and inserts them into kl.table on conn, whose
 // transaction is open.
-func streamRows[T any](ctx context.Context, conn *sql.Conn, whPath string, pf plannedFile, importID int64, kl kindLoader[T], opt ImportOptions) (loadStats, error) {
+func streamRows[T any](ctx context.Context, conn *sql.Conn, whPath string, pf plannedFile, importID int64, kl kindLoader[T], opt Options) (loadStats, error) {
 	var st loadStats
 	r, err := ingest.Open(pf.path, opt.Limits)
 	if err != nil {
@@ -319,18 +316,4 @@ func writeIssue(c *csvstage.Row, importID int64, is *ingest.Issue) {
 	c.Str(is.Msg)
 	c.Str(is.Value)
 	c.End()
-}
-
-// newAppender makes an Appender on the transaction open on conn.
-func newAppender(conn *sql.Conn, table string) (*duckdb.Appender, error) {
-	var a *duckdb.Appender
-	err := conn.Raw(func(dc any) error {
-		var err error
-		a, err = duckdb.NewAppender(dc.(driver.Conn), "", "", table)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("appender for %s: %w", table, err)
-	}
-	return a, nil
 }

@@ -1,4 +1,4 @@
-package warehouse
+package load_test
 
 import (
 	"bufio"
@@ -8,11 +8,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"revisit/warehouse"
 	"revisit/warehouse/csvstage"
+	"revisit/warehouse/load"
+	"revisit/warehouse/whtest"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // The helper process: re-run of this test binary, told by the environment
@@ -23,7 +25,7 @@ func TestHelperProcess(t *testing.T) {
 		t.Skip("runs only as a child process of other tests")
 	}
 	ctx := context.Background()
-	w, err := Open(ctx, Config{Path: os.Getenv("WAREHOUSE_DB"), Threads: 2, MemoryLimit: "1GB"})
+	w, err := warehouse.Open(ctx, warehouse.Config{Path: os.Getenv("WAREHOUSE_DB"), Threads: 2, MemoryLimit: "1GB"})
 	if err != nil {
 		fmt.Println("open:", err)
 		os.Exit(3)
@@ -33,9 +35,9 @@ func TestHelperProcess(t *testing.T) {
 		fmt.Println("ready")
 		bufio.NewReader(os.Stdin).ReadString('\n') // until the parent closes stdin
 	case "import":
-		opt := testOptions()
-		opt.Progress = func(p Progress) { fmt.Printf("%s %d\n", p.Phase, p.Rows) }
-		_, err := w.Import(ctx, strings.Split(os.Getenv("WAREHOUSE_FILES"), ","), opt)
+		opt := whtest.Options()
+		opt.Progress = func(p load.Progress) { fmt.Printf("%s %d\n", p.Phase, p.Rows) }
+		_, err := load.Files(ctx, w, strings.Split(os.Getenv("WAREHOUSE_FILES"), ","), opt)
 		if err != nil {
 			fmt.Println("import:", err)
 			os.Exit(4)
@@ -67,9 +69,9 @@ func TestSecondProcessIsToldWhoHoldsTheWarehouse(t *testing.T) {
 	if strings.TrimSpace(line) != "ready" {
 		t.Fatalf("child said %q", line)
 	}
-	_, err := Open(context.Background(), Config{Path: db, Threads: 1})
-	var inUse *InUseError
-	if !errors.As(err, &inUse) || !errors.Is(err, ErrInUse) {
+	_, err := warehouse.Open(context.Background(), warehouse.Config{Path: db, Threads: 1})
+	var inUse *warehouse.InUseError
+	if !errors.As(err, &inUse) || !errors.Is(err, warehouse.ErrInUse) {
 		t.Fatalf("open of a held warehouse: %v; want an InUseError", err)
 	}
 	want := fmt.Sprintf("the warehouse is in use by PID %d", child.Process.Pid)
@@ -78,43 +80,13 @@ func TestSecondProcessIsToldWhoHoldsTheWarehouse(t *testing.T) {
 	}
 }
 
-// writeBigStays writes guests and n stays that all name them.
-func writeBigStays(t *testing.T, dir string, n int) (guests, stays string) {
-	gf, err := os.Create(filepath.Join(dir, "guests.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bw := bufio.NewWriter(gf)
-	bw.WriteString("guest_id,name,mobile\n")
-	for i := range 1000 {
-		fmt.Fprintf(bw, "G%04d,Guest %d,+86139%08d\n", i, i, i)
-	}
-	bw.Flush()
-	gf.Close()
-	sf, err := os.Create(filepath.Join(dir, "stays.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bw = bufio.NewWriterSize(sf, 1<<20)
-	bw.WriteString("stay_id,guest_id,outlet,arrival,departure,spend,room\n")
-	base := time.Date(2024, 1, 1, 14, 0, 0, 0, shanghai)
-	for i := range n {
-		a := base.Add(time.Duration(i%500000) * time.Minute)
-		fmt.Fprintf(bw, "S%07d,G%04d,客房,%s,%s,%d.00,%d\n", i, i%1000,
-			a.Format("2006-01-02 15:04:05"), a.Add(22*time.Hour).Format("2006-01-02 15:04:05"), 300+i%900, 1000+i%300)
-	}
-	bw.Flush()
-	sf.Close()
-	return gf.Name(), sf.Name()
-}
-
 func TestKill9MidLoadLeavesNothingAndTheRerunLoadsOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads a million rows")
 	}
 	dir := t.TempDir()
 	db := filepath.Join(dir, "crash.duckdb")
-	guests, stays := writeBigStays(t, dir, 1_000_000)
+	guests, stays := whtest.WriteBigStays(t, dir, 1_000_000)
 
 	// Guests first, cleanly; then kill the stays load half way.
 	if out, err := helper(t, "import", db, "WAREHOUSE_FILES="+guests).Output(); err != nil {
@@ -139,11 +111,11 @@ func TestKill9MidLoadLeavesNothingAndTheRerunLoadsOnce(t *testing.T) {
 		t.Fatal("the load finished before it could be killed")
 	}
 
-	w, err := Open(context.Background(), Config{Path: db, Threads: 2, MemoryLimit: "1GB"})
+	w, err := warehouse.Open(context.Background(), warehouse.Config{Path: db, Threads: 2, MemoryLimit: "1GB"})
 	if err != nil {
 		t.Fatalf("reopen after kill -9: %v", err)
 	}
-	if n := queryInt(t, w, "SELECT count(*) FROM stays"); n != 0 {
+	if n := whtest.QueryInt(t, w, "SELECT count(*) FROM stays"); n != 0 {
 		t.Errorf("%d stays survived a killed load", n)
 	}
 	if left, err := filepath.Glob(filepath.Join(dir, csvstage.Prefix(db)+"*")); err != nil || len(left) != 0 {
@@ -152,23 +124,23 @@ func TestKill9MidLoadLeavesNothingAndTheRerunLoadsOnce(t *testing.T) {
 		}
 		t.Errorf("the killed load's staging files are still there after reopening: %v", left)
 	}
-	if n := queryInt(t, w, "SELECT count(*) FROM imports WHERE kind = 'stays'"); n != 0 {
+	if n := whtest.QueryInt(t, w, "SELECT count(*) FROM imports WHERE kind = 'stays'"); n != 0 {
 		t.Errorf("%d stays imports recorded by a killed load", n)
 	}
-	res, err := w.Import(context.Background(), []string{stays, stays}, testOptions())
+	res, err := load.Files(context.Background(), w, []string{stays, stays}, whtest.Options())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res[0].Status != StatusLoaded || res[0].Loaded != 1_000_000 || res[1].Status != StatusSkipped {
+	if res[0].Status != load.StatusLoaded || res[0].Loaded != 1_000_000 || res[1].Status != load.StatusSkipped {
 		t.Errorf("re-run: %+v", res)
 	}
-	if n := queryInt(t, w, "SELECT count(*) FROM stays"); n != 1_000_000 {
+	if n := whtest.QueryInt(t, w, "SELECT count(*) FROM stays"); n != 1_000_000 {
 		t.Errorf("stays after re-run: %d", n)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if HasWAL(db) {
+	if warehouse.HasWAL(db) {
 		t.Error("Close left a write-ahead log behind")
 	}
 }

@@ -1,4 +1,4 @@
-package warehouse
+package identity
 
 // A constrained union-find: the disjoint-set forest of identity resolution,
 // which refuses a union whose two components hold a cannot-link pair.

@@ -1,8 +1,10 @@
-package warehouse
+package identity_test
 
 import (
 	"context"
 	"fmt"
+	"revisit/warehouse/identity"
+	"revisit/warehouse/whtest"
 	"testing"
 )
 
@@ -13,7 +15,7 @@ import (
 func BenchmarkResolveIdentities(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			w := openTempB(b)
+			w := whtest.OpenTemp(b)
 			ctx := context.Background()
 			if _, err := w.DB().ExecContext(ctx, `INSERT INTO profiles (import_id, line, profile_id, mobile, mobile_is_mobile, id_hash, member_no, birthday, do_not_call, created_at)
 				SELECT 1, i, 'P' || lpad(CAST(i AS VARCHAR), 8, '0'),
@@ -32,20 +34,10 @@ func BenchmarkResolveIdentities(b *testing.B) {
 			defer conn.Close()
 			b.ResetTimer()
 			for range b.N {
-				if err := resolveIdentities(ctx, conn, 20); err != nil {
+				if err := identity.Resolve(ctx, conn, 20); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 	}
-}
-
-func openTempB(b *testing.B) *Warehouse {
-	b.Helper()
-	w, err := Open(context.Background(), Config{Path: b.TempDir() + "/w.duckdb", Threads: 2, MemoryLimit: "4GB"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { w.Close() })
-	return w
 }

@@ -1,4 +1,4 @@
-package warehouse
+package load
 
 // dedupeInFile rejects the second and later rows with the same key in one
 // file (the first wins) and removes them from table.

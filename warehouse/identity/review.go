@@ -1,10 +1,11 @@
-package warehouse
+package identity
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"revisit/warehouse"
 	"slices"
 	"strings"
 )
@@ -68,12 +69,12 @@ JOIN guest_profiles ga ON ga.profile_id = a.profile_id JOIN guest_profiles gb ON
 WHERE ga.guest_id <> gb.guest_id AND NOT (a.id_hash IS NOT NULL AND b.id_hash IS NOT NULL AND a.id_hash <> b.id_hash)
 	AND NOT EXISTS (SELECT 1 FROM apart x WHERE x.profile_a = a.profile_id AND x.profile_b = b.profile_id)`
 
-// IdentityReview lists the unanswered review items, most likely first, at
+// Review lists the unanswered review items, most likely first, at
 // most limit (0: all).
-func (w *Warehouse) IdentityReview(ctx context.Context, limit int) ([]ReviewItem, error) {
-	items, err := reviewItems(ctx, w.db)
+func Review(ctx context.Context, w *warehouse.Warehouse, limit int) ([]ReviewItem, error) {
+	items, err := reviewItems(ctx, w.DB())
 	if err != nil {
-		return nil, fmt.Errorf("warehouse: identity review: %w", err)
+		return nil, fmt.Errorf("identity: review: %w", err)
 	}
 	if limit > 0 && len(items) > limit {
 		items = items[:limit]
@@ -82,7 +83,7 @@ func (w *Warehouse) IdentityReview(ctx context.Context, limit int) ([]ReviewItem
 }
 
 // reviewItems runs both queries, leaves out answered items and ranks.
-func reviewItems(ctx context.Context, q querier) ([]ReviewItem, error) {
+func reviewItems(ctx context.Context, q *sql.DB) ([]ReviewItem, error) {
 	var items []ReviewItem
 	for _, c := range []struct{ kind, sql, action string }{
 		{ReviewWrongMerge, reviewWrongQuery, "split"}, {ReviewMissedMerge, reviewMissedQuery, "merge"},
@@ -121,17 +122,17 @@ type ReviewAnswer struct {
 	MaxSharedEvidence int
 }
 
-// AnswerReview records an admin's answer. Confirming makes the suggested
-// split or merge (refused as SplitProfile or MergeProfile refuse, and then
+// Answer records an admin's answer. Confirming makes the suggested
+// split or merge (refused as Split or Merge refuse, and then
 // not recorded); dismissing only records. ErrNotFound when the key is not
 // on the list now.
-func (w *Warehouse) AnswerReview(ctx context.Context, a ReviewAnswer, audit AuditEntry) (*IdentityReport, error) {
+func Answer(ctx context.Context, w *warehouse.Warehouse, a ReviewAnswer, audit warehouse.AuditEntry) (*Report, error) {
 	if a.Decision != ReviewConfirm && a.Decision != ReviewDismiss {
-		return nil, invalid("decision must be confirm or dismiss")
+		return nil, &warehouse.InvalidError{Msg: "decision must be confirm or dismiss"}
 	}
-	items, err := reviewItems(ctx, w.db)
+	items, err := reviewItems(ctx, w.DB())
 	if err != nil {
-		return nil, fmt.Errorf("warehouse: answer review: %w", err)
+		return nil, fmt.Errorf("identity: answer review: %w", err)
 	}
 	var item *ReviewItem
 	for i := range items {
@@ -140,19 +141,19 @@ func (w *Warehouse) AnswerReview(ctx context.Context, a ReviewAnswer, audit Audi
 		}
 	}
 	if item == nil {
-		return nil, fmt.Errorf("review item %s: %w", a.Key, ErrNotFound)
+		return nil, fmt.Errorf("review item %s: %w", a.Key, warehouse.ErrNotFound)
 	}
-	var rep *IdentityReport
+	var rep *Report
 	if a.Decision == ReviewConfirm {
-		ch := IdentityChange{Profile: item.ProfileID, MaxSharedEvidence: a.MaxSharedEvidence}
-		var r IdentityReport
+		ch := Change{Profile: item.ProfileID, MaxSharedEvidence: a.MaxSharedEvidence}
+		var r Report
 		if item.Kind == ReviewMissedMerge {
 			ch.Into = item.OtherGuestID
-			r, err = w.MergeProfile(ctx, ch, audit)
+			r, err = Merge(ctx, w, ch, audit)
 		} else {
-			r, err = w.SplitProfile(ctx, ch, audit)
+			r, err = Split(ctx, w, ch, audit)
 		}
-		var ref *IdentityRefusal
+		var ref *Refusal
 		if errors.As(err, &ref) && ref.Rule == RuleAlreadyAlone {
 			err = nil // a split made since: the answer still stands
 		}
@@ -166,10 +167,10 @@ func (w *Warehouse) AnswerReview(ctx context.Context, a ReviewAnswer, audit Audi
 		if _, err := conn.ExecContext(ctx, "INSERT INTO identity_reviews VALUES (?, ?, ?, ?)", a.Key, a.Decision, audit.At, audit.Actor); err != nil {
 			return err
 		}
-		return appendAudit(ctx, conn, audit)
+		return warehouse.AppendAudit(ctx, conn, audit)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("warehouse: answer review: %w", err)
+		return nil, fmt.Errorf("identity: answer review: %w", err)
 	}
 	return rep, nil
 }

@@ -1,4 +1,4 @@
-package warehouse
+package identity
 
 import (
 	"cmp"
@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
 )
 
 // Identity resolution: one guest behind many profiles, never two people
@@ -23,7 +25,7 @@ import (
 // an admin split. A value held by two such profiles is contested: it is
 // recorded as a conflict and joins none of its holders. An admin's merge
 // joins profiles whatever the data says, but never across ID numbers. See
-// identity_constraints.go for why a constrained union-find, and the order.
+// constraints.go for why a constrained union-find, and the order.
 // Each component is one guest whose id is its primary profile's PMS id: the
 // earliest created, then the smallest id. Everything is recomputed from the
 // profile rows and the admin's overrides, so the outcome depends on the
@@ -77,7 +79,7 @@ type resolution struct {
 	conflicts map[identityConflict]bool
 }
 
-func resolveIdentities(ctx context.Context, conn *sql.Conn, maxShared int) error {
+func Resolve(ctx context.Context, conn *sql.Conn, maxShared int) error {
 	nodes, err := profileNodes(ctx, conn)
 	if err != nil {
 		return err
@@ -252,7 +254,7 @@ func (r *resolution) write(ctx context.Context, conn *sql.Conn) error {
 			if primary[root] != int32(i) {
 				return nil
 			}
-			return []driver.Value{r.nodes[i].id, count[root], nullTime(first[root])}
+			return []driver.Value{r.nodes[i].id, count[root], firstStay(first[root])}
 		}},
 		{"identity_links", len(r.links), func(i int) []driver.Value {
 			return []driver.Value{r.links[i].profile, r.links[i].linkedTo, r.links[i].evidence}
@@ -392,4 +394,26 @@ func (u *unionFind) union(a, b int32) {
 	}
 	u.parent[rb] = ra
 	u.size[ra] += u.size[rb]
+}
+
+// newAppender makes an Appender on the transaction open on conn.
+func newAppender(conn *sql.Conn, table string) (*duckdb.Appender, error) {
+	var a *duckdb.Appender
+	err := conn.Raw(func(dc any) error {
+		var err error
+		a, err = duckdb.NewAppender(dc.(driver.Conn), "", "", table)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("appender for %s: %w", table, err)
+	}
+	return a, nil
+}
+
+// firstStay stores a guest's first stay, or NULL for a guest with none.
+func firstStay(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return *t
 }

@@ -1,14 +1,15 @@
-package warehouse
+package identity_test
 
 import (
 	"math/rand/v2"
+	"revisit/warehouse/whtest"
 	"slices"
 	"testing"
 )
 
 var (
-	idMother   = residentID("31010419650312002")
-	idDaughter = residentID("31010419920705004")
+	idMother   = whtest.ResidentID("31010419650312002")
+	idDaughter = whtest.ResidentID("31010419920705004")
 )
 
 // A family on one mobile: mother and daughter with their own valid ID
@@ -27,10 +28,10 @@ var familyRows = []string{
 const familyHead = "客户编号,姓名,手机,证件号码,会员卡号,生日,建档日期"
 
 func TestMotherAndDaughterOnOneMobileStayTwoGuests(t *testing.T) {
-	w := openTemp(t)
-	importAll(t, w, testOptions(), writeFile(t, t.TempDir(), "family.csv", csvLines(append([]string{familyHead}, familyRows...)...)))
+	w := whtest.OpenTemp(t)
+	whtest.Import(t, w, whtest.Options(), whtest.WriteFile(t, t.TempDir(), "family.csv", whtest.CSVLines(append([]string{familyHead}, familyRows...)...)))
 
-	got := queryStrings(t, w, `SELECT profile_id, guest_id FROM guest_profiles ORDER BY 1`)
+	got := whtest.QueryStrings(t, w, `SELECT profile_id, guest_id FROM guest_profiles ORDER BY 1`)
 	want := []string{
 		"FD1|FD1", "FD2|FD1", // the daughter's two profiles share her ID number
 		"FF1|FF1", "FF2|FF2", // one mobile, two birthdays: two people
@@ -40,7 +41,7 @@ func TestMotherAndDaughterOnOneMobileStayTwoGuests(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("guests:\n got %q\nwant %q", got, want)
 	}
-	conflicts := queryStrings(t, w, `SELECT profile_id, conflicts_with, evidence, reason FROM identity_conflicts ORDER BY ALL`)
+	conflicts := whtest.QueryStrings(t, w, `SELECT profile_id, conflicts_with, evidence, reason FROM identity_conflicts ORDER BY ALL`)
 	wantConflicts := []string{
 		"FD1|FM1|mobile|id_number", // the mobile they share is recorded, not followed
 		"FF1|FF2|mobile|birthday",
@@ -48,7 +49,7 @@ func TestMotherAndDaughterOnOneMobileStayTwoGuests(t *testing.T) {
 	if !slices.Equal(conflicts, wantConflicts) {
 		t.Errorf("conflicts:\n got %q\nwant %q", conflicts, wantConflicts)
 	}
-	links := queryStrings(t, w, `SELECT profile_id, linked_to, evidence FROM identity_links ORDER BY ALL`)
+	links := whtest.QueryStrings(t, w, `SELECT profile_id, linked_to, evidence FROM identity_links ORDER BY ALL`)
 	if want := []string{"FD2|FD1|id_number"}; !slices.Equal(links, want) {
 		t.Errorf("links:\n got %q\nwant %q", links, want)
 	}
@@ -59,9 +60,9 @@ func TestShuffledFilesResolveToTheSameGuests(t *testing.T) {
 	// loaded in different orders: guests, links and conflicts must not move.
 	rows := append(slices.Clone(familyRows),
 		"GA,张伟,13812345678,,,,2024-01-05",
-		"GB,张伟,13812345678,"+idB+",,,2025-03-01",
-		"GC,张先生,13900001111,"+idB+",,,2025-06-01",
-		"GD,李娜,13900002222,"+idD+",M77,,2023-02-01")
+		"GB,张伟,13812345678,"+whtest.IDB+",,,2025-03-01",
+		"GC,张先生,13900001111,"+whtest.IDB+",,,2025-06-01",
+		"GD,李娜,13900002222,"+whtest.IDD+",M77,,2023-02-01")
 	var first []string
 	for seed := range uint64(4) {
 		rng := rand.New(rand.NewPCG(seed, 14))
@@ -70,18 +71,18 @@ func TestShuffledFilesResolveToTheSameGuests(t *testing.T) {
 		dir := t.TempDir()
 		var paths []string
 		for i, part := range [][]string{shuffled[:3], shuffled[3:7], shuffled[7:]} {
-			paths = append(paths, writeFile(t, dir, string(rune('a'+i))+".csv", csvLines(append([]string{familyHead}, part...)...)))
+			paths = append(paths, whtest.WriteFile(t, dir, string(rune('a'+i))+".csv", whtest.CSVLines(append([]string{familyHead}, part...)...)))
 		}
-		w := openTemp(t)
+		w := whtest.OpenTemp(t)
 		for _, i := range rng.Perm(len(paths)) {
-			importAll(t, w, testOptions(), paths[i])
+			whtest.Import(t, w, whtest.Options(), paths[i])
 		}
-		got := queryStrings(t, w, `SELECT profile_id, guest_id FROM guest_profiles ORDER BY 1`)
-		got = append(got, queryStrings(t, w, `SELECT * FROM identity_links ORDER BY ALL`)...)
-		got = append(got, queryStrings(t, w, `SELECT * FROM identity_conflicts ORDER BY ALL`)...)
+		got := whtest.QueryStrings(t, w, `SELECT profile_id, guest_id FROM guest_profiles ORDER BY 1`)
+		got = append(got, whtest.QueryStrings(t, w, `SELECT * FROM identity_links ORDER BY ALL`)...)
+		got = append(got, whtest.QueryStrings(t, w, `SELECT * FROM identity_conflicts ORDER BY ALL`)...)
 		if first == nil {
 			first = got
-			if n := queryInt(t, w, `SELECT count(DISTINCT guest_id) FROM guest_profiles WHERE profile_id IN ('FM1', 'FD1')`); n != 2 {
+			if n := whtest.QueryInt(t, w, `SELECT count(DISTINCT guest_id) FROM guest_profiles WHERE profile_id IN ('FM1', 'FD1')`); n != 2 {
 				t.Fatalf("mother and daughter are %d guest(s), want 2", n)
 			}
 			continue

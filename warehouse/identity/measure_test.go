@@ -1,4 +1,4 @@
-package warehouse
+package identity_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"revisit/synth"
+	"revisit/warehouse"
+	"revisit/warehouse/whtest"
 )
 
 // pairScore is pairwise precision and recall of a clustering against the
@@ -73,7 +75,7 @@ func readIdentityTruth(t *testing.T, path string) map[string]string {
 // hash or member number (held by at most 20 profiles) joins, transitively.
 // With truth, only profiles of one person are joined: the best any
 // resolution from these values could do.
-func transitiveClusters(t *testing.T, w *Warehouse, truth map[string]string) map[string]string {
+func transitiveClusters(t *testing.T, w *warehouse.Warehouse, truth map[string]string) map[string]string {
 	t.Helper()
 	parent := map[string]string{}
 	var find func(string) string
@@ -86,10 +88,10 @@ func transitiveClusters(t *testing.T, w *Warehouse, truth map[string]string) map
 		parent[x] = x
 		return x
 	}
-	for _, id := range queryStrings(t, w, "SELECT DISTINCT profile_id FROM profiles") {
+	for _, id := range whtest.QueryStrings(t, w, "SELECT DISTINCT profile_id FROM profiles") {
 		find(id)
 	}
-	groups := queryStrings(t, w, `SELECT string_agg(DISTINCT profile_id, '|') FROM (
+	groups := whtest.QueryStrings(t, w, `SELECT string_agg(DISTINCT profile_id, '|') FROM (
 		SELECT 'm' AS k, mobile AS v, profile_id FROM profiles WHERE mobile_is_mobile
 		UNION ALL SELECT 'i', id_hash, profile_id FROM profiles WHERE id_hash IS NOT NULL
 		UNION ALL SELECT 'c', member_no, profile_id FROM profiles WHERE member_no IS NOT NULL)
@@ -143,7 +145,7 @@ func TestResolutionPrecisionAndRecallOnAGeneratedHotel(t *testing.T) {
 		t.Run(string(tc.shape), func(t *testing.T) {
 			dir := t.TempDir()
 			sum, err := synth.Generate(context.Background(), synth.Config{OutDir: dir, Guests: 3000, Years: 2, Seed: 14,
-				End: time.Date(2026, 11, 26, 0, 0, 0, 0, shanghai), Loc: shanghai, Shape: tc.shape, IdentityTraps: true})
+				End: time.Date(2026, 11, 26, 0, 0, 0, 0, whtest.Shanghai), Loc: whtest.Shanghai, Shape: tc.shape, IdentityTraps: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -151,11 +153,11 @@ func TestResolutionPrecisionAndRecallOnAGeneratedHotel(t *testing.T) {
 			for _, f := range sum.Files {
 				paths = append(paths, filepath.Join(dir, f.Path))
 			}
-			w := openTemp(t)
-			importAll(t, w, testOptions(), paths...)
+			w := whtest.OpenTemp(t)
+			whtest.Import(t, w, whtest.Options(), paths...)
 			truth := readIdentityTruth(t, filepath.Join(dir, sum.IdentityTruth))
 			resolved := map[string]string{}
-			for _, row := range queryStrings(t, w, "SELECT profile_id || '|' || guest_id FROM guest_profiles") {
+			for _, row := range whtest.QueryStrings(t, w, "SELECT profile_id || '|' || guest_id FROM guest_profiles") {
 				kv := splitBar(row)
 				resolved[kv[0]] = kv[1]
 			}

@@ -1,8 +1,10 @@
-package warehouse
+package load_test
 
 import (
 	"bytes"
 	"path/filepath"
+	"revisit/warehouse/load"
+	"revisit/warehouse/whtest"
 	"slices"
 	"strings"
 	"testing"
@@ -16,9 +18,9 @@ import (
 // and format the hotel's systems produce.
 var guestSheet = [][]string{
 	{"客户编号", "姓名", "手机", "证件号码", "会员等级", "生日", "喜好", "建档日期"},
-	{"G1", "张伟", "138-1234-5678", idB, "金卡", "1949年12月31日", "高楼层；无烟房", "2024/01/05 09:30"},
+	{"G1", "张伟", "138-1234-5678", whtest.IDB, "金卡", "1949年12月31日", "高楼层；无烟房", "2024/01/05 09:30"},
 	{"G2", "Smith, John", "+1 415 555 2671", "", "", "1980-02-29", "", "2025-03-01"},
-	{"G3", "欧阳娜娜", "+86 139 0000 2222", idD, "银卡", "", "靠窗，不要香菜", "2025年6月1日 14:05"},
+	{"G3", "欧阳娜娜", "+86 139 0000 2222", whtest.IDD, "银卡", "", "靠窗，不要香菜", "2025年6月1日 14:05"},
 }
 
 func csvBytes(rows [][]string) []byte {
@@ -86,13 +88,13 @@ func TestEveryEncodingLoadsTheSameRows(t *testing.T) {
 	var want []string
 	for _, name := range slices.Sorted(mapKeys(files)) {
 		t.Run(name, func(t *testing.T) {
-			w := openTemp(t)
+			w := whtest.OpenTemp(t)
 			dir := t.TempDir()
-			res := importAll(t, w, testOptions(), writeFile(t, dir, name, files[name]))
-			if res[0].Status != StatusLoaded || res[0].Loaded != 3 || res[0].Warnings != 0 {
+			res := whtest.Import(t, w, whtest.Options(), whtest.WriteFile(t, dir, name, files[name]))
+			if res[0].Status != load.StatusLoaded || res[0].Loaded != 3 || res[0].Warnings != 0 {
 				t.Fatalf("%+v", res[0])
 			}
-			got := queryStrings(t, w, rowsQuery)
+			got := whtest.QueryStrings(t, w, rowsQuery)
 			if want == nil {
 				want = got
 				if !strings.Contains(got[0], "+8613812345678|true") || !strings.Contains(got[0], "1949-12-31") {
@@ -118,7 +120,7 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 }
 
 func TestAFileThatTurnsToMojibakeHalfWayLoadsNothing(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
 	var b bytes.Buffer
 	b.WriteString("客户编号,姓名,手机\r\n")
@@ -126,28 +128,28 @@ func TestAFileThatTurnsToMojibakeHalfWayLoadsNothing(t *testing.T) {
 		b.WriteString("G" + strings.Repeat("0", 6-len(itoa(i))) + itoa(i) + ",张伟,13812345678\r\n")
 	}
 	b.WriteString("G999999,\xff\xfe\xfd,13812345678\r\n") // not UTF-8, not GB18030
-	res := importAll(t, w, testOptions(), writeFile(t, dir, "broken.csv", b.Bytes()))
-	if res[0].Status != StatusFailed || !strings.Contains(res[0].Message, "FILE_ENCODING") {
+	res := whtest.Import(t, w, whtest.Options(), whtest.WriteFile(t, dir, "broken.csv", b.Bytes()))
+	if res[0].Status != load.StatusFailed || !strings.Contains(res[0].Message, "FILE_ENCODING") {
 		t.Fatalf("%s %q", res[0].Status, res[0].Message)
 	}
-	if n := queryInt(t, w, "SELECT count(*) FROM profiles"); n != 0 {
+	if n := whtest.QueryInt(t, w, "SELECT count(*) FROM profiles"); n != 0 {
 		t.Errorf("%d profiles loaded from a file refused for its encoding", n)
 	}
 }
 
-func itoa(i int) string { return strings.TrimSpace(fmtAny(i)) }
+func itoa(i int) string { return strings.TrimSpace(whtest.FormatValue(i)) }
 
 func TestDuplicateFileNamesInOneRunAreKeptApart(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	a, b := t.TempDir(), t.TempDir()
 	head := "客户编号,姓名,手机"
-	importAll(t, w, testOptions(),
-		writeFile(t, a, "guests.csv", csvLines(head, "GA,张伟,13812345678")),
-		writeFile(t, b, "guests.csv", csvLines(head, "GB,李娜,13900002222")))
-	if got := queryStrings(t, w, "SELECT profile_id FROM profiles ORDER BY 1"); !slices.Equal(got, []string{"GA", "GB"}) {
+	whtest.Import(t, w, whtest.Options(),
+		whtest.WriteFile(t, a, "guests.csv", whtest.CSVLines(head, "GA,张伟,13812345678")),
+		whtest.WriteFile(t, b, "guests.csv", whtest.CSVLines(head, "GB,李娜,13900002222")))
+	if got := whtest.QueryStrings(t, w, "SELECT profile_id FROM profiles ORDER BY 1"); !slices.Equal(got, []string{"GA", "GB"}) {
 		t.Errorf("profiles %q", got)
 	}
-	if got := queryStrings(t, w, "SELECT file_name FROM imports ORDER BY import_id"); len(got) != 2 || filepath.Base(got[0]) != "guests.csv" {
+	if got := whtest.QueryStrings(t, w, "SELECT file_name FROM imports ORDER BY import_id"); len(got) != 2 || filepath.Base(got[0]) != "guests.csv" {
 		t.Errorf("imports %q", got)
 	}
 }

@@ -1,7 +1,8 @@
-package warehouse
+package load
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"revisit/ingest"
@@ -21,46 +22,46 @@ type guestIndex struct {
 	suppressed suppressionSet
 }
 
-func (w *Warehouse) loadGuestIndex(ctx context.Context, key ingest.IDHasher) (*guestIndex, error) {
+func loadGuestIndex(ctx context.Context, db *sql.DB, key ingest.IDHasher) (*guestIndex, error) {
 	ix := &guestIndex{
 		profiles: map[string]struct{}{},
 		byMobile: map[string]string{},
 		byMember: map[string]string{},
 		butlers:  map[string]string{},
 	}
-	err := w.scanPairs(ctx, "SELECT DISTINCT profile_id, '' FROM profiles", func(id, _ string) {
+	err := scanPairs(ctx, db, "SELECT DISTINCT profile_id, '' FROM profiles", func(id, _ string) {
 		ix.profiles[id] = struct{}{}
 	})
 	if err == nil {
-		err = w.scanPairs(ctx, `SELECT mobile, min(profile_id) FROM profiles
+		err = scanPairs(ctx, db, `SELECT mobile, min(profile_id) FROM profiles
 			WHERE mobile IS NOT NULL AND mobile_is_mobile GROUP BY mobile`, func(m, id string) {
 			ix.byMobile[m] = id
 		})
 	}
 	if err == nil {
-		err = w.scanPairs(ctx, `SELECT member_no, min(profile_id) FROM profiles
+		err = scanPairs(ctx, db, `SELECT member_no, min(profile_id) FROM profiles
 			WHERE member_no IS NOT NULL GROUP BY member_no`, func(m, id string) {
 			ix.byMember[m] = id
 		})
 	}
 	if err == nil {
 		// Names first, then staff ids, so an id always wins over a name.
-		err = w.scanPairs(ctx, `SELECT name, min(staff_id) FROM butlers GROUP BY name
+		err = scanPairs(ctx, db, `SELECT name, min(staff_id) FROM butlers GROUP BY name
 			UNION ALL SELECT staff_id, staff_id FROM butlers`, func(k, id string) {
 			ix.butlers[k] = id
 		})
 	}
 	if err == nil {
-		ix.suppressed, err = loadSuppressions(ctx, w.db, key)
+		ix.suppressed, err = loadSuppressions(ctx, db, key)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("warehouse: load guest index: %w", err)
+		return nil, fmt.Errorf("load: guest index: %w", err)
 	}
 	return ix, nil
 }
 
-func (w *Warehouse) scanPairs(ctx context.Context, query string, fn func(a, b string)) error {
-	rows, err := w.db.QueryContext(ctx, query)
+func scanPairs(ctx context.Context, db *sql.DB, query string, fn func(a, b string)) error {
+	rows, err := db.QueryContext(ctx, query)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,11 @@
-package warehouse
+package identity
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"revisit/warehouse"
 	"strings"
 )
 
@@ -15,6 +16,9 @@ import (
 // is the same transaction rolled back: what it reports is exactly what the
 // change would do.
 
+// errDryRun rolls a dry run's transaction back once it has reported.
+var errDryRun = errors.New("dry run: rolled back")
+
 // Decisions an admin records on a pair of profiles, and the evidence name of
 // a link or conflict an admin's merge made.
 const (
@@ -24,9 +28,9 @@ const (
 	evidenceMerge    = "merge"
 )
 
-// defaultMaxSharedEvidence is how many profiles may share a value before it
+// DefaultMaxSharedEvidence is how many profiles may share a value before it
 // stops being evidence of one person.
-const defaultMaxSharedEvidence = 20
+const DefaultMaxSharedEvidence = 20
 
 // Audit actions of merge and split.
 const (
@@ -44,18 +48,18 @@ const (
 	RuleAlreadyAlone = "already_alone" // the profile is its guest's only one
 )
 
-// IdentityRefusal is a merge or split the rules refuse: Rule names the
+// Refusal is a merge or split the rules refuse: Rule names the
 // rule, Msg is safe to show (profile and guest ids, never a contact).
-type IdentityRefusal struct {
+type Refusal struct {
 	Rule string
 	Msg  string
 }
 
-func (e *IdentityRefusal) Error() string { return e.Msg }
+func (e *Refusal) Error() string { return e.Msg }
 
-// IdentityChange is an admin's split of Profile from its guest, or merge of
+// Change is an admin's split of Profile from its guest, or merge of
 // Profile into the guest Into.
-type IdentityChange struct {
+type Change struct {
 	Profile           string
 	Into              string // merge only: a guest id
 	DryRun            bool
@@ -76,8 +80,8 @@ type TaskMove struct {
 	To     string `json:"to"`
 }
 
-// IdentityReport says what a split or merge moved, or would move.
-type IdentityReport struct {
+// Report says what a split or merge moved, or would move.
+type Report struct {
 	DryRun  bool          `json:"dry_run"`
 	Action  string        `json:"action"` // split | merge
 	Profile string        `json:"profile"`
@@ -89,22 +93,22 @@ type IdentityReport struct {
 	Targets []string      `json:"targets"` // guests of the latest target list the next analysis will recompute
 }
 
-// SplitProfile keeps ch.Profile apart from every other profile of its guest,
+// Split keeps ch.Profile apart from every other profile of its guest,
 // now and in every later resolution, with its audit entry. ErrNotFound when
-// no such profile exists; an *IdentityRefusal when it is alone already.
-func (w *Warehouse) SplitProfile(ctx context.Context, ch IdentityChange, audit AuditEntry) (IdentityReport, error) {
-	rep := IdentityReport{DryRun: ch.DryRun, Action: "split", Profile: ch.Profile}
+// no such profile exists; an *Refusal when it is alone already.
+func Split(ctx context.Context, w *warehouse.Warehouse, ch Change, audit warehouse.AuditEntry) (Report, error) {
+	rep := Report{DryRun: ch.DryRun, Action: "split", Profile: ch.Profile}
 	audit.Action, audit.Target = AuditIdentitySplit, "profile "+ch.Profile
 	if ch.DryRun {
 		audit.Action = AuditIdentitySplitDryRun
 	}
-	err := w.changeIdentity(ctx, ch, &rep, audit, func(conn *sql.Conn, guest string) error {
+	err := change(ctx, w, ch, &rep, audit, func(conn *sql.Conn, guest string) error {
 		others, err := profilesOf(ctx, conn, guest, ch.Profile)
 		if err != nil {
 			return err
 		}
 		if len(others) == 0 {
-			return &IdentityRefusal{Rule: RuleAlreadyAlone, Msg: fmt.Sprintf("profile %s is the only profile of its guest: nothing to split", ch.Profile)}
+			return &Refusal{Rule: RuleAlreadyAlone, Msg: fmt.Sprintf("profile %s is the only profile of its guest: nothing to split", ch.Profile)}
 		}
 		for _, q := range others {
 			if err := addOverride(ctx, conn, ch.Profile, q, decisionApart, audit); err != nil {
@@ -114,31 +118,31 @@ func (w *Warehouse) SplitProfile(ctx context.Context, ch IdentityChange, audit A
 		return nil
 	})
 	if err != nil {
-		return IdentityReport{}, fmt.Errorf("warehouse: split profile: %w", err)
+		return Report{}, fmt.Errorf("identity: split profile: %w", err)
 	}
 	return rep, nil
 }
 
-// MergeProfile joins ch.Profile to the guest ch.Into, now and in every later
+// Merge joins ch.Profile to the guest ch.Into, now and in every later
 // resolution, with its audit entry. ErrNotFound when either does not exist;
-// an *IdentityRefusal when the merge would put two different valid ID
+// an *Refusal when the merge would put two different valid ID
 // numbers in one guest, or the profile is in that guest already.
-func (w *Warehouse) MergeProfile(ctx context.Context, ch IdentityChange, audit AuditEntry) (IdentityReport, error) {
-	rep := IdentityReport{DryRun: ch.DryRun, Action: "merge", Profile: ch.Profile, Into: ch.Into}
+func Merge(ctx context.Context, w *warehouse.Warehouse, ch Change, audit warehouse.AuditEntry) (Report, error) {
+	rep := Report{DryRun: ch.DryRun, Action: "merge", Profile: ch.Profile, Into: ch.Into}
 	audit.Action, audit.Target = AuditIdentityMerge, "profile "+ch.Profile+" into guest "+ch.Into
 	if ch.DryRun {
 		audit.Action = AuditIdentityMergeDryRun
 	}
-	err := w.changeIdentity(ctx, ch, &rep, audit, func(conn *sql.Conn, guest string) error {
+	err := change(ctx, w, ch, &rep, audit, func(conn *sql.Conn, guest string) error {
 		var n int
 		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM guests WHERE guest_id = ?", ch.Into).Scan(&n); err != nil {
 			return err
 		}
-		if n == 0 || strings.HasPrefix(ch.Into, PseudonymPrefix) {
-			return fmt.Errorf("guest %s: %w", ch.Into, ErrNotFound)
+		if n == 0 || strings.HasPrefix(ch.Into, warehouse.PseudonymPrefix) {
+			return fmt.Errorf("guest %s: %w", ch.Into, warehouse.ErrNotFound)
 		}
 		if guest == ch.Into {
-			return &IdentityRefusal{Rule: RuleAlreadyOne, Msg: fmt.Sprintf("profile %s already belongs to guest %s", ch.Profile, ch.Into)}
+			return &Refusal{Rule: RuleAlreadyOne, Msg: fmt.Sprintf("profile %s already belongs to guest %s", ch.Profile, ch.Into)}
 		}
 		if err := addOverride(ctx, conn, ch.Profile, ch.Into, decisionTogether, audit); err != nil {
 			return err
@@ -157,26 +161,26 @@ func (w *Warehouse) MergeProfile(ctx context.Context, ch IdentityChange, audit A
 		return nil
 	})
 	if err != nil {
-		return IdentityReport{}, fmt.Errorf("warehouse: merge profile: %w", err)
+		return Report{}, fmt.Errorf("identity: merge profile: %w", err)
 	}
 	return rep, nil
 }
 
-// changeIdentity runs one change: it finds the profile's guest, lets decide
+// change runs one change: it finds the profile's guest, lets decide
 // record the admin's decision, resolves again, checks a merge took, reports
 // what moved, and commits with the audit entry (or, in a dry run, rolls
 // back and audits that it looked).
-func (w *Warehouse) changeIdentity(ctx context.Context, ch IdentityChange, rep *IdentityReport, audit AuditEntry,
+func change(ctx context.Context, w *warehouse.Warehouse, ch Change, rep *Report, audit warehouse.AuditEntry,
 	decide func(conn *sql.Conn, guest string) error) error {
 	maxShared := ch.MaxSharedEvidence
 	if maxShared <= 0 {
-		maxShared = defaultMaxSharedEvidence
+		maxShared = DefaultMaxSharedEvidence
 	}
 	err := w.Write(ctx, func(conn *sql.Conn) error {
 		var guest string
 		err := conn.QueryRowContext(ctx, "SELECT guest_id FROM guest_profiles WHERE profile_id = ?", ch.Profile).Scan(&guest)
-		if errors.Is(err, sql.ErrNoRows) || strings.HasPrefix(ch.Profile, PseudonymPrefix) {
-			return fmt.Errorf("profile %s: %w", ch.Profile, ErrNotFound)
+		if errors.Is(err, sql.ErrNoRows) || strings.HasPrefix(ch.Profile, warehouse.PseudonymPrefix) {
+			return fmt.Errorf("profile %s: %w", ch.Profile, warehouse.ErrNotFound)
 		}
 		if err != nil {
 			return err
@@ -187,7 +191,7 @@ func (w *Warehouse) changeIdentity(ctx context.Context, ch IdentityChange, rep *
 		if err := decide(conn, guest); err != nil {
 			return err
 		}
-		if err := resolveIdentities(ctx, conn, maxShared); err != nil {
+		if err := Resolve(ctx, conn, maxShared); err != nil {
 			return err
 		}
 		if ch.Into != "" {
@@ -205,7 +209,7 @@ func (w *Warehouse) changeIdentity(ctx context.Context, ch IdentityChange, rep *
 			return errDryRun
 		}
 		audit.Rows = int64(len(rep.Moves))
-		return appendAudit(ctx, conn, audit)
+		return warehouse.AppendAudit(ctx, conn, audit)
 	})
 	if errors.Is(err, errDryRun) {
 		audit.Rows = int64(len(rep.Moves))
@@ -233,7 +237,7 @@ func profilesOf(ctx context.Context, conn *sql.Conn, guest, except string) ([]st
 }
 
 // addOverride records decision on the pair (a, b), stored in id order.
-func addOverride(ctx context.Context, conn *sql.Conn, a, b, decision string, audit AuditEntry) error {
+func addOverride(ctx context.Context, conn *sql.Conn, a, b, decision string, audit warehouse.AuditEntry) error {
 	if b < a {
 		a, b = b, a
 	}
@@ -247,7 +251,7 @@ func addOverride(ctx context.Context, conn *sql.Conn, a, b, decision string, aud
 
 // checkMerged refuses a merge the resolution could not honour, naming the
 // conflict that stopped it.
-func checkMerged(ctx context.Context, conn *sql.Conn, ch IdentityChange) error {
+func checkMerged(ctx context.Context, conn *sql.Conn, ch Change) error {
 	var joined bool
 	if err := conn.QueryRowContext(ctx, `SELECT (SELECT guest_id FROM guest_profiles WHERE profile_id = $1) =
 		(SELECT guest_id FROM guest_profiles WHERE profile_id = $2)`, ch.Profile, ch.Into).Scan(&joined); err != nil {
@@ -266,10 +270,10 @@ func checkMerged(ctx context.Context, conn *sql.Conn, ch IdentityChange) error {
 		return fmt.Errorf("check merge: find the conflict: %w", err)
 	}
 	if reason == ConflictIDNumber {
-		return &IdentityRefusal{Rule: RuleIDConflict, Msg: fmt.Sprintf(
+		return &Refusal{Rule: RuleIDConflict, Msg: fmt.Sprintf(
 			"profile %s cannot join guest %s: profiles %s and %s hold different valid ID numbers", ch.Profile, ch.Into, a, b)}
 	}
-	return &IdentityRefusal{Rule: RuleSplitApart, Msg: fmt.Sprintf(
+	return &Refusal{Rule: RuleSplitApart, Msg: fmt.Sprintf(
 		"profile %s cannot join guest %s: profiles %s and %s were split by an admin; merge %s first", ch.Profile, ch.Into, a, b, b)}
 }
 
@@ -297,7 +301,7 @@ const (
 )
 
 // reportMoves fills rep with what changed between identity_before and now.
-func reportMoves(ctx context.Context, conn *sql.Conn, rep *IdentityReport) error {
+func reportMoves(ctx context.Context, conn *sql.Conn, rep *Report) error {
 	rep.Guests, rep.Moves, rep.Stays, rep.Tasks, rep.Targets = []string{}, []ProfileMove{}, []string{}, []TaskMove{}, []string{}
 	err := eachRow(ctx, conn, movedProfilesQuery, func(rows *sql.Rows) error {
 		var m ProfileMove

@@ -1,4 +1,4 @@
-package warehouse
+package load_test
 
 import (
 	"archive/zip"
@@ -14,6 +14,9 @@ import (
 	"testing"
 
 	"revisit/ingest"
+	"revisit/warehouse"
+	"revisit/warehouse/load"
+	"revisit/warehouse/whtest"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -41,11 +44,11 @@ func FuzzImportFile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n++
 		path := filepath.Join(dir, fmt.Sprintf("upload-%d", n))
-		writeFile(t, dir, filepath.Base(path), data)
-		opt := testOptions()
+		whtest.WriteFile(t, dir, filepath.Base(path), data)
+		opt := whtest.Options()
 		opt.Limits = fuzzImportLimits
 		opt.RejectThreshold = 1 // load whatever validates, so that the counts are checked
-		res, err := w.Import(context.Background(), []string{path}, opt)
+		res, err := load.Files(context.Background(), w, []string{path}, opt)
 		if err != nil {
 			t.Fatalf("Import: %v", err)
 		}
@@ -63,25 +66,25 @@ func FuzzImportFile(f *testing.F) {
 
 // checkImportOutcome holds one file's result against the tables and
 // against an independent reading of the file.
-func checkImportOutcome(t *testing.T, w *Warehouse, path string, r FileResult) {
+func checkImportOutcome(t *testing.T, w *warehouse.Warehouse, path string, r load.FileResult) {
 	t.Helper()
-	if r.Status == StatusSkipped {
+	if r.Status == load.StatusSkipped {
 		return
 	}
 	var stored, rejectedLines int64
 	if r.ImportID > 0 && r.Kind != "" {
-		stored = queryInt(t, w, "SELECT count(*) FROM "+tableOf(ingest.Kind(r.Kind))+" WHERE import_id = ?", r.ImportID)
-		rejectedLines = queryInt(t, w, "SELECT count(DISTINCT line) FROM rejects WHERE import_id = ? AND severity = 'reject'", r.ImportID)
+		stored = whtest.QueryInt(t, w, "SELECT count(*) FROM "+tableOfKind[r.Kind]+" WHERE import_id = ?", r.ImportID)
+		rejectedLines = whtest.QueryInt(t, w, "SELECT count(DISTINCT line) FROM rejects WHERE import_id = ? AND severity = 'reject'", r.ImportID)
 	}
 	switch {
-	case r.Status == StatusFailed:
+	case r.Status == load.StatusFailed:
 		if !fileCode.MatchString(r.Message) {
 			t.Fatalf("failed without a FILE_ code: %q", r.Message)
 		}
 		if stored != 0 || r.Loaded != 0 {
 			t.Fatalf("refused file left %d rows (result says %d loaded): %q", stored, r.Loaded, r.Message)
 		}
-	case r.Status == StatusLoaded:
+	case r.Status == load.StatusLoaded:
 		if r.Loaded+r.Rejected != r.Rows || stored != r.Loaded || rejectedLines != r.Rejected {
 			t.Fatalf("rows=%d loaded=%d rejected=%d; the tables hold %d rows and %d rejected lines",
 				r.Rows, r.Loaded, r.Rejected, stored, rejectedLines)
@@ -119,9 +122,9 @@ func countRowsRead(t *testing.T, path string) int64 {
 }
 
 // openFuzzWarehouse opens one warehouse for every input of a fuzz process.
-func openFuzzWarehouse(tb testing.TB) *Warehouse {
+func openFuzzWarehouse(tb testing.TB) *warehouse.Warehouse {
 	tb.Helper()
-	w, err := Open(context.Background(), Config{Path: filepath.Join(tb.TempDir(), "w.duckdb"), Threads: 1, MemoryLimit: "512MB"})
+	w, err := warehouse.Open(context.Background(), warehouse.Config{Path: filepath.Join(tb.TempDir(), "w.duckdb"), Threads: 1, MemoryLimit: "512MB"})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -136,7 +139,7 @@ func openFuzzWarehouse(tb testing.TB) *Warehouse {
 // importSeeds are files of both formats, sound and hostile.
 func importSeeds(tb testing.TB) [][]byte {
 	guests := [][]string{{"客户编号", "姓名", "手机"}, {"G1", "张伟", "13812345678"}, {"G2", "李娜", "13900002222"}, {"", "无编号", "1"}}
-	stays := csvLines("单号,客户编号,到店时间,离店时间,消费金额",
+	stays := whtest.CSVLines("单号,客户编号,到店时间,离店时间,消费金额",
 		"S1,G1,2026-11-20 15:00,2026-11-22 11:00,\"1,280.00\"",
 		"S2,G1,2026-13-01,2026-11-21,100",
 		"S3,GX,2026-11-20,2026-11-21,abc")
@@ -193,3 +196,6 @@ func withPart(tb testing.TB, workbook []byte, name string, content []byte) []byt
 	}
 	return out.Bytes()
 }
+
+// tableOfKind is the table each kind of file loads into.
+var tableOfKind = map[string]string{"roster": "butlers", "guests": "profiles", "stays": "stays", "feedback": "feedback"}

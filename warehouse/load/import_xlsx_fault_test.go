@@ -1,9 +1,11 @@
-package warehouse
+package load_test
 
 import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"revisit/warehouse/load"
+	"revisit/warehouse/whtest"
 	"strings"
 	"testing"
 )
@@ -56,7 +58,7 @@ func withSheetXML(t testing.TB, workbook []byte, rows [][]string) []byte {
 // 0 rejected" of 4 rows. It is refused as unreadable and loads nothing; the
 // sound workbook loads all four, every row counted.
 func TestXLSXWithAnUndefinedEntityIsRefusedWhole(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
 	guests := func(fault string) [][]string {
 		rows := [][]string{{"客户编号", "姓名", "手机"}}
@@ -66,23 +68,23 @@ func TestXLSXWithAnUndefinedEntityIsRefusedWhole(t *testing.T) {
 		return rows
 	}
 	base := xlsxBytes(t, [][]string{{"x"}})
-	bad := writeFile(t, dir, "bad.xlsx", withSheetXML(t, base, guests("&foo;")))
-	good := writeFile(t, dir, "good.xlsx", withSheetXML(t, base, guests("欧阳娜娜")))
+	bad := whtest.WriteFile(t, dir, "bad.xlsx", withSheetXML(t, base, guests("&foo;")))
+	good := whtest.WriteFile(t, dir, "good.xlsx", withSheetXML(t, base, guests("欧阳娜娜")))
 
-	res := importAll(t, w, testOptions(), bad)
-	if r := res[0]; r.Status != StatusFailed || !strings.HasPrefix(r.Message, "FILE_UNREADABLE: ") || r.Loaded != 0 {
+	res := whtest.Import(t, w, whtest.Options(), bad)
+	if r := res[0]; r.Status != load.StatusFailed || !strings.HasPrefix(r.Message, "FILE_UNREADABLE: ") || r.Loaded != 0 {
 		t.Fatalf("bad.xlsx: %s, %d loaded, %q; want failed FILE_UNREADABLE, nothing loaded", r.Status, r.Loaded, r.Message)
 	}
-	if n := queryInt(t, w, "SELECT count(*) FROM profiles"); n != 0 {
+	if n := whtest.QueryInt(t, w, "SELECT count(*) FROM profiles"); n != 0 {
 		t.Fatalf("%d profiles loaded from a refused workbook", n)
 	}
 
-	res = importAll(t, w, testOptions(), good)
+	res = whtest.Import(t, w, whtest.Options(), good)
 	r := res[0]
-	if r.Status != StatusLoaded || r.Rows != 4 || r.Loaded+r.Rejected != r.Rows {
+	if r.Status != load.StatusLoaded || r.Rows != 4 || r.Loaded+r.Rejected != r.Rows {
 		t.Fatalf("good.xlsx: %s rows=%d loaded=%d rejected=%d (%q)", r.Status, r.Rows, r.Loaded, r.Rejected, r.Message)
 	}
-	if got := queryStrings(t, w, "SELECT name FROM profiles ORDER BY profile_id"); strings.Join(got, ",") != "张伟,李娜,欧阳娜娜,王芳" {
+	if got := whtest.QueryStrings(t, w, "SELECT name FROM profiles ORDER BY profile_id"); strings.Join(got, ",") != "张伟,李娜,欧阳娜娜,王芳" {
 		t.Errorf("names loaded: %q", got)
 	}
 }

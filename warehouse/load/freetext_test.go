@@ -1,7 +1,10 @@
-package warehouse
+package load_test
 
 import (
 	"context"
+	"revisit/warehouse"
+	"revisit/warehouse/load"
+	"revisit/warehouse/whtest"
 	"strings"
 	"testing"
 	"time"
@@ -19,53 +22,53 @@ const hostile = "\x00\u202E\u2066\x1b\u0085"
 // is stored without control or bidi characters, and a note keeps its line
 // breaks.
 func TestEveryStoredFreeTextIsCleanOfControlAndBidiCharacters(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	res := importAll(t, w, testOptions(),
-		writeFile(t, dir, "roster.csv", csvLines("员工号,姓名,组别,主管", "B01,李伟香,客服管家,B09", "B02,郭笑颜,客服管家,B09", "B09,范志伟,客服管家,B09")),
-		writeFile(t, dir, "guests.csv", csvLines("客户编号,姓名,手机", "G1,张伟,13812345678")),
-		writeFile(t, dir, "stays\u202E.csv", csvLines("单号,客户编号,到店时间,离店时间,管家", "S1,G1,2026-11-20 15:00,2026-11-22 11:00,B01")),
-		writeFile(t, dir, "feedback.csv", csvLines("表单号,单号,总体满意度,意见建议,投诉", "F1,S1,4,空调\u202E好\u2066吵,否")))
+	res := whtest.Import(t, w, whtest.Options(),
+		whtest.WriteFile(t, dir, "roster.csv", whtest.CSVLines("员工号,姓名,组别,主管", "B01,李伟香,客服管家,B09", "B02,郭笑颜,客服管家,B09", "B09,范志伟,客服管家,B09")),
+		whtest.WriteFile(t, dir, "guests.csv", whtest.CSVLines("客户编号,姓名,手机", "G1,张伟,13812345678")),
+		whtest.WriteFile(t, dir, "stays\u202E.csv", whtest.CSVLines("单号,客户编号,到店时间,离店时间,管家", "S1,G1,2026-11-20 15:00,2026-11-22 11:00,B01")),
+		whtest.WriteFile(t, dir, "feedback.csv", whtest.CSVLines("表单号,单号,总体满意度,意见建议,投诉", "F1,S1,4,空调\u202E好\u2066吵,否")))
 	for _, r := range res {
-		if r.Status != StatusLoaded || r.Rejected != 0 {
+		if r.Status != load.StatusLoaded || r.Rejected != 0 {
 			t.Fatalf("import %s: %+v", r.Path, r)
 		}
 	}
-	if _, err := w.GenerateCallbacks(ctx, GenerateOptions{AsOf: time.Date(2026, 11, 22, 12, 0, 0, 0, shanghai), Loc: shanghai}); err != nil {
+	if _, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: time.Date(2026, 11, 22, 12, 0, 0, 0, whtest.Shanghai), Loc: whtest.Shanghai}); err != nil {
 		t.Fatal(err)
 	}
 	var id int64
 	if err := w.DB().QueryRowContext(ctx, "SELECT task_id FROM callback_tasks").Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	at := time.Date(2026, 11, 22, 15, 0, 0, 0, shanghai)
-	as := AuditEntry{At: at, Actor: "admin" + hostile, Role: RoleAdmin, ClientIP: "127.0.0.1"}
+	at := time.Date(2026, 11, 22, 15, 0, 0, 0, whtest.Shanghai)
+	as := warehouse.AuditEntry{At: at, Actor: "admin" + hostile, Role: warehouse.RoleAdmin, ClientIP: "127.0.0.1"}
 	steps := []struct {
 		name string
 		do   func() error
 	}{
 		{"attempt", func() error {
-			_, err := w.RecordAttempt(ctx, AttemptUpdate{TaskID: id, Version: 1, By: "B01", At: at, Disposition: "reached_issue",
+			_, err := w.RecordAttempt(ctx, warehouse.AttemptUpdate{TaskID: id, Version: 1, By: "B01", At: at, Disposition: "reached_issue",
 				Note: "客人说\r\n空调" + hostile + "坏了\n\t明天再修", Score: nil, NextCallAt: &at,
-				Recovery: &RecoveryOpen{Department: "工程部" + hostile, DueAt: at.Add(24 * time.Hour)}})
+				Recovery: &warehouse.RecoveryOpen{Department: "工程部" + hostile, DueAt: at.Add(24 * time.Hour)}})
 			return err
 		}},
 		{"case", func() error {
-			_, err := w.UpdateRecovery(ctx, 1, 1, CaseInProgress, "", "已派人"+hostile, "B01", at)
+			_, err := w.UpdateRecovery(ctx, 1, 1, warehouse.CaseInProgress, "", "已派人"+hostile, "B01", at)
 			return err
 		}},
 		{"assign", func() error {
-			_, err := w.Assign(ctx, id, 2, "B02", "B09", "B01 休假"+hostile, at, &AuditEntry{At: at, Actor: "B09", Role: RoleLead,
-				Action: AuditAssign, Target: "task 1" + hostile, Filter: "to B02" + hostile, Rows: 1, ClientIP: "127.0.0.1"})
+			_, err := w.Assign(ctx, id, 2, "B02", "B09", "B01 休假"+hostile, at, &warehouse.AuditEntry{At: at, Actor: "B09", Role: warehouse.RoleLead,
+				Action: warehouse.AuditAssign, Target: "task 1" + hostile, Filter: "to B02" + hostile, Rows: 1, ClientIP: "127.0.0.1"})
 			return err
 		}},
 		{"staff", func() error {
-			_, _, err := w.CreateStaff(ctx, "M01", RoleManager, "王"+hostile+"芳\n", "", as)
+			_, _, err := w.CreateStaff(ctx, "M01", warehouse.RoleManager, "王"+hostile+"芳\n", "", as)
 			return err
 		}},
 		{"token", func() error {
-			_, _, err := w.CreateToken(ctx, "bi"+hostile+"\tnightly", RoleAdmin, "", nil, "cli"+hostile, at)
+			_, _, err := w.CreateToken(ctx, "bi"+hostile+"\tnightly", warehouse.RoleAdmin, "", nil, "cli"+hostile, at)
 			return err
 		}},
 		{"contact", func() error { return w.RecordContact(ctx, "G1", at, "微信"+hostile, "春节"+hostile) }},

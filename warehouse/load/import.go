@@ -1,4 +1,4 @@
-package warehouse
+package load
 
 import (
 	"context"
@@ -18,10 +18,12 @@ import (
 
 	"revisit/ingest"
 	"revisit/internal/freetext"
+	"revisit/warehouse"
+	"revisit/warehouse/identity"
 )
 
-// ImportOptions are the rules of one import run.
-type ImportOptions struct {
+// Options are the rules of one import run.
+type Options struct {
 	// RejectThreshold refuses a whole file whose share of rejected rows is
 	// above it (default 0.20). Set it to 1 to accept any share.
 	RejectThreshold float64
@@ -39,7 +41,7 @@ type ImportOptions struct {
 	// Audit, when set, is the entry each loaded or failed file appends to
 	// the audit log in its own transaction (action import, target the file
 	// name, rows the rows loaded); At is the time of each file's commit.
-	Audit *AuditEntry
+	Audit *warehouse.AuditEntry
 }
 
 // ProgressEvery is how often, in rows, a long load reports progress.
@@ -154,19 +156,29 @@ type plannedFile struct {
 	planMS  int64
 }
 
-// Import loads the given files and folders in dependency order (roster,
-// guests, stays, feedback; within a kind by file name), each file in one
-// transaction. It returns one result per file; err is only for problems that
-// stop the whole run (a cancelled context, a broken warehouse).
-func (w *Warehouse) Import(ctx context.Context, paths []string, opt ImportOptions) ([]FileResult, error) {
+// run is one call of Files: the warehouse, the writer's turn it holds for
+// all of its files, and its rules.
+type run struct {
+	w   *warehouse.Warehouse
+	x   *warehouse.Writer
+	opt Options
+}
+
+// Files loads the given files and folders into w in dependency order
+// (roster, guests, stays, feedback; within a kind by file name), each file
+// in one transaction, holding the warehouse's writer's turn throughout. It
+// returns one result per file; err is only for problems that stop the
+// whole run (a cancelled context, a broken warehouse).
+func Files(ctx context.Context, w *warehouse.Warehouse, paths []string, opt Options) ([]FileResult, error) {
 	opt = opt.withDefaults()
 	if opt.Limits.SpillDir == "" {
 		// A workbook's unpacked sheets wait where a killed load's leftovers
 		// are removed at the next Open, never in the system's temp folder.
-		if err := os.MkdirAll(stagingDir(w.path), 0o700); err != nil {
-			return nil, fmt.Errorf("warehouse: import: staging area: %w", err)
+		dir, err := w.StagingArea()
+		if err != nil {
+			return nil, fmt.Errorf("load: %w", err)
 		}
-		opt.Limits.SpillDir = stagingDir(w.path)
+		opt.Limits.SpillDir = dir
 	}
 	files, err := ExpandPaths(paths)
 	if err != nil {
@@ -180,15 +192,15 @@ func (w *Warehouse) Import(ctx context.Context, paths []string, opt ImportOption
 		plan[i] = sniffFile(f, opt.Limits)
 	}
 
-	w.writeMu.Lock()
-	defer w.writeMu.Unlock()
+	r := &run{w: w, x: w.Hold(), opt: opt}
+	defer r.x.Release()
 	// Hash every file while, when this run brings no new profiles or
 	// butlers, the guest index loads: both take seconds on a large hotel.
 	var idx *guestIndex
 	var idxErr error
 	var wg sync.WaitGroup
 	if needsIndexOnly(plan) {
-		wg.Go(func() { idx, idxErr = w.loadGuestIndex(ctx, opt.Ingest.Hasher) })
+		wg.Go(func() { idx, idxErr = loadGuestIndex(ctx, w.DB(), opt.Ingest.Hasher) })
 	}
 	hashFiles(plan)
 	wg.Wait()
@@ -215,12 +227,12 @@ func (w *Warehouse) Import(ctx context.Context, paths []string, opt ImportOption
 		sw := newStopwatch()
 		sw.laps["plan"] = pf.planMS
 		if idx == nil && pf.failure == nil && (pf.cols.Kind == ingest.KindStays || pf.cols.Kind == ingest.KindFeedback) {
-			if idx, err = w.loadGuestIndex(ctx, opt.Ingest.Hasher); err != nil {
+			if idx, err = loadGuestIndex(ctx, w.DB(), opt.Ingest.Hasher); err != nil {
 				return results, err
 			}
 			sw.lap("index")
 		}
-		res, err := w.importFile(ctx, pf, idx, opt, sw)
+		res, err := r.importFile(ctx, pf, idx, sw)
 		if err != nil {
 			return results, err
 		}
@@ -233,7 +245,7 @@ func (w *Warehouse) Import(ctx context.Context, paths []string, opt ImportOption
 	return results, nil
 }
 
-func (o ImportOptions) withDefaults() ImportOptions {
+func (o Options) withDefaults() Options {
 	if o.RejectThreshold <= 0 {
 		o.RejectThreshold = 0.20
 	}
@@ -241,7 +253,7 @@ func (o ImportOptions) withDefaults() ImportOptions {
 		o.Limits = ingest.DefaultLimits()
 	}
 	if o.MaxSharedEvidence <= 0 {
-		o.MaxSharedEvidence = defaultMaxSharedEvidence
+		o.MaxSharedEvidence = identity.DefaultMaxSharedEvidence
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -252,7 +264,7 @@ func (o ImportOptions) withDefaults() ImportOptions {
 	return o
 }
 
-func (o ImportOptions) report(p Progress) {
+func (o Options) report(p Progress) {
 	if o.Progress != nil {
 		o.Progress(p)
 	}

@@ -1,4 +1,4 @@
-package warehouse_test
+package load_test
 
 import (
 	"context"
@@ -14,8 +14,7 @@ import (
 // full-size comparison with DuckDB's COPY is the bench/ingest harness.
 func BenchmarkImportStays(b *testing.B) {
 	dir := b.TempDir()
-	t := &testing.T{}
-	guests, stays := whtest.WriteBigStays(t, dir, 200_000)
+	guests, stays := whtest.WriteBigStays(b, dir, 200_000)
 	info, err := os.Stat(stays)
 	if err != nil {
 		b.Fatal(err)

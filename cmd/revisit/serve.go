@@ -60,6 +60,8 @@ taking requests, lets those in flight finish, stops a night between steps
 	fs.DurationVar(&cfg.SessionIdle, "session-idle", 8*time.Hour, "a page sign-in ends after this long unused")
 	fs.DurationVar(&cfg.SessionAbsolute, "session-max", 7*24*time.Hour, "a page sign-in ends this long after it began, used or not")
 	fs.IntVar(&cfg.RatePerMinute, "rate", 600, "requests a minute per token")
+	fs.DurationVar(&cfg.BodyIdle, "body-idle", 30*time.Second, "a request body (an upload) that pauses this long between reads is cut off")
+	fs.Int64Var(&cfg.BodyMinRate, "body-min-rate", 64<<10, "the slowest a whole request body may arrive, in bytes a second (any body gets at least a minute); a full --upload-limit at the default takes 2 h 16 min")
 	fs.StringVar(&inbox, "inbox", envOr(e, "REVISIT_INBOX", ""), "folder the nightly run loads new export files from (env REVISIT_INBOX; empty: none)")
 	fs.StringVar(&outbox, "outbox", envOr(e, "REVISIT_OUTBOX", ""), "folder the nightly run writes the day's workbooks to (env REVISIT_OUTBOX; empty: none)")
 	fs.StringVar(&keep, "keep-files", envOr(e, "REVISIT_KEEP_FILES", "30d"), "how long the inbox's processed/ and failed/ files and the outbox's workbooks are kept, in days (30d), or off (env REVISIT_KEEP_FILES)")
@@ -72,6 +74,12 @@ taking requests, lets those in flight finish, stops a night between steps
 		if p = strings.TrimSpace(p); p != "" {
 			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 		}
+	}
+	if cfg.BodyIdle <= 0 {
+		return exitError{code: exitUsage, msg: fmt.Sprintf("--body-idle %s: must be a positive duration, e.g. 30s", cfg.BodyIdle)}
+	}
+	if cfg.BodyMinRate <= 0 {
+		return exitError{code: exitUsage, msg: fmt.Sprintf("--body-min-rate %d: must be a positive number of bytes a second, e.g. 65536", cfg.BodyMinRate)}
 	}
 	if err := api.CheckPublicURL(cfg.PublicURL); err != nil {
 		return exitError{code: exitUsage, msg: "--public-url: " + err.Error()}

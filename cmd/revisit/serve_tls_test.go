@@ -76,6 +76,8 @@ func TestServeTLSFlagsAreCheckedBeforeServing(t *testing.T) {
 		{"a missing key", []string{"--tls-cert", cert, "--tls-key", filepath.Join(dir, "gone.key")}, 1, []string{"gone.key"}},
 		{"a file that is no certificate", []string{"--tls-cert", garbage, "--tls-key", key}, 1, []string{garbage}},
 		{"a key of another certificate", []string{"--tls-cert", cert, "--tls-key", garbage}, 1, []string{garbage, cert}},
+		{"an upload allowed no pause", []string{"--body-idle", "0s"}, exitUsage, []string{"--body-idle"}},
+		{"an upload allowed no speed", []string{"--body-min-rate", "0"}, exitUsage, []string{"--body-min-rate"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

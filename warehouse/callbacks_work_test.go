@@ -10,15 +10,6 @@ import (
 	"time"
 )
 
-// hotelTime is a hotel-local "YYYY-MM-DD HH:MM".
-func hotelTime(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, shanghai)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
 // seedRoster puts butlers on the roster: staff id → lead id ("" for none).
 func seedRoster(t *testing.T, w *Warehouse, leads map[string]string) {
 	t.Helper()

@@ -3,6 +3,7 @@ package warehouse_test
 import (
 	"context"
 	"errors"
+	"revisit/internal/dbtest"
 	"revisit/warehouse"
 	"revisit/warehouse/load"
 	"revisit/warehouse/whtest"
@@ -74,7 +75,7 @@ func privacyHotel(t *testing.T) (*warehouse.Warehouse, []string) {
 	return w, files
 }
 
-func itoaTest(n int64) string { return whtest.FormatValue(n) }
+func itoaTest(n int64) string { return dbtest.FormatValue(n) }
 
 // traces are what must not be found anywhere once 张伟 is forgotten.
 var traces = []string{"张伟", "13812345678", "+8613812345678", "138****5678", "+86138****5678", "zhangwei88",
@@ -146,7 +147,7 @@ func TestForgetGuestLeavesNoTraceAndSurvivesReimport(t *testing.T) {
 	}
 	audit := whtest.QueryStrings(t, w, `SELECT action, target, filter, rows FROM audit_log
 		WHERE action LIKE 'forget%' ORDER BY entry_id`)
-	wantAudit := []string{"forget_dry_run|G7|dry_run=true|" + whtest.FormatValue(rep.Rows), "forget|DEL-1|dry_run=false|" + whtest.FormatValue(rep.Rows)}
+	wantAudit := []string{"forget_dry_run|G7|dry_run=true|" + dbtest.FormatValue(rep.Rows), "forget|DEL-1|dry_run=false|" + dbtest.FormatValue(rep.Rows)}
 	if strings.Join(audit, ";") != strings.Join(wantAudit, ";") {
 		t.Errorf("audit %v, want %v", audit, wantAudit)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"revisit/internal/dbtest"
 	"testing"
 	"time"
 )
@@ -118,4 +119,4 @@ func TestSessionsAreHashedAndEndEveryWay(t *testing.T) {
 	}
 }
 
-func itoa64(n int64) string { return formatValue(n) }
+func itoa64(n int64) string { return dbtest.FormatValue(n) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"revisit/internal/dbtest"
 	"strings"
 	"testing"
 	"time"
@@ -132,8 +133,8 @@ func TestAuthenticateRecordsLastUseAtMostOnceAMinute(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := tokenT0.Add(s.want)
-		if stored := lastUsed(); stored != formatValue(want) {
-			t.Errorf("after a request at +%s: last_used_at %s, want %s", s.after, stored, formatValue(want))
+		if stored := lastUsed(); stored != dbtest.FormatValue(want) {
+			t.Errorf("after a request at +%s: last_used_at %s, want %s", s.after, stored, dbtest.FormatValue(want))
 		}
 		if got.LastUsedAt == nil || !got.LastUsedAt.Equal(want) {
 			t.Errorf("after a request at +%s: the token says last used %v, want %s", s.after, got.LastUsedAt, want)
@@ -157,7 +158,7 @@ func TestAuthenticateRecordsLastUseAtMostOnceAMinute(t *testing.T) {
 		t.Fatal("Authenticate waited for the writer")
 	}
 	w.writeMu.Unlock()
-	if stored := lastUsed(); stored != formatValue(tokenT0.Add(5*time.Minute)) {
+	if stored := lastUsed(); stored != dbtest.FormatValue(tokenT0.Add(5*time.Minute)) {
 		t.Errorf("last_used_at written while the writer was busy: %s", stored)
 	}
 }

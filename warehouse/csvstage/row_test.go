@@ -1,23 +1,16 @@
 package csvstage
 
 import (
+	"revisit/internal/dbtest"
 	"testing"
 	"time"
 )
 
-var shanghai = mustZone("Asia/Shanghai")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var shanghai = dbtest.Shanghai
 
 func TestCSVRowWritesWhatDuckDBReadsBack(t *testing.T) {
-	kolkata := mustZone("Asia/Kolkata")
-	ny := mustZone("America/New_York")
+	kolkata := dbtest.Zone("Asia/Kolkata")
+	ny := dbtest.Zone("America/New_York")
 	cases := []struct {
 		name  string
 		write func(c *Row)

@@ -3,6 +3,7 @@ package load_test
 import (
 	"bytes"
 	"path/filepath"
+	"revisit/internal/dbtest"
 	"revisit/warehouse/load"
 	"revisit/warehouse/whtest"
 	"slices"
@@ -137,7 +138,7 @@ func TestAFileThatTurnsToMojibakeHalfWayLoadsNothing(t *testing.T) {
 	}
 }
 
-func itoa(i int) string { return strings.TrimSpace(whtest.FormatValue(i)) }
+func itoa(i int) string { return strings.TrimSpace(dbtest.FormatValue(i)) }
 
 func TestDuplicateFileNamesInOneRunAreKeptApart(t *testing.T) {
 	w := whtest.OpenTemp(t)

@@ -5,7 +5,6 @@ package whtest
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,30 +13,16 @@ import (
 	"time"
 
 	"revisit/ingest"
+	"revisit/internal/dbtest"
 	"revisit/warehouse"
 	"revisit/warehouse/load"
 )
 
 // Shanghai is the test hotels' zone.
-var Shanghai = Zone("Asia/Shanghai")
-
-// Zone loads an IANA zone or panics: the names are the tests' own.
-func Zone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var Shanghai = dbtest.Shanghai
 
 // HotelTime is a Shanghai-local "YYYY-MM-DD HH:MM".
-func HotelTime(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, Shanghai)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+func HotelTime(s string) time.Time { return dbtest.HotelTime(s) }
 
 // OpenTemp opens a fresh warehouse in a temp dir and closes it at the end.
 func OpenTemp(t testing.TB) *warehouse.Warehouse {
@@ -106,62 +91,17 @@ func MustRead(t testing.TB, path string) []byte {
 	return b
 }
 
-// QueryStrings runs q and returns each row's columns joined by "|", in
-// order: NULL as NULL, times as Shanghai "2006-01-02 15:04".
+// QueryStrings runs q on w and returns each row's columns joined by "|", in
+// order, as dbtest.QueryStrings shows them.
 func QueryStrings(t testing.TB, w *warehouse.Warehouse, q string, args ...any) []string {
 	t.Helper()
-	rows, err := w.DB().QueryContext(context.Background(), q, args...)
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			parts[i] = FormatValue(v)
-		}
-		out = append(out, strings.Join(parts, "|"))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return dbtest.QueryStrings(t, w.DB(), q, args...)
 }
 
-// FormatValue is how QueryStrings shows one value.
-func FormatValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "NULL"
-	case time.Time:
-		return x.In(Shanghai).Format("2006-01-02 15:04")
-	case []byte:
-		return string(x)
-	}
-	return strings.TrimSpace(strings.ReplaceAll(fmt.Sprint(v), "\n", " "))
-}
-
-// QueryInt runs a query of one integer.
+// QueryInt runs a query of one integer on w.
 func QueryInt(t testing.TB, w *warehouse.Warehouse, q string, args ...any) int64 {
 	t.Helper()
-	var n int64
-	if err := w.DB().QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
+	return dbtest.QueryInt(t, w.DB(), q, args...)
 }
 
 // Sorted is a sorted copy of s.

@@ -108,7 +108,7 @@ func cbHotel(t *testing.T, leave ...string) (*Warehouse, string) {
 
 func generate(t *testing.T, w *Warehouse, opt GenerateOptions) GenerateResult {
 	t.Helper()
-	res, err := w.GenerateCallbacks(context.Background(), opt)
+	res, err := GenerateWithRules(context.Background(), w, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,7 +393,7 @@ func BenchmarkGenerateCallbacks15k(b *testing.B) {
 			}
 		}
 		b.StartTimer()
-		res, err := w.GenerateCallbacks(ctx, GenerateOptions{AsOf: asOf})
+		res, err := GenerateWithRules(ctx, w, GenerateOptions{AsOf: asOf})
 		if err != nil {
 			b.Fatal(err)
 		}

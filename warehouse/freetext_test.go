@@ -32,7 +32,7 @@ func TestEveryStoredFreeTextIsCleanOfControlAndBidiCharacters(t *testing.T) {
 			t.Fatalf("import %s: %+v", r.Path, r)
 		}
 	}
-	if _, err := w.GenerateCallbacks(ctx, GenerateOptions{AsOf: time.Date(2026, 11, 22, 12, 0, 0, 0, shanghai), Loc: shanghai}); err != nil {
+	if _, err := GenerateWithRules(ctx, w, GenerateOptions{AsOf: time.Date(2026, 11, 22, 12, 0, 0, 0, shanghai), Loc: shanghai}); err != nil {
 		t.Fatal(err)
 	}
 	var id int64

@@ -24,7 +24,7 @@ func coupleHotel(t *testing.T) *Warehouse {
 			"S1,H1,2026-11-18 15:00,2026-11-20 11:00,B001",
 			"S2,H2,2026-11-20 15:00,2026-11-21 11:00,B001",
 			"S3,FD1,2026-11-20 15:00,2026-11-21 11:00,B001")))
-	if _, err := w.GenerateCallbacks(context.Background(), GenerateOptions{AsOf: time.Date(2026, 11, 21, 12, 0, 0, 0, shanghai), Loc: shanghai}); err != nil {
+	if _, err := GenerateWithRules(context.Background(), w, GenerateOptions{AsOf: time.Date(2026, 11, 21, 12, 0, 0, 0, shanghai), Loc: shanghai}); err != nil {
 		t.Fatal(err)
 	}
 	return w

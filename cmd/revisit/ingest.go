@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"revisit/reports/callback"
 	"revisit/warehouse"
 )
 
@@ -145,7 +146,7 @@ func summarise(results []warehouse.FileResult) ingestSummary {
 func generateAfterIngest(ctx context.Context, e *env, w *warehouse.Warehouse, results []warehouse.FileResult, loc *time.Location) error {
 	for _, r := range results {
 		if r.Kind == "stays" && r.Status == warehouse.StatusLoaded {
-			res, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: time.Now(), Loc: loc})
+			res, err := callback.Generate(ctx, w, callback.GenerateOptions{AsOf: time.Now(), Loc: loc})
 			if err != nil {
 				return err
 			}

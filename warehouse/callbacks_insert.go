@@ -1,0 +1,122 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// callbackActorSystem is the actor of events nobody in particular caused.
+const callbackActorSystem = "system"
+
+// insertCallbacks numbers the plan's tasks after the existing ones and
+// writes them open, at version 1, one created event each (which is also the
+// first assignment record), and the skips.
+func (w *Warehouse) insertCallbacks(ctx context.Context, conn *sql.Conn, plan CallbackPlan, asOf time.Time) error {
+	if tasks := plan.Tasks; len(tasks) > 0 {
+		var firstTask, firstEvent int64
+		if err := conn.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(task_id), 0) + 1 FROM callback_tasks),
+			(SELECT coalesce(max(event_id), 0) + 1 FROM callback_events)`).Scan(&firstTask, &firstEvent); err != nil {
+			return fmt.Errorf("next ids: %w", err)
+		}
+		if err := w.stageRows(ctx, conn, "callback_tasks", newTaskColumns, len(tasks), func(c *csvRow, i int) {
+			t := &tasks[i]
+			c.int(firstTask + int64(i))
+			c.str(t.GuestID)
+			c.date(&t.DepartureDay)
+			c.timestamp(t.DepartureAt)
+			c.timestamp(t.DueAt)
+			c.str(strings.Join(t.StayIDs, ","))
+			c.int(int64(t.Priority))
+			c.str(t.PriorityReason)
+			c.str(t.Owner)
+			c.str(t.OwnerReason)
+			c.str(TaskOpen)
+			c.int(0) // attempts
+			c.timestamp(t.FirstCallAt)
+			c.bool(false) // at risk
+			c.bool(false) // escalated
+			c.int(1)      // version
+			c.timestamp(asOf)
+		}); err != nil {
+			return fmt.Errorf("insert tasks: %w", err)
+		}
+		if err := w.stageRows(ctx, conn, "callback_events", createdEventColumns, len(tasks), func(c *csvRow, i int) {
+			t := &tasks[i]
+			c.int(firstEvent + int64(i))
+			c.int(firstTask + int64(i))
+			c.timestamp(asOf)
+			c.str(EventCreated)
+			c.str(callbackActorSystem)
+			c.str(t.Owner)
+			c.str(t.Note)
+		}); err != nil {
+			return fmt.Errorf("insert events: %w", err)
+		}
+	}
+	skips := plan.Skips
+	if err := w.stageRows(ctx, conn, "callback_skips", skipColumns, len(skips), func(c *csvRow, i int) {
+		s := &skips[i]
+		c.str(s.GuestID)
+		c.date(&s.DepartureDay)
+		c.timestamp(s.DepartureAt)
+		c.str(s.Reason)
+		c.timestamp(asOf)
+	}); err != nil {
+		return fmt.Errorf("insert skips: %w", err)
+	}
+	return nil
+}
+
+// stagedColumn is a column written by stageRows, with its DuckDB type.
+type stagedColumn struct{ name, typ string }
+
+var newTaskColumns = []stagedColumn{
+	{"task_id", "BIGINT"}, {"guest_id", "VARCHAR"}, {"departure_day", "DATE"}, {"departure_at", "TIMESTAMPTZ"},
+	{"due_at", "TIMESTAMPTZ"}, {"stay_ids", "VARCHAR"}, {"priority", "TINYINT"}, {"priority_reason", "VARCHAR"},
+	{"owner", "VARCHAR"}, {"owner_reason", "VARCHAR"}, {"status", "VARCHAR"}, {"attempts", "INTEGER"},
+	{"next_call_at", "TIMESTAMPTZ"}, {"at_risk", "BOOLEAN"}, {"escalated", "BOOLEAN"}, {"version", "INTEGER"},
+	{"created_at", "TIMESTAMPTZ"},
+}
+
+var createdEventColumns = []stagedColumn{
+	{"event_id", "BIGINT"}, {"task_id", "BIGINT"}, {"event_at", "TIMESTAMPTZ"}, {"kind", "VARCHAR"},
+	{"actor", "VARCHAR"}, {"owner", "VARCHAR"}, {"note", "VARCHAR"},
+}
+
+var skipColumns = []stagedColumn{
+	{"guest_id", "VARCHAR"}, {"departure_day", "DATE"}, {"departure_at", "TIMESTAMPTZ"},
+	{"reason", "VARCHAR"}, {"created_at", "TIMESTAMPTZ"},
+}
+
+// stageRows is stageAndInsert with the columns named: the rows fill only
+// those, and the rest take their defaults (NULL), so a column added to the
+// table later does not break the insert.
+func (w *Warehouse) stageRows(ctx context.Context, conn *sql.Conn, table string, cols []stagedColumn, n int, write func(c *csvRow, i int)) error {
+	if n == 0 {
+		return nil
+	}
+	part, cleanup, err := w.writeStage(table, n, write)
+	defer cleanup()
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(cols))
+	types := make([]string, len(cols))
+	for i, col := range cols {
+		names[i] = col.name
+		types[i] = sqlString(col.name) + ": " + sqlString(col.typ)
+	}
+	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") SELECT * FROM read_csv(" + sqlString(part.path) +
+		", header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {" + strings.Join(types, ", ") + "})"
+	r, err := conn.ExecContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	if got, err := r.RowsAffected(); err != nil || got != int64(n) {
+		return fmt.Errorf("%s: %d rows inserted of %d staged (%v)", table, got, n, err)
+	}
+	return nil
+}

@@ -146,8 +146,10 @@ func TestPlanLeastLoadedPassesOverFullButlersThenOverfillsTheLeastLoaded(t *test
 	gc.Complaint = true
 	gd.FirstVisit = true
 	gf := dep("GF", "11:00")
-	gf.Day, gf.At = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), at("2026-11-22 01:00") // due 11-23 01:00
-	desk := emptyDesk("C002", "C001") // the roster's order does not decide ties
+	// GF leaves after midnight: due on 11-23.
+	gf.Day, gf.At = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), at("2026-11-22 01:00")
+	// The roster's order does not decide ties.
+	desk := emptyDesk("C002", "C001")
 	desk.Loads[warehouse.OwnerDay{Owner: "C001", Day: "2026-11-22"}] = 1
 	desk.Loads[warehouse.OwnerDay{Owner: "L001", Day: "2026-11-22"}] = 9 // not of the desk: never counted, never chosen
 

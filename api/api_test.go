@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"revisit/ingest"
+	"revisit/reports/callback"
 	"revisit/warehouse"
 	"revisit/warehouse/load"
 )
@@ -55,7 +56,7 @@ func newHotel(t *testing.T) *hotel {
 	if _, err := load.Files(ctx, w, paths, load.Options{Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: time.Date(2026, 11, 22, 12, 0, 0, 0, shanghai), Loc: shanghai}); err != nil {
+	if _, err := callback.Generate(ctx, w, callback.GenerateOptions{AsOf: time.Date(2026, 11, 22, 12, 0, 0, 0, shanghai), Loc: shanghai}); err != nil {
 		t.Fatal(err)
 	}
 	h := &hotel{w: w, tokens: map[string]string{}, taskOf: map[string]int64{}}

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"revisit/warehouse"
+	"revisit/reports/callback"
 	"revisit/warehouse/identity"
 )
 
@@ -46,7 +46,7 @@ func TestSplitOverTheAPIMovesTheGuestAndItsOpenTask(t *testing.T) {
 	h.load(t, "wife.csv", "客户编号,姓名,手机\nG8,李太太,13900002222\n")
 	h.load(t, "wifestay.csv", "单号,客户编号,到店时间,离店时间,管家\nS8,G8,2026-11-23 15:00,2026-11-24 11:00,B02\n")
 	ctx := context.Background()
-	if _, err := h.w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: afternoon().AddDate(0, 0, 2), Loc: shanghai}); err != nil {
+	if _, err := callback.Generate(ctx, h.w, callback.GenerateOptions{AsOf: afternoon().AddDate(0, 0, 2), Loc: shanghai}); err != nil {
 		t.Fatal(err)
 	}
 	ts := h.server(t, Config{})

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"revisit/reports"
+	"revisit/reports/callback"
 	"revisit/synth"
 	"revisit/warehouse"
 	"revisit/warehouse/load"
@@ -295,7 +296,7 @@ func demoHotel(t *testing.T) (*hotel, time.Time) {
 		t.Fatal(err)
 	}
 	morning := end.Add(33 * time.Hour) // 09:00 the next day
-	if _, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: morning, Loc: shanghai}); err != nil {
+	if _, err := callback.Generate(ctx, w, callback.GenerateOptions{AsOf: morning, Loc: shanghai}); err != nil {
 		t.Fatal(err)
 	}
 	h := &hotel{w: w, tokens: map[string]string{}, taskOf: map[string]int64{}}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/reports/callback"
 	"revisit/warehouse"
 	"revisit/warehouse/load"
 )
@@ -108,7 +109,7 @@ func (s *Server) importUploads(ctx context.Context, paths []string, names map[st
 	if staysLoaded {
 		// The files are committed: the caller must learn what loaded even if
 		// the tasks cannot be made now; the next generation run makes them.
-		res, err := s.wh.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: s.cfg.Now(), Loc: s.loc()})
+		res, err := callback.Generate(ctx, s.wh, callback.GenerateOptions{AsOf: s.cfg.Now(), Loc: s.loc()})
 		if err != nil {
 			s.log.Error("callbacks after upload", "request_id", reqID, "error", err)
 		} else {

@@ -30,6 +30,7 @@ import (
 
 	"revisit/money"
 	"revisit/reports"
+	"revisit/reports/callback"
 	"revisit/reports/export"
 	"revisit/warehouse"
 	"revisit/warehouse/load"
@@ -392,7 +393,7 @@ func callbacks(ctx context.Context, wh *warehouse.Warehouse, cfg Config, night t
 	if now := cfg.Now(); now.Before(at) {
 		at = now
 	}
-	res, err := wh.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: at, Loc: cfg.Loc})
+	res, err := callback.Generate(ctx, wh, callback.GenerateOptions{AsOf: at, Loc: cfg.Loc})
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"revisit/reports/callback"
 	"revisit/warehouse"
 )
 
@@ -48,7 +49,7 @@ func TestTargetsLeaveOutWhoMustNotBeContacted(t *testing.T) {
 		"F2,OK-4,2026-07-08 10:00,2,是")            // months ago: forgiven
 	loadFiles(t, w, guests, writeCSV(t, dir, "stays.csv", stays...), forms)
 	// CALLBACK's last departure gets a callback task nobody has worked yet.
-	if _, err := w.GenerateCallbacks(context.Background(), warehouse.GenerateOptions{
+	if _, err := callback.Generate(context.Background(), w, callback.GenerateOptions{
 		AsOf: time.Date(2026, 11, 7, 12, 0, 0, 0, shanghai), Lookback: 2 * time.Hour, Loc: shanghai}); err != nil {
 		t.Fatal(err)
 	}

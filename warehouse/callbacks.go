@@ -39,6 +39,14 @@ const (
 	OwnerReassigned      = "reassigned"
 )
 
+// OwnerUnassigned is the owner of a task no butler can take: the roster has
+// no butler of the service team (or there is no roster at all). Its
+// owner_reason is OwnerNoRoster; a lead assigns it by hand.
+const (
+	OwnerUnassigned = "unassigned"
+	OwnerNoRoster   = "no_roster"
+)
+
 // Why a departure got no task.
 const (
 	SkipNoPhone   = "no_phone"

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"revisit/reports/callback"
 	"revisit/warehouse"
 	"revisit/warehouse/load"
 	"revisit/warehouse/whtest"
@@ -109,9 +110,9 @@ func cbHotel(t *testing.T, leave ...string) (*warehouse.Warehouse, string) {
 	return w, dir
 }
 
-func generate(t *testing.T, w *warehouse.Warehouse, opt warehouse.GenerateOptions) warehouse.GenerateResult {
+func generate(t *testing.T, w *warehouse.Warehouse, opt callback.GenerateOptions) warehouse.GenerateResult {
 	t.Helper()
-	res, err := w.GenerateCallbacks(context.Background(), opt)
+	res, err := callback.Generate(context.Background(), w, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +121,7 @@ func generate(t *testing.T, w *warehouse.Warehouse, opt warehouse.GenerateOption
 
 func TestGenerateCallbacksOneTaskPerGuestPerDepartureDay(t *testing.T) {
 	w, _ := cbHotel(t)
-	res := generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
+	res := generate(t, w, callback.GenerateOptions{AsOf: cbAsOf})
 	if !res.WindowStart.Equal(cbAsOf.Add(-48*time.Hour)) || !res.AsOf.Equal(cbAsOf) {
 		t.Errorf("window (%v, %v], want the 48 h before %v", res.WindowStart, res.AsOf, cbAsOf)
 	}
@@ -151,7 +152,7 @@ func TestGenerateCallbacksOneTaskPerGuestPerDepartureDay(t *testing.T) {
 func TestGenerateCallbacksNeverTwiceForADepartureDay(t *testing.T) {
 	w, dir := cbHotel(t)
 	first := cbAsOf.Add(-15 * time.Hour) // 11-21 21:00, after everyone left
-	if res := generate(t, w, warehouse.GenerateOptions{AsOf: first}); res.Created != 8 || res.Skipped != 2 {
+	if res := generate(t, w, callback.GenerateOptions{AsOf: first}); res.Created != 8 || res.Skipped != 2 {
 		t.Fatalf("first run: created %d, skipped %d; want 8 and 2 (GJ is not back yet)", res.Created, res.Skipped)
 	}
 	countAll := func() string {
@@ -161,7 +162,7 @@ func TestGenerateCallbacksNeverTwiceForADepartureDay(t *testing.T) {
 	before := countAll()
 
 	// The same moment again: the window is empty.
-	if res := generate(t, w, warehouse.GenerateOptions{AsOf: first}); res.Created != 0 || !res.WindowStart.Equal(first) {
+	if res := generate(t, w, callback.GenerateOptions{AsOf: first}); res.Created != 0 || !res.WindowStart.Equal(first) {
 		t.Errorf("re-run: created %d, window from %v; want 0 from %v", res.Created, res.WindowStart, first)
 	}
 
@@ -172,7 +173,7 @@ func TestGenerateCallbacksNeverTwiceForADepartureDay(t *testing.T) {
 		"SA2,GA,中餐厅,2026-11-21 18:00,2026-11-21 20:00,320,",
 		"SA3,GA,大堂吧,2026-11-21 21:30,2026-11-21 23:00,120,"))
 	whtest.Import(t, w, whtest.Options(), late)
-	res := generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
+	res := generate(t, w, callback.GenerateOptions{AsOf: cbAsOf})
 	if res.Created != 0 || res.Skipped != 0 || !res.WindowStart.Equal(first) {
 		t.Errorf("after the overlapping export: created %d, skipped %d from %v; want nothing from %v",
 			res.Created, res.Skipped, res.WindowStart, first)
@@ -183,7 +184,7 @@ func TestGenerateCallbacksNeverTwiceForADepartureDay(t *testing.T) {
 	if _, err := w.DB().ExecContext(context.Background(), "DELETE FROM callback_runs"); err != nil {
 		t.Fatal(err)
 	}
-	res = generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
+	res = generate(t, w, callback.GenerateOptions{AsOf: cbAsOf})
 	if res.Created != 0 || res.Skipped != 0 {
 		t.Errorf("overlapping window: created %d, skipped %d; want 0", res.Created, res.Skipped)
 	}
@@ -199,7 +200,7 @@ func TestGenerateCallbacksHistoryLoadCallsOnlyTheLookback(t *testing.T) {
 	w, _ := cbHotel(t)
 	// The first run a week after the load: the fixture's two years of stays
 	// all ended more than 48 h before, so nobody is called.
-	res := generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf.Add(7 * 24 * time.Hour)})
+	res := generate(t, w, callback.GenerateOptions{AsOf: cbAsOf.Add(7 * 24 * time.Hour)})
 	if res.Created != 0 || res.Skipped != 0 {
 		t.Errorf("created %d, skipped %d; want nothing", res.Created, res.Skipped)
 	}
@@ -208,14 +209,14 @@ func TestGenerateCallbacksHistoryLoadCallsOnlyTheLookback(t *testing.T) {
 	}
 	// A 12 h lookback at noon on the 22nd sees none of the 21st's departures.
 	w2, _ := cbHotel(t)
-	if res := generate(t, w2, warehouse.GenerateOptions{AsOf: cbAsOf, Lookback: 12 * time.Hour}); res.Created != 0 || res.Skipped != 0 {
+	if res := generate(t, w2, callback.GenerateOptions{AsOf: cbAsOf, Lookback: 12 * time.Hour}); res.Created != 0 || res.Skipped != 0 {
 		t.Errorf("12 h lookback: created %d, skipped %d; want nothing", res.Created, res.Skipped)
 	}
 }
 
 func TestGenerateCallbacksRecordsEverySkipOnce(t *testing.T) {
 	w, _ := cbHotel(t)
-	res := generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
+	res := generate(t, w, callback.GenerateOptions{AsOf: cbAsOf})
 	want := map[string]int{warehouse.SkipNoPhone: 1, warehouse.SkipDoNotCall: 1, warehouse.SkipInHouse: 1}
 	if fmt.Sprint(res.SkippedBy) != fmt.Sprint(want) {
 		t.Errorf("skipped by %v, want %v", res.SkippedBy, want)
@@ -235,7 +236,7 @@ func TestGenerateCallbacksRecordsEverySkipOnce(t *testing.T) {
 	if _, err := w.DB().ExecContext(context.Background(), "DELETE FROM callback_runs"); err != nil {
 		t.Fatal(err)
 	}
-	if res := generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf.Add(time.Hour)}); res.Skipped != 0 {
+	if res := generate(t, w, callback.GenerateOptions{AsOf: cbAsOf.Add(time.Hour)}); res.Skipped != 0 {
 		t.Errorf("the next run skipped %d again", res.Skipped)
 	}
 	if n := whtest.QueryInt(t, w, `SELECT count(*) FROM callback_skips`); n != 3 {
@@ -245,7 +246,7 @@ func TestGenerateCallbacksRecordsEverySkipOnce(t *testing.T) {
 
 func TestGenerateCallbacksPriority(t *testing.T) {
 	w, _ := cbHotel(t)
-	generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
+	generate(t, w, callback.GenerateOptions{AsOf: cbAsOf})
 	got := map[string]string{}
 	for _, row := range whtest.QueryStrings(t, w, `SELECT guest_id, priority, priority_reason FROM callback_tasks`) {
 		g, rest, _ := strings.Cut(row, "|")
@@ -268,7 +269,7 @@ func TestGenerateCallbacksPriority(t *testing.T) {
 	}
 	// A configured VIP list: 金卡 no longer counts, so GE is an ordinary returning guest.
 	w2, _ := cbHotel(t)
-	generate(t, w2, warehouse.GenerateOptions{AsOf: cbAsOf, VIPLevels: []string{"钻石卡"}})
+	generate(t, w2, callback.GenerateOptions{AsOf: cbAsOf, VIPLevels: []string{"钻石卡"}})
 	if got := whtest.QueryStrings(t, w2, `SELECT priority FROM callback_tasks WHERE guest_id = 'GE'`); !slices.Equal(got, []string{"4"}) {
 		t.Errorf("GE with VIP levels [钻石卡]: priority %q, want 4", got)
 	}
@@ -276,7 +277,7 @@ func TestGenerateCallbacksPriority(t *testing.T) {
 
 func TestGenerateCallbacksOwnership(t *testing.T) {
 	w, _ := cbHotel(t)
-	generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
+	generate(t, w, callback.GenerateOptions{AsOf: cbAsOf})
 	got := whtest.QueryStrings(t, w, `SELECT guest_id, owner, owner_reason FROM callback_tasks ORDER BY guest_id`)
 	want := []string{
 		"GA|H001|served_stay",      // the room's butler; the dinner had none
@@ -316,7 +317,7 @@ func cbDesk(t *testing.T, roster bool) *warehouse.Warehouse {
 
 func TestGenerateCallbacksLeastLoadedRespectsCapacity(t *testing.T) {
 	w := cbDesk(t, true)
-	generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf, DailyCapacity: 1})
+	generate(t, w, callback.GenerateOptions{AsOf: cbAsOf, DailyCapacity: 1})
 	got := whtest.QueryStrings(t, w, `SELECT t.guest_id, t.owner, t.owner_reason, e.note
 		FROM callback_tasks t JOIN callback_events e USING (task_id) ORDER BY t.due_at`)
 	want := []string{
@@ -334,7 +335,7 @@ func TestGenerateCallbacksLeastLoadedRespectsCapacity(t *testing.T) {
 
 	t.Run("no roster", func(t *testing.T) {
 		w := cbDesk(t, false)
-		generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
+		generate(t, w, callback.GenerateOptions{AsOf: cbAsOf})
 		got := whtest.QueryStrings(t, w, `SELECT DISTINCT owner, owner_reason FROM callback_tasks`)
 		if want := []string{"unassigned|no_roster"}; !slices.Equal(got, want) {
 			t.Errorf("owners %q, want %q", got, want)
@@ -344,7 +345,7 @@ func TestGenerateCallbacksLeastLoadedRespectsCapacity(t *testing.T) {
 
 func TestGenerateCallbacksWritesOneCreatedEventPerTask(t *testing.T) {
 	w, _ := cbHotel(t)
-	generate(t, w, warehouse.GenerateOptions{AsOf: cbAsOf})
+	generate(t, w, callback.GenerateOptions{AsOf: cbAsOf})
 	got := whtest.QueryStrings(t, w, `SELECT e.event_id = t.task_id, e.event_at, e.kind, e.actor, e.owner = t.owner, e.note = t.owner_reason
 		FROM callback_tasks t LEFT JOIN callback_events e USING (task_id) WHERE t.owner_reason <> 'least_loaded' ORDER BY t.task_id`)
 	for _, row := range got {
@@ -360,8 +361,8 @@ func TestGenerateCallbacksWritesOneCreatedEventPerTask(t *testing.T) {
 	}
 	// A later run numbers on.
 	w2 := cbDesk(t, true)
-	generate(t, w2, warehouse.GenerateOptions{AsOf: cbAsOf.Add(-time.Minute * 90)}) // G1 and G2 left by 10:30, G3 not yet
-	generate(t, w2, warehouse.GenerateOptions{AsOf: cbAsOf})
+	generate(t, w2, callback.GenerateOptions{AsOf: cbAsOf.Add(-time.Minute * 90)}) // G1 and G2 left by 10:30, G3 not yet
+	generate(t, w2, callback.GenerateOptions{AsOf: cbAsOf})
 	ids := whtest.QueryStrings(t, w2, `SELECT e.event_id, t.task_id, t.guest_id FROM callback_events e JOIN callback_tasks t USING (task_id) ORDER BY 1`)
 	if want := []string{"1|1|G1", "2|2|G2", "3|3|G3"}; !slices.Equal(ids, want) {
 		t.Errorf("ids %q, want %q", ids, want)
@@ -396,7 +397,7 @@ func BenchmarkGenerateCallbacks15k(b *testing.B) {
 			}
 		}
 		b.StartTimer()
-		res, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: asOf})
+		res, err := callback.Generate(ctx, w, callback.GenerateOptions{AsOf: asOf})
 		if err != nil {
 			b.Fatal(err)
 		}

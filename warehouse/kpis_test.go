@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"revisit/reports/callback"
 	"revisit/warehouse"
 	"revisit/warehouse/load"
 	"revisit/warehouse/whtest"
@@ -110,7 +111,7 @@ func kpiHotel(t *testing.T) *warehouse.Warehouse {
 	}
 	for _, asOf := range []string{"2026-03-13 09:00", "2026-03-22 09:00", "2026-05-03 09:00", "2026-05-11 09:00",
 		"2026-06-23 09:00", "2026-07-02 13:00"} {
-		if res := generate(t, w, warehouse.GenerateOptions{AsOf: whtest.HotelTime(asOf)}); res.Created != 1 {
+		if res := generate(t, w, callback.GenerateOptions{AsOf: whtest.HotelTime(asOf)}); res.Created != 1 {
 			t.Fatalf("generation as of %s created %d tasks, want 1", asOf, res.Created)
 		}
 	}

@@ -77,13 +77,13 @@ than 48 hours). Guests with no phone, marked do-not-call or back in house
 get no task; why is recorded. Running it again creates nothing twice.
 Ingest runs it by itself whenever stays load.`)
 	warehouseFlags(fs, e, &c)
-	var opt warehouse.GenerateOptions
+	var opt callback.GenerateOptions
 	var vip string
 	fs.StringVar(&asOf, "as-of", "", "the moment to generate as of: RFC 3339 or hotel-local YYYY-MM-DD HH:MM (default now)")
-	fs.DurationVar(&opt.Lookback, "lookback", 48*time.Hour, "never look further back than this")
-	fs.IntVar(&opt.DailyCapacity, "capacity", 40, "calls a customer-service butler takes a day before the next is chosen")
-	fs.StringVar(&opt.ServiceTeam, "service-team", "客服管家", "the roster team that takes calls no butler owns")
-	fs.StringVar(&vip, "vip-levels", "金卡,白金卡,钻石卡,黑金卡,VIP", "member levels whose calls are priority 2, comma-separated")
+	fs.DurationVar(&opt.Lookback, "lookback", callback.DefaultLookback, "never look further back than this")
+	fs.IntVar(&opt.DailyCapacity, "capacity", callback.DefaultDailyCapacity, "calls a customer-service butler takes a day before the next is chosen")
+	fs.StringVar(&opt.ServiceTeam, "service-team", callback.DefaultServiceTeam, "the roster team that takes calls no butler owns")
+	fs.StringVar(&vip, "vip-levels", strings.Join(callback.DefaultVIPLevels(), ","), "member levels whose calls are priority 2, comma-separated")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ Ingest runs it by itself whenever stays load.`)
 	}
 	return c.withExistingWarehouse(ctx, func(w *warehouse.Warehouse) error {
 		opt.AsOf, opt.Loc = at, loc
-		res, err := w.GenerateCallbacks(ctx, opt)
+		res, err := callback.Generate(ctx, w, opt)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"revisit/reports/callback"
 	"revisit/warehouse"
 	"revisit/warehouse/load"
 )
@@ -146,7 +147,7 @@ func summarise(results []load.FileResult) ingestSummary {
 func generateAfterIngest(ctx context.Context, e *env, w *warehouse.Warehouse, results []load.FileResult, loc *time.Location) error {
 	for _, r := range results {
 		if r.Kind == "stays" && r.Status == load.StatusLoaded {
-			res, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: time.Now(), Loc: loc})
+			res, err := callback.Generate(ctx, w, callback.GenerateOptions{AsOf: time.Now(), Loc: loc})
 			if err != nil {
 				return err
 			}

@@ -33,7 +33,7 @@ func TestDoNotCallOnACallStopsFutureTasks(t *testing.T) {
 	importCSV(t, w, "roster.csv", "员工号,姓名,组别,主管", "B01,李伟香,客服管家,B09", "B09,范志伟,客服管家,B09")
 	importCSV(t, w, "guests.csv", "客户编号,姓名,手机", "G1,张伟,13812345678")
 	importCSV(t, w, "stays_1.csv", "单号,客户编号,到店时间,离店时间,管家", "S1,G1,2026-11-20 15:00,2026-11-22 11:00,B01")
-	if _, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: at("2026-11-22 12:00"), Loc: shanghai}); err != nil {
+	if _, err := Generate(ctx, w, GenerateOptions{AsOf: at("2026-11-22 12:00"), Loc: shanghai}); err != nil {
 		t.Fatal(err)
 	}
 	tasks, err := w.Tasks(ctx, warehouse.TaskFilter{Status: warehouse.TaskOpen})
@@ -45,7 +45,7 @@ func TestDoNotCallOnACallStopsFutureTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	importCSV(t, w, "stays_2.csv", "单号,客户编号,到店时间,离店时间,管家", "S2,G1,2026-11-25 15:00,2026-11-26 11:00,B01")
-	res, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: at("2026-11-26 12:00"), Loc: shanghai})
+	res, err := Generate(ctx, w, GenerateOptions{AsOf: at("2026-11-26 12:00"), Loc: shanghai})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"revisit/reports/callback"
 	"revisit/warehouse"
 	"revisit/warehouse/identity"
 	"revisit/warehouse/whtest"
@@ -27,7 +28,7 @@ func coupleHotel(t *testing.T) *warehouse.Warehouse {
 			"S1,H1,2026-11-18 15:00,2026-11-20 11:00,B001",
 			"S2,H2,2026-11-20 15:00,2026-11-21 11:00,B001",
 			"S3,FD1,2026-11-20 15:00,2026-11-21 11:00,B001")))
-	if _, err := w.GenerateCallbacks(context.Background(), warehouse.GenerateOptions{AsOf: time.Date(2026, 11, 21, 12, 0, 0, 0, whtest.Shanghai), Loc: whtest.Shanghai}); err != nil {
+	if _, err := callback.Generate(context.Background(), w, callback.GenerateOptions{AsOf: time.Date(2026, 11, 21, 12, 0, 0, 0, whtest.Shanghai), Loc: whtest.Shanghai}); err != nil {
 		t.Fatal(err)
 	}
 	return w

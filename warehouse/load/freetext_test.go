@@ -2,6 +2,7 @@ package load_test
 
 import (
 	"context"
+	"revisit/reports/callback"
 	"revisit/warehouse"
 	"revisit/warehouse/load"
 	"revisit/warehouse/whtest"
@@ -35,7 +36,7 @@ func TestEveryStoredFreeTextIsCleanOfControlAndBidiCharacters(t *testing.T) {
 			t.Fatalf("import %s: %+v", r.Path, r)
 		}
 	}
-	if _, err := w.GenerateCallbacks(ctx, warehouse.GenerateOptions{AsOf: time.Date(2026, 11, 22, 12, 0, 0, 0, whtest.Shanghai), Loc: whtest.Shanghai}); err != nil {
+	if _, err := callback.Generate(ctx, w, callback.GenerateOptions{AsOf: time.Date(2026, 11, 22, 12, 0, 0, 0, whtest.Shanghai), Loc: whtest.Shanghai}); err != nil {
 		t.Fatal(err)
 	}
 	var id int64

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"revisit/api/roles"
 )
 
 // backupT0 is when the backups of these tests are asked for.
@@ -39,14 +41,14 @@ func hotelToBackUp(t *testing.T) *Warehouse {
 		writeFile(t, dir, "stays.csv", csvLines(stays...)),
 		writeFile(t, dir, "feedback.csv", csvLines("表单号,单号,总体满意度,意见建议,投诉",
 			"F1,S001-0,2,房间太吵,是", "F2,S002-1,5,很好,否")))
-	if _, _, err := w.CreateToken(context.Background(), "ops", RoleAdmin, "", nil, "cli", backupT0); err != nil {
+	if _, _, err := w.CreateToken(context.Background(), "ops", roles.Admin, "", nil, "cli", backupT0); err != nil {
 		t.Fatal(err)
 	}
 	return w
 }
 
 func backupAs(actor string) AuditEntry {
-	return AuditEntry{At: backupT0, Actor: actor, Role: RoleAdmin, ClientIP: "10.0.0.5"}
+	return AuditEntry{At: backupT0, Actor: actor, Role: roles.Admin, ClientIP: "10.0.0.5"}
 }
 
 func TestBackupIsOneSnapshotWhileReadsAndWritesGoOn(t *testing.T) {
@@ -87,7 +89,7 @@ func TestBackupIsOneSnapshotWhileReadsAndWritesGoOn(t *testing.T) {
 				return
 			default:
 			}
-			if err := w.Audit(ctx, AuditEntry{At: backupT0, Actor: "probe", Role: RoleAdmin, Action: AuditExport, Target: fmt.Sprint(i)}); err != nil {
+			if err := w.Audit(ctx, AuditEntry{At: backupT0, Actor: "probe", Role: roles.Admin, Action: AuditExport, Target: fmt.Sprint(i)}); err != nil {
 				t.Error(err)
 				return
 			}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"revisit/api/roles"
 )
 
 // Issue 13 row 1: a forgotten guest's task stayed open (with a call button
@@ -23,7 +25,7 @@ func TestForgetClosesOpenTasksAndCasesApartFromTheSLA(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := hotelTime("2026-11-28 09:00")
-	audit := AuditEntry{At: at, Actor: "dpo", Role: RoleAdmin}
+	audit := AuditEntry{At: at, Actor: "dpo", Role: roles.Admin}
 
 	rep, err := w.ForgetGuest(ctx, "G4", false, testOptions().Ingest.Hasher, audit)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"revisit/api/roles"
 )
 
 // privacyFiles are a small hotel's exports: 张伟 is two profiles (G1, G7)
@@ -105,7 +107,7 @@ func scanText(t *testing.T, w *Warehouse, needles []string, skip map[string]bool
 }
 
 func forgetAudit() AuditEntry {
-	return AuditEntry{At: time.Now(), Actor: "dpo", Role: RoleAdmin, ClientIP: "127.0.0.1"}
+	return AuditEntry{At: time.Now(), Actor: "dpo", Role: roles.Admin, ClientIP: "127.0.0.1"}
 }
 
 // kpiFacts are the totals the KPIs are made of, which a deletion keeps;

@@ -37,18 +37,18 @@ func LabelKPIs(r warehouse.KPIReport) KPIReport {
 		Groups:   make([]KPIGroup, 0, len(r.Groups)),
 		Backtest: r.Backtest}
 	for _, g := range r.Groups {
-		out.Groups = append(out.Groups, KPIGroup{Key: g.Key, Label: KPIGroupLabel(r.GroupBy, g), KPIs: g.KPIs})
+		out.Groups = append(out.Groups, KPIGroup{Key: g.Key, Label: kpiGroupLabel(r.GroupBy, g), KPIs: g.KPIs})
 	}
 	return out
 }
 
-// KPIGroupLabel names a group of the grouping groupBy for people: a week or
+// kpiGroupLabel names a group of the grouping groupBy for people: a week or
 // a month by its days inside the period ("2026-01-01 – 2026-01-31", as a
 // period cut at either end shows less than the whole), a day by its date,
 // an outlet in both languages, a butler by the roster's name, a team as the
 // roster writes it, and the facts without a group as unknown. A key the
 // tables do not know is shown as it is.
-func KPIGroupLabel(groupBy string, g warehouse.KPIGroup) string {
+func kpiGroupLabel(groupBy string, g warehouse.KPIGroup) string {
 	switch {
 	case (groupBy == "week" || groupBy == "month") && g.FirstDay != "":
 		return g.FirstDay + " – " + g.LastDay

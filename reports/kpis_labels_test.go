@@ -32,7 +32,7 @@ func TestKPIGroupLabel(t *testing.T) {
 		{"team", warehouse.KPIGroup{Key: "房务管家"}, "房务管家"},
 		{"team", warehouse.KPIGroup{Key: ""}, "未知 unknown"},
 	} {
-		if got := KPIGroupLabel(tc.groupBy, tc.g); got != tc.want {
+		if got := kpiGroupLabel(tc.groupBy, tc.g); got != tc.want {
 			t.Errorf("%s %+v: %q, want %q", tc.groupBy, tc.g, got, tc.want)
 		}
 	}

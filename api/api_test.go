@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"revisit/api/roles"
 	"revisit/ingest"
 	"revisit/reports/callback"
 	"revisit/warehouse"
@@ -68,8 +69,8 @@ func newHotel(t *testing.T) *hotel {
 		h.taskOf[tk.Owner] = tk.ID
 	}
 	for name, spec := range map[string][2]string{
-		"admin": {warehouse.RoleAdmin, ""}, "manager": {warehouse.RoleManager, ""}, "marketing": {warehouse.RoleMarketing, ""},
-		"butler B01": {warehouse.RoleButler, "B01"}, "butler B02": {warehouse.RoleButler, "B02"}, "lead B09": {warehouse.RoleLead, "B09"},
+		"admin": {roles.Admin, ""}, "manager": {roles.Manager, ""}, "marketing": {roles.Marketing, ""},
+		"butler B01": {roles.Butler, "B01"}, "butler B02": {roles.Butler, "B02"}, "lead B09": {roles.Lead, "B09"},
 	} {
 		secret, _, err := w.CreateToken(ctx, name, spec[0], spec[1], nil, "test", time.Now())
 		if err != nil {

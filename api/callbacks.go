@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/api/roles"
 	"revisit/warehouse"
 )
 
@@ -43,9 +44,9 @@ func viewOf(t warehouse.Task, loc *time.Location) callbackView {
 // own tasks, a lead their team's; managers and admins everything.
 func scope(tok warehouse.Principal, f *warehouse.TaskFilter) {
 	switch tok.Role {
-	case warehouse.RoleButler:
+	case roles.Butler:
 		f.Owner, f.Team = tok.StaffID, ""
-	case warehouse.RoleLead:
+	case roles.Lead:
 		f.Team = tok.StaffID
 	}
 }
@@ -125,9 +126,9 @@ func (s *Server) scopedTask(c *gin.Context, tok warehouse.Principal, id int64) (
 // inScope says whether the caller may see task t.
 func (s *Server) inScope(c *gin.Context, tok warehouse.Principal, t warehouse.Task) bool {
 	switch tok.Role {
-	case warehouse.RoleButler:
+	case roles.Butler:
 		return t.Owner == tok.StaffID
-	case warehouse.RoleLead:
+	case roles.Lead:
 		if t.EscalatedTo == tok.StaffID {
 			return true
 		}

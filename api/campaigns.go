@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/api/roles"
 	"revisit/ingest"
 	"revisit/reports"
 	"revisit/reports/export"
@@ -19,7 +20,7 @@ import (
 
 // campaignRoles may make, read and download campaigns: marketing runs them,
 // managers and admins look over its shoulder.
-var campaignRoles = []string{warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin}
+var campaignRoles = []string{roles.Marketing, roles.Manager, roles.Admin}
 
 // campaignBody is POST /campaigns' body: the names of `revisit campaign
 // create`'s flags (as_of also as "as-of", as the flag is spelt).

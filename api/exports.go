@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/api/roles"
 	"revisit/ingest"
 	"revisit/reports"
 	"revisit/reports/export"
@@ -23,11 +24,11 @@ import (
 // it invites from; callbacks and their outcomes stay with the service team
 // and managers; rejected import rows with the admins who import.
 var exportRoles = map[string][]string{
-	reports.ExportTargets:   {warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin},
-	reports.ExportGuests:    {warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin},
-	reports.ExportCallbacks: {warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleAdmin},
-	reports.ExportKPIs:      {warehouse.RoleManager, warehouse.RoleAdmin},
-	reports.ExportRejects:   {warehouse.RoleAdmin},
+	reports.ExportTargets:   {roles.Marketing, roles.Manager, roles.Admin},
+	reports.ExportGuests:    {roles.Marketing, roles.Manager, roles.Admin},
+	reports.ExportCallbacks: {roles.Butler, roles.Lead, roles.Manager, roles.Admin},
+	reports.ExportKPIs:      {roles.Manager, roles.Admin},
+	reports.ExportRejects:   {roles.Admin},
 }
 
 // exportTitles are the file names people see, before the date.
@@ -74,7 +75,7 @@ func (s *Server) download(c *gin.Context) {
 		return
 	}
 	if unmasked {
-		if tok.Role != warehouse.RoleAdmin {
+		if tok.Role != roles.Admin {
 			abort(c, http.StatusForbidden, "only an admin may download full mobile numbers")
 			return
 		}
@@ -211,9 +212,9 @@ func (s *Server) callbackExportParams(c *gin.Context, tok warehouse.Principal, r
 	req.Tasks = f
 	span := from.Format(time.DateOnly) + "_" + to.Format(time.DateOnly)
 	req.Filter = "due " + span + " status=" + c.DefaultQuery("status", "all")
-	if tok.Role == warehouse.RoleButler {
+	if tok.Role == roles.Butler {
 		req.Filter += " owner=" + tok.StaffID
-	} else if tok.Role == warehouse.RoleLead {
+	} else if tok.Role == roles.Lead {
 		req.Filter += " team=" + tok.StaffID
 	}
 	return span, true

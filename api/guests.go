@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/api/roles"
 	"revisit/ingest"
 	"revisit/mask"
 	"revisit/reports"
@@ -138,7 +139,7 @@ func (s *Server) getGuest(c *gin.Context) {
 // guest id: for a butler, unless one of their tasks is the guest's; for a
 // lead, unless a task of their team is.
 func (s *Server) guestInScope(c *gin.Context, tok warehouse.Principal, id string) bool {
-	if tok.Role != warehouse.RoleButler && tok.Role != warehouse.RoleLead {
+	if tok.Role != roles.Butler && tok.Role != roles.Lead {
 		return true
 	}
 	f := warehouse.TaskFilter{Guest: id, Limit: 1}
@@ -190,7 +191,7 @@ func (s *Server) guestViewOf(c *gin.Context, tok warehouse.Principal, g *warehou
 	for _, l := range g.Links {
 		v.IdentityLinks = append(v.IdentityLinks, linkView(l))
 	}
-	if tok.Role == warehouse.RoleAdmin || tok.Role == warehouse.RoleManager {
+	if tok.Role == roles.Admin || tok.Role == roles.Manager {
 		// Another guest's profile is out of a butler's scope, and none of
 		// marketing's business: conflicts are for those who merge and split.
 		for _, k := range g.Conflicts {
@@ -210,7 +211,7 @@ func (s *Server) guestViewOf(c *gin.Context, tok warehouse.Principal, g *warehou
 	if g.Metrics != nil {
 		v.Metrics = metricsViewOf(*g.MetricsAsOf, g.Metrics)
 	}
-	marketing := tok.Role == warehouse.RoleMarketing
+	marketing := tok.Role == roles.Marketing
 	for _, f := range g.Feedback {
 		fv := feedbackView{FormID: f.FormID, StayID: f.StayID, Overall: f.Overall, NPS: f.NPS, Complaint: f.Complaint}
 		if f.SubmittedAt != nil {

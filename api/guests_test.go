@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"revisit/api/roles"
 	"revisit/ingest"
 	"revisit/warehouse"
 	"revisit/warehouse/load"
@@ -123,7 +124,7 @@ func TestRevealContactIsScopedAndAudited(t *testing.T) {
 		t.Errorf("a revealed number may be cached: Cache-Control %q", cc)
 	}
 	log := auditOf(t, h, warehouse.AuditReveal)
-	if len(log) != 1 || log[0].Action != warehouse.AuditReveal || log[0].Actor != "B01" || log[0].Role != warehouse.RoleButler ||
+	if len(log) != 1 || log[0].Action != warehouse.AuditReveal || log[0].Actor != "B01" || log[0].Role != roles.Butler ||
 		log[0].Target != "guest G1" || log[0].Filter != "reason=callback task="+itoa(h.taskOf["B01"]) || log[0].ClientIP != "127.0.0.1" {
 		t.Errorf("audit: %+v", log)
 	}

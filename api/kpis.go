@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/reports"
 	"revisit/warehouse"
 )
 
@@ -34,7 +35,7 @@ func (s *Server) getKPIs(c *gin.Context) {
 // kpiAnswer is a report and when it was computed: a cached report may be
 // up to Config.KPIStaleFor older than the warehouse.
 type kpiAnswer struct {
-	warehouse.KPIReport
+	reports.KPIReport
 	ComputedAt string `json:"computed_at"`
 }
 
@@ -86,7 +87,7 @@ type kpiCache struct {
 }
 
 type kpiEntry struct {
-	report     warehouse.KPIReport
+	report     reports.KPIReport
 	version    int64     // the warehouse version it was computed at
 	computedAt time.Time // when that computation started
 	refreshing bool
@@ -97,7 +98,7 @@ const maxCachedKPIs = 256
 
 // kpis answers q from the cache when it may, else computes it.
 // It returns the report and when its computation started.
-func (s *Server) kpis(ctx context.Context, q warehouse.KPIQuery) (warehouse.KPIReport, time.Time, error) {
+func (s *Server) kpis(ctx context.Context, q warehouse.KPIQuery) (reports.KPIReport, time.Time, error) {
 	key := kpiFilter(q) + " today=" + civilDay(q.Now).Format(time.DateOnly)
 	version, started := s.wh.Version(), time.Now()
 	s.kpiCache.mu.Lock()
@@ -119,7 +120,7 @@ func (s *Server) kpis(ctx context.Context, q warehouse.KPIQuery) (warehouse.KPIR
 		return e.report, e.computedAt, nil
 	}
 	s.kpiCache.mu.Unlock()
-	r, err := s.wh.KPIs(ctx, q)
+	r, err := s.labelledKPIs(ctx, q)
 	if err != nil {
 		return r, started, err
 	}
@@ -127,12 +128,22 @@ func (s *Server) kpis(ctx context.Context, q warehouse.KPIQuery) (warehouse.KPIR
 	return r, started, nil
 }
 
+// labelledKPIs computes q's report and labels its groups: the endpoint,
+// the pages and the export show the labels, and the cache keeps them.
+func (s *Server) labelledKPIs(ctx context.Context, q warehouse.KPIQuery) (reports.KPIReport, error) {
+	r, err := s.wh.KPIs(ctx, q)
+	if err != nil {
+		return reports.KPIReport{}, err
+	}
+	return reports.LabelKPIs(r), nil
+}
+
 // refreshKPIs recomputes one cached report in the background.
 func (s *Server) refreshKPIs(ctx context.Context, key string, q warehouse.KPIQuery, version int64) {
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	r, err := s.wh.KPIs(ctx, q)
+	r, err := s.labelledKPIs(ctx, q)
 	if err != nil {
 		s.log.Warn("kpi refresh failed", "error", err)
 		s.kpiCache.mu.Lock()
@@ -146,7 +157,7 @@ func (s *Server) refreshKPIs(ctx context.Context, key string, q warehouse.KPIQue
 }
 
 // keepKPIs caches r unless a newer computation got there first.
-func (s *Server) keepKPIs(key string, r warehouse.KPIReport, version int64, started time.Time) {
+func (s *Server) keepKPIs(key string, r reports.KPIReport, version int64, started time.Time) {
 	s.kpiCache.mu.Lock()
 	defer s.kpiCache.mu.Unlock()
 	if e := s.kpiCache.entries[key]; e != nil && e.version > version {

@@ -14,11 +14,12 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"revisit/api/roles"
 	"revisit/warehouse"
 )
 
 // tokenRoles are the roles x-roles may name.
-var tokenRoles = []string{warehouse.RoleAdmin, warehouse.RoleManager, warehouse.RoleMarketing, warehouse.RoleButler, warehouse.RoleLead}
+var tokenRoles = []string{roles.Admin, roles.Manager, roles.Marketing, roles.Butler, roles.Lead}
 
 func TestOpenAPIDocumentIsValid(t *testing.T) {
 	spec := openAPI()
@@ -111,8 +112,8 @@ func TestOpenAPIRolesAreTheAllowLists(t *testing.T) {
 	}
 	h := newHotel(t)
 	ts := h.server(t, Config{})
-	tokens := map[string]string{warehouse.RoleAdmin: h.tokens["admin"], warehouse.RoleManager: h.tokens["manager"],
-		warehouse.RoleMarketing: h.tokens["marketing"], warehouse.RoleButler: h.tokens["butler B01"], warehouse.RoleLead: h.tokens["lead B09"]}
+	tokens := map[string]string{roles.Admin: h.tokens["admin"], roles.Manager: h.tokens["manager"],
+		roles.Marketing: h.tokens["marketing"], roles.Butler: h.tokens["butler B01"], roles.Lead: h.tokens["lead B09"]}
 	for _, op := range specOperations(spec.doc) {
 		if isPublic(op.op) {
 			continue

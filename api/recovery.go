@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/api/roles"
 	"revisit/reports/callback"
 	"revisit/warehouse"
 )
@@ -48,9 +49,9 @@ func caseViewOf(c warehouse.RecoveryCase, reported string, now time.Time, loc *t
 // their team's; managers and admins every case.
 func scopeCases(tok warehouse.Principal, f *warehouse.CaseFilter) {
 	switch tok.Role {
-	case warehouse.RoleButler:
+	case roles.Butler:
 		f.Butler = tok.StaffID
-	case warehouse.RoleLead:
+	case roles.Lead:
 		f.Team = tok.StaffID
 	}
 }
@@ -170,10 +171,10 @@ func (s *Server) workCase(c *gin.Context, tok warehouse.Principal, ch callback.C
 	if err != nil {
 		return rc, err
 	}
-	if !s.inScope(c, tok, t) && !(tok.Role == warehouse.RoleButler && rc.Owner == tok.StaffID) {
+	if !s.inScope(c, tok, t) && !(tok.Role == roles.Butler && rc.Owner == tok.StaffID) {
 		return rc, warehouse.ErrNotFound
 	}
 	ch.By, ch.At = actorOf(tok.Name, tok.StaffID), s.cfg.Now()
-	ch.AnyCase = tok.Role == warehouse.RoleAdmin
+	ch.AnyCase = tok.Role == roles.Admin
 	return callback.WorkCase(ctx, s.wh, ch)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/api/roles"
 	"revisit/warehouse"
 )
 
@@ -50,14 +51,14 @@ type uiPage struct {
 
 // uiPages are the pages the navigation offers, in its order.
 var uiPages = []uiPage{
-	{"/ui/callbacks", "nav.callbacks", []string{warehouse.RoleButler}},
-	{"/ui/team", "nav.team", []string{warehouse.RoleLead}},
-	{"/ui/kpis", "nav.kpis", []string{warehouse.RoleManager, warehouse.RoleAdmin}},
-	{"/ui/downloads", "nav.downloads", []string{warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin}},
-	{"/ui/campaigns", "nav.campaigns", []string{warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin}},
-	{"/ui/imports", "nav.imports", []string{warehouse.RoleAdmin}},
-	{"/ui/staff", "nav.staff", []string{warehouse.RoleAdmin}},
-	{"/ui/identity", "nav.identity", []string{warehouse.RoleAdmin}},
+	{"/ui/callbacks", "nav.callbacks", []string{roles.Butler}},
+	{"/ui/team", "nav.team", []string{roles.Lead}},
+	{"/ui/kpis", "nav.kpis", []string{roles.Manager, roles.Admin}},
+	{"/ui/downloads", "nav.downloads", []string{roles.Marketing, roles.Manager, roles.Admin}},
+	{"/ui/campaigns", "nav.campaigns", []string{roles.Marketing, roles.Manager, roles.Admin}},
+	{"/ui/imports", "nav.imports", []string{roles.Admin}},
+	{"/ui/staff", "nav.staff", []string{roles.Admin}},
+	{"/ui/identity", "nav.identity", []string{roles.Admin}},
 }
 
 func pageRoles(path string) []string {
@@ -83,8 +84,8 @@ func (s *Server) uiRoutes() {
 	signed.POST("/logout", s.uiCSRF, s.logout)
 	signed.GET("/password", s.passwordPage)
 	signed.POST("/password", s.uiCSRF, s.uiChangePassword)
-	signed.POST("/signin-links", s.uiAllow(warehouse.RoleAdmin, warehouse.RoleLead), s.uiCSRF, s.uiMakeLink)
-	signed.POST("/sessions/revoke", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiEndSessions)
+	signed.POST("/signin-links", s.uiAllow(roles.Admin, roles.Lead), s.uiCSRF, s.uiMakeLink)
+	signed.POST("/sessions/revoke", s.uiAllow(roles.Admin), s.uiCSRF, s.uiEndSessions)
 	for _, p := range uiPages {
 		signed.GET(strings.TrimPrefix(p.path, "/ui"), s.uiAllow(p.roles...), s.uiPageHandler(p.path))
 	}
@@ -94,20 +95,20 @@ func (s *Server) uiRoutes() {
 // uiPostRoutes are the pages' forms. Every one checks the CSRF token first
 // (the upload's files are read only after a valid token: uiStageUpload).
 func (s *Server) uiPostRoutes(signed *gin.RouterGroup) {
-	signed.POST("/callbacks/:id/attempt", s.uiAllow(warehouse.RoleButler), s.uiCSRF, s.uiRecordAttempt)
-	signed.POST("/guests/:id/call", s.uiAllow(warehouse.RoleButler, warehouse.RoleLead), s.uiCSRF, s.uiCall)
-	signed.POST("/team/:id/assign", s.uiAllow(warehouse.RoleLead), s.uiCSRF, s.uiAssign)
-	signed.POST("/recovery/:id", s.uiAllow(warehouse.RoleButler, warehouse.RoleLead), s.uiCSRF, s.uiWorkCase)
-	signed.POST("/imports", s.uiAllow(warehouse.RoleAdmin), s.uiStageUpload, s.uiCSRF, s.uiUpload)
-	signed.POST("/staff", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiCreateStaff)
-	signed.POST("/staff/:id/reset", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiResetStaff)
-	signed.POST("/staff/:id/disable", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiDisableStaff)
-	signed.POST("/tokens", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiCreateToken)
-	signed.POST("/tokens/:id/revoke", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiRevokeToken)
-	signed.POST("/identity/split", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiIdentityChange(false))
-	signed.POST("/identity/merge", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiIdentityChange(true))
-	signed.POST("/identity/review", s.uiAllow(warehouse.RoleAdmin), s.uiCSRF, s.uiAnswerReview)
-	signed.POST("/campaigns", s.uiAllow(warehouse.RoleMarketing, warehouse.RoleManager, warehouse.RoleAdmin), s.uiCSRF, s.uiCreateCampaign)
+	signed.POST("/callbacks/:id/attempt", s.uiAllow(roles.Butler), s.uiCSRF, s.uiRecordAttempt)
+	signed.POST("/guests/:id/call", s.uiAllow(roles.Butler, roles.Lead), s.uiCSRF, s.uiCall)
+	signed.POST("/team/:id/assign", s.uiAllow(roles.Lead), s.uiCSRF, s.uiAssign)
+	signed.POST("/recovery/:id", s.uiAllow(roles.Butler, roles.Lead), s.uiCSRF, s.uiWorkCase)
+	signed.POST("/imports", s.uiAllow(roles.Admin), s.uiStageUpload, s.uiCSRF, s.uiUpload)
+	signed.POST("/staff", s.uiAllow(roles.Admin), s.uiCSRF, s.uiCreateStaff)
+	signed.POST("/staff/:id/reset", s.uiAllow(roles.Admin), s.uiCSRF, s.uiResetStaff)
+	signed.POST("/staff/:id/disable", s.uiAllow(roles.Admin), s.uiCSRF, s.uiDisableStaff)
+	signed.POST("/tokens", s.uiAllow(roles.Admin), s.uiCSRF, s.uiCreateToken)
+	signed.POST("/tokens/:id/revoke", s.uiAllow(roles.Admin), s.uiCSRF, s.uiRevokeToken)
+	signed.POST("/identity/split", s.uiAllow(roles.Admin), s.uiCSRF, s.uiIdentityChange(false))
+	signed.POST("/identity/merge", s.uiAllow(roles.Admin), s.uiCSRF, s.uiIdentityChange(true))
+	signed.POST("/identity/review", s.uiAllow(roles.Admin), s.uiCSRF, s.uiAnswerReview)
+	signed.POST("/campaigns", s.uiAllow(roles.Marketing, roles.Manager, roles.Admin), s.uiCSRF, s.uiCreateCampaign)
 }
 
 // uiPageHandler finds the handler of a page.
@@ -287,7 +288,7 @@ func (s *Server) render(c *gin.Context, page string, data uiData) {
 			}
 		}
 		data["Nav"] = nav
-		if t.Role == warehouse.RoleManager || t.Role == warehouse.RoleAdmin {
+		if t.Role == roles.Manager || t.Role == roles.Admin {
 			data["Banner"] = s.nightlyBanner(c, lang)
 		}
 	}

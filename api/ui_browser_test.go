@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
+	"revisit/api/roles"
 	"revisit/reports"
 	"revisit/reports/callback"
 	"revisit/synth"
@@ -310,7 +311,7 @@ func demoHotel(t *testing.T) (*hotel, time.Time) {
 			busiest = tk.Owner
 		}
 	}
-	for name, spec := range map[string][2]string{"butler": {warehouse.RoleButler, busiest}, "manager": {warehouse.RoleManager, ""}} {
+	for name, spec := range map[string][2]string{"butler": {roles.Butler, busiest}, "manager": {roles.Manager, ""}} {
 		secret, _, err := w.CreateToken(ctx, name, spec[0], spec[1], nil, "test", time.Now())
 		if err != nil {
 			t.Fatal(err)
@@ -458,7 +459,7 @@ func TestBrowserLeadBoardIsReadableOnAPhone(t *testing.T) {
 	}
 	// The lead of the busiest butler's tasks: a token for a lead whose
 	// board holds them all (the escalations and the roster decide).
-	secret, _, err := h.w.CreateToken(context.Background(), "lead", warehouse.RoleLead, tasks[0].Owner, nil, "test", time.Now())
+	secret, _, err := h.w.CreateToken(context.Background(), "lead", roles.Lead, tasks[0].Owner, nil, "test", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

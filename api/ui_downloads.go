@@ -277,7 +277,7 @@ func (s *Server) countKPIs(ctx context.Context, r downloadsRequest, card *downlo
 // kpiRowCount is how many rows the KPI workbook writes for report: the
 // total and one per group, each with a column per figure. (The CSV is long,
 // a row per group and figure; the card counts what people open.)
-func kpiRowCount(report warehouse.KPIReport) int64 { return 1 + int64(len(report.Groups)) }
+func kpiRowCount(report reports.KPIReport) int64 { return 1 + int64(len(report.Groups)) }
 
 // rejectsCard is the filter of rejected rows: one import, or every one.
 func (s *Server) rejectsCard(ctx context.Context, r downloadsRequest, card *downloadCard) {

@@ -258,7 +258,7 @@ type kpiTrend struct {
 	SVG        template.HTML
 }
 
-func kpiTrends(lang string, cur money.Currency, r warehouse.KPIReport) []kpiTrend {
+func kpiTrends(lang string, cur money.Currency, r reports.KPIReport) []kpiTrend {
 	var trends []kpiTrend
 	for _, sp := range kpiSpecs {
 		if !sp.trend {
@@ -302,13 +302,13 @@ type kpiRow struct {
 	Cells      []kpiCell
 }
 
-func kpiTableOf(lang string, cur money.Currency, r warehouse.KPIReport) kpiTable {
+func kpiTableOf(lang string, cur money.Currency, r reports.KPIReport) kpiTable {
 	t := kpiTable{ID: r.GroupBy, Title: translate(lang, "kpis.by_"+r.GroupBy), GroupTitle: translate(lang, "kpis.group_"+r.GroupBy)}
 	var specs []kpiSpec
 	for _, sp := range kpiSpecs {
 		// A column when some group has the figure: room nights are the rooms
 		// outlet's alone, and the restaurants' cells stay empty.
-		if sp.table && slices.ContainsFunc(r.Groups, func(g warehouse.KPIGroup) bool { return sp.of(&g.KPIs) != nil }) {
+		if sp.table && slices.ContainsFunc(r.Groups, func(g reports.KPIGroup) bool { return sp.of(&g.KPIs) != nil }) {
 			specs = append(specs, sp)
 			t.Columns = append(t.Columns, kpiColumn{Label: kpiLabel(lang, sp.code, cur), Def: translate(lang, "kpis.def."+sp.code)})
 		}

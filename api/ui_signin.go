@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/api/roles"
 	"revisit/warehouse"
 )
 
@@ -196,10 +197,10 @@ func (s *Server) linkPage(c *gin.Context) {
 // of scope things are.
 func (s *Server) mayLinkFor(c *gin.Context, staffID string) (bool, error) {
 	p := principal(c)
-	if p.Role == warehouse.RoleAdmin {
+	if p.Role == roles.Admin {
 		return true, nil
 	}
-	if p.Role != warehouse.RoleLead {
+	if p.Role != roles.Lead {
 		return false, nil
 	}
 	st, err := s.staffByID(c, staffID)
@@ -209,7 +210,7 @@ func (s *Server) mayLinkFor(c *gin.Context, staffID string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if st.Role != warehouse.RoleButler {
+	if st.Role != roles.Butler {
 		return false, nil
 	}
 	lead, err := s.wh.LeadOf(c.Request.Context(), staffID)
@@ -261,7 +262,7 @@ func CheckPublicURL(s string) error {
 func (s *Server) uiMakeLink(c *gin.Context) {
 	staffID := strings.TrimSpace(c.PostForm("staff_id"))
 	back := "/ui/staff"
-	if principal(c).Role == warehouse.RoleLead {
+	if principal(c).Role == roles.Lead {
 		back = "/ui/team"
 	}
 	ok, err := s.mayLinkFor(c, staffID)

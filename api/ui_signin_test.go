@@ -16,6 +16,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 
+	"revisit/api/roles"
 	"revisit/warehouse"
 )
 
@@ -26,8 +27,8 @@ const b01Password = "Garden-view-42"
 func staffHotel(t *testing.T) *hotel {
 	t.Helper()
 	h := newHotel(t)
-	as := warehouse.AuditEntry{At: time.Now(), Actor: "setup", Role: warehouse.RoleAdmin}
-	for _, a := range [][3]string{{"B01", warehouse.RoleButler, "李伟香"}, {"C01", warehouse.RoleButler, "宋雅婷"}, {"A01", warehouse.RoleAdmin, "周敏"}} {
+	as := warehouse.AuditEntry{At: time.Now(), Actor: "setup", Role: roles.Admin}
+	for _, a := range [][3]string{{"B01", roles.Butler, "李伟香"}, {"C01", roles.Butler, "宋雅婷"}, {"A01", roles.Admin, "周敏"}} {
 		if _, _, err := h.w.CreateStaff(context.Background(), a[0], a[1], a[2], b01Password, as); err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +111,7 @@ func TestStaffSignInByPassword(t *testing.T) {
 func TestTemporaryPasswordIsChangedBeforeAnythingElse(t *testing.T) {
 	h := staffHotel(t)
 	ts := h.server(t, Config{Now: afternoon})
-	temp, err := h.w.ResetStaffPassword(context.Background(), "B01", "", warehouse.AuditEntry{At: time.Now(), Actor: "setup", Role: warehouse.RoleAdmin})
+	temp, err := h.w.ResetStaffPassword(context.Background(), "B01", "", warehouse.AuditEntry{At: time.Now(), Actor: "setup", Role: roles.Admin})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/api/roles"
 	"revisit/warehouse"
 )
 
@@ -71,7 +72,7 @@ func init() {
 }
 
 // staffRoles are the roles in the order the forms offer them.
-var staffRoles = []string{warehouse.RoleButler, warehouse.RoleLead, warehouse.RoleManager, warehouse.RoleMarketing, warehouse.RoleAdmin}
+var staffRoles = []string{roles.Butler, roles.Lead, roles.Manager, roles.Marketing, roles.Admin}
 
 // staffRow is one account as the page shows it.
 type staffRow struct {
@@ -142,14 +143,14 @@ func (s *Server) renderStaff(c *gin.Context, data uiData) {
 		r.Live, r.StatusText = r.Status == "active", translate(lang, "staff.status."+r.Status)
 		toks = append(toks, r)
 	}
-	var roles []map[string]string
+	var roleChoices []map[string]string
 	for _, r := range staffRoles {
-		roles = append(roles, map[string]string{"Value": r, "Text": translate(lang, "role."+r)})
+		roleChoices = append(roleChoices, map[string]string{"Value": r, "Text": translate(lang, "role."+r)})
 	}
-	data["CSS"], data["Accounts"], data["Tokens"], data["Roles"] = "staff.css", rows, toks, roles
+	data["CSS"], data["Accounts"], data["Tokens"], data["Roles"] = "staff.css", rows, toks, roleChoices
 	data["Expiries"] = []string{"30", "90", "365", "never"}
 	if data["Form"] == nil {
-		data["Form"] = map[string]string{"role": warehouse.RoleButler, "expires": "90"}
+		data["Form"] = map[string]string{"role": roles.Butler, "expires": "90"}
 	}
 	s.render(c, "staff", data)
 }
@@ -240,7 +241,7 @@ func (s *Server) uiDisableStaff(c *gin.Context) {
 // uiCreateToken is the page's new-token form.
 func (s *Server) uiCreateToken(c *gin.Context) {
 	form := map[string]string{"token_name": strings.TrimSpace(c.PostForm("name")), "token_role": c.PostForm("role"),
-		"token_staff": strings.TrimSpace(c.PostForm("staff_id")), "expires": c.PostForm("expires"), "role": warehouse.RoleButler}
+		"token_staff": strings.TrimSpace(c.PostForm("staff_id")), "expires": c.PostForm("expires"), "role": roles.Butler}
 	now := s.cfg.Now()
 	var expires *time.Time
 	if form["expires"] != "never" {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"revisit/api/roles"
 	"revisit/reports/callback"
 	"revisit/warehouse"
 )
@@ -226,7 +227,7 @@ func (s *Server) teamRoster(ctx context.Context, lead string) ([]teamButler, err
 	}
 	signs := map[string]bool{}
 	for _, a := range accounts {
-		signs[a.StaffID] = a.Role == warehouse.RoleButler && a.DisabledAt == nil
+		signs[a.StaffID] = a.Role == roles.Butler && a.DisabledAt == nil
 	}
 	out := make([]teamButler, 0, len(team))
 	for _, b := range team {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"revisit/api/roles"
 	"revisit/warehouse"
 )
 
@@ -141,7 +142,7 @@ func TestUITeamReassignWithCSRF(t *testing.T) {
 	if len(audits) != 1 {
 		t.Fatalf("%d assign audit entries, want 1", len(audits))
 	}
-	if e := audits[0]; e.Actor != "B09" || e.Role != warehouse.RoleLead || e.Target != "task "+itoa(id) ||
+	if e := audits[0]; e.Actor != "B09" || e.Role != roles.Lead || e.Target != "task "+itoa(id) ||
 		e.Filter != "to B02" || e.Rows != 1 || !e.At.Equal(afternoon()) {
 		t.Errorf("audit entry: %+v", e)
 	}

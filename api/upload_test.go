@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"revisit/api/roles"
 	"revisit/ingest"
 	"revisit/warehouse"
 	"revisit/warehouse/load"
@@ -101,7 +102,7 @@ func TestUploadLoadsLikeIngestAndIsAudited(t *testing.T) {
 		t.Errorf("the new departure raised no callback: %s", got)
 	}
 	imports := auditOf(t, h, warehouse.AuditImport)
-	if len(imports) != 2 || imports[0].Actor != "admin" || imports[0].Role != warehouse.RoleAdmin || imports[0].ClientIP != "127.0.0.1" {
+	if len(imports) != 2 || imports[0].Actor != "admin" || imports[0].Role != roles.Admin || imports[0].ClientIP != "127.0.0.1" {
 		t.Errorf("audit: %+v", imports)
 	}
 	if imports[0].Target != "stays_1123.csv" || imports[0].Rows != 1 || !strings.HasPrefix(imports[0].Filter, "kind=stays status=loaded") {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"revisit/api/roles"
 	"revisit/ingest"
 	"revisit/synth"
 	"revisit/warehouse"
@@ -120,7 +121,7 @@ func TestForgetOnBothShapesOfHotel(t *testing.T) {
 				t.Fatalf("the guest %s is in %d of %d kept files: the split would prove nothing", guest, len(byID), len(files))
 			}
 
-			rep, err := ForgetGuest(ctx, w, cfg, guest, false, testKey, warehouse.AuditEntry{At: now, Actor: "dpo", Role: warehouse.RoleAdmin})
+			rep, err := ForgetGuest(ctx, w, cfg, guest, false, testKey, warehouse.AuditEntry{At: now, Actor: "dpo", Role: roles.Admin})
 			if err != nil {
 				t.Fatal(err)
 			}

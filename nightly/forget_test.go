@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"revisit/api/roles"
 	"revisit/ingest"
 	"revisit/warehouse"
 	"revisit/warehouse/load"
@@ -139,7 +140,7 @@ func TestForgetDeletesTheKeptFilesThatNameTheGuest(t *testing.T) {
 		return filepath.Join(cfg.Outbox, name)
 	}
 
-	audit := warehouse.AuditEntry{At: time.Now(), Actor: "dpo", Role: warehouse.RoleAdmin}
+	audit := warehouse.AuditEntry{At: time.Now(), Actor: "dpo", Role: roles.Admin}
 	dry, err := ForgetGuest(ctx, w, cfg, "G1", true, testKey, audit)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"revisit/api/roles"
 	"revisit/ingest"
 	"revisit/warehouse"
 )
@@ -107,7 +108,7 @@ func TestForgottenGuestLeavesTheCampaignButNotItsCounts(t *testing.T) {
 	}
 	gone := members[0].GuestID
 	if _, err := w.ForgetGuest(ctx, gone, false, ingest.NewIDHasher([]byte("test-key-0123456789")),
-		warehouse.AuditEntry{At: civil("2026-11-27"), Actor: "dpo", Role: warehouse.RoleAdmin}); err != nil {
+		warehouse.AuditEntry{At: civil("2026-11-27"), Actor: "dpo", Role: roles.Admin}); err != nil {
 		t.Fatal(err)
 	}
 	after, err := w.CampaignMembers(ctx, c.ID)

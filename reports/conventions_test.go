@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"revisit/api/roles"
 	"revisit/reports/export"
 	"revisit/warehouse"
 )
@@ -73,7 +74,7 @@ func checkDayColumnNotes(t *testing.T, w *warehouse.Warehouse) {
 	t.Helper()
 	var buf bytes.Buffer
 	req := ExportRequest{Report: ExportGuests, AsOf: civil("2026-11-26"), Filter: "as_of=2026-11-26"}
-	who := warehouse.AuditEntry{At: time.Now(), Actor: "marketing", Role: warehouse.RoleMarketing}
+	who := warehouse.AuditEntry{At: time.Now(), Actor: "marketing", Role: roles.Marketing}
 	if _, err := Export(context.Background(), w, req, who, func(t export.Table, rows export.Rows) (int, error) {
 		return export.WriteXLSX(context.Background(), &buf, t, rows)
 	}); err != nil {

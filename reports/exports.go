@@ -144,7 +144,7 @@ type ExportRequest struct {
 	// Campaign: the campaign whose contact group to export.
 	Campaign int64
 	// KPIs: the figures to export, computed by the caller.
-	KPIs *warehouse.KPIReport
+	KPIs *KPIReport
 	// Wide writes the KPIs as people read them, a row per group and a
 	// column per figure (the XLSX); false keeps the long form programs
 	// read (CSV, JSON).

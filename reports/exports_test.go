@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"revisit/api/roles"
 	"revisit/reports/export"
 	"revisit/warehouse"
 )
@@ -27,7 +28,7 @@ func TestTargetsXLSXIsSafeMaskedAndTyped(t *testing.T) {
 	var buf bytes.Buffer
 	var table export.Table
 	req := ExportRequest{Report: ExportTargets, AsOf: civil("2026-11-26"), Filter: "as_of=2026-11-26"}
-	who := warehouse.AuditEntry{At: time.Now(), Actor: "marketing", Role: warehouse.RoleMarketing}
+	who := warehouse.AuditEntry{At: time.Now(), Actor: "marketing", Role: roles.Marketing}
 	n, err := Export(context.Background(), w, req, who, func(t export.Table, rows export.Rows) (int, error) {
 		table = t
 		return export.WriteXLSX(context.Background(), &buf, t, rows)

@@ -31,9 +31,9 @@ var kpiMoneyCodes = map[string]bool{"room_revenue": true, "adr": true}
 // its figures in the order warehouse.KPIs declares them. A figure that does
 // not apply to a grouping (nil) is left out; a figure without a value (0 / 0)
 // has a blank value cell.
-func kpiRows(r *warehouse.KPIReport, cur money.Currency) [][]any {
+func kpiRows(r *KPIReport, cur money.Currency) [][]any {
 	var out [][]any
-	add := func(groupBy string, g warehouse.KPIGroup) {
+	add := func(groupBy string, g KPIGroup) {
 		v := reflect.ValueOf(g.KPIs)
 		for i := range v.NumField() {
 			f, ok := v.Field(i).Interface().(*warehouse.Figure)

@@ -38,8 +38,8 @@ func kpiExportKind(code string) export.ColumnKind {
 
 // kpiWideTable is the workbook's table and rows: a column for every figure
 // some group has, in the order warehouse.KPIs declares them.
-func kpiWideTable(r *warehouse.KPIReport, cur money.Currency) ([]export.Column, [][]any) {
-	groups := append([]warehouse.KPIGroup{r.Total}, r.Groups...)
+func kpiWideTable(r *KPIReport, cur money.Currency) ([]export.Column, [][]any) {
+	groups := append([]KPIGroup{r.Total}, r.Groups...)
 	groupBy := func(i int) string {
 		if i == 0 {
 			return "total"

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"revisit/api/roles"
 )
 
 func TestAuditLogIsNewestFirst(t *testing.T) {
@@ -16,10 +18,10 @@ func TestAuditLogIsNewestFirst(t *testing.T) {
 	at := func(min int) time.Time { return tokenT0.Add(time.Duration(min) * time.Minute) }
 	// Written out of time order, two at the same moment.
 	entries := []AuditEntry{
-		{At: at(10), Actor: "crm", Role: RoleMarketing, Action: AuditExport, Target: "targets.xlsx", Filter: "as_of=2026-11-26", Rows: 120, ClientIP: "10.0.0.5"},
-		{At: at(5), Actor: "B01", Role: RoleButler, Action: AuditReveal, Target: "guest G1", Rows: 1, ClientIP: "10.0.0.6"},
-		{At: at(20), Actor: "L01", Role: RoleLead, Action: AuditAssign, Target: "task 7", Filter: "to=B02", Rows: 1},
-		{At: at(20), Actor: "ops", Role: RoleAdmin, Action: AuditImport, Target: "stays.csv", Rows: 5000},
+		{At: at(10), Actor: "crm", Role: roles.Marketing, Action: AuditExport, Target: "targets.xlsx", Filter: "as_of=2026-11-26", Rows: 120, ClientIP: "10.0.0.5"},
+		{At: at(5), Actor: "B01", Role: roles.Butler, Action: AuditReveal, Target: "guest G1", Rows: 1, ClientIP: "10.0.0.6"},
+		{At: at(20), Actor: "L01", Role: roles.Lead, Action: AuditAssign, Target: "task 7", Filter: "to=B02", Rows: 1},
+		{At: at(20), Actor: "ops", Role: roles.Admin, Action: AuditImport, Target: "stays.csv", Rows: 5000},
 	}
 	for _, e := range entries {
 		if err := w.Audit(ctx, e); err != nil {
@@ -37,7 +39,7 @@ func TestAuditLogIsNewestFirst(t *testing.T) {
 	if want := "ops L01 crm B01"; strings.Join(got, " ") != want {
 		t.Errorf("audit log order %v, want %s", got, want)
 	}
-	if e := log[2]; !e.At.Equal(at(10)) || e.Role != RoleMarketing || e.Action != AuditExport || e.Target != "targets.xlsx" ||
+	if e := log[2]; !e.At.Equal(at(10)) || e.Role != roles.Marketing || e.Action != AuditExport || e.Target != "targets.xlsx" ||
 		e.Filter != "as_of=2026-11-26" || e.Rows != 120 || e.ClientIP != "10.0.0.5" {
 		t.Errorf("entry read back as %+v", e)
 	}
@@ -49,7 +51,7 @@ func TestAuditLogIsNewestFirst(t *testing.T) {
 func TestAuditRefusesIncompleteEntriesAndTokens(t *testing.T) {
 	w := openTemp(t)
 	ctx := context.Background()
-	good := AuditEntry{At: tokenT0, Actor: "crm", Role: RoleMarketing, Action: AuditExport, Target: "guests.csv"}
+	good := AuditEntry{At: tokenT0, Actor: "crm", Role: roles.Marketing, Action: AuditExport, Target: "guests.csv"}
 	cases := map[string]func(e *AuditEntry){
 		"no time":           func(e *AuditEntry) { e.At = time.Time{} },
 		"no actor":          func(e *AuditEntry) { e.Actor = "" },

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"revisit/api/roles"
 )
 
 // backupT0 is when the backups of these tests are asked for.
@@ -41,14 +43,14 @@ func hotelToBackUp(t *testing.T) *warehouse.Warehouse {
 		whtest.WriteFile(t, dir, "stays.csv", whtest.CSVLines(stays...)),
 		whtest.WriteFile(t, dir, "feedback.csv", whtest.CSVLines("表单号,单号,总体满意度,意见建议,投诉",
 			"F1,S001-0,2,房间太吵,是", "F2,S002-1,5,很好,否")))
-	if _, _, err := w.CreateToken(context.Background(), "ops", warehouse.RoleAdmin, "", nil, "cli", backupT0); err != nil {
+	if _, _, err := w.CreateToken(context.Background(), "ops", roles.Admin, "", nil, "cli", backupT0); err != nil {
 		t.Fatal(err)
 	}
 	return w
 }
 
 func backupAs(actor string) warehouse.AuditEntry {
-	return warehouse.AuditEntry{At: backupT0, Actor: actor, Role: warehouse.RoleAdmin, ClientIP: "10.0.0.5"}
+	return warehouse.AuditEntry{At: backupT0, Actor: actor, Role: roles.Admin, ClientIP: "10.0.0.5"}
 }
 
 func TestBackupIsOneSnapshotWhileReadsAndWritesGoOn(t *testing.T) {
@@ -89,7 +91,7 @@ func TestBackupIsOneSnapshotWhileReadsAndWritesGoOn(t *testing.T) {
 				return
 			default:
 			}
-			if err := w.Audit(ctx, warehouse.AuditEntry{At: backupT0, Actor: "probe", Role: warehouse.RoleAdmin, Action: warehouse.AuditExport, Target: fmt.Sprint(i)}); err != nil {
+			if err := w.Audit(ctx, warehouse.AuditEntry{At: backupT0, Actor: "probe", Role: roles.Admin, Action: warehouse.AuditExport, Target: fmt.Sprint(i)}); err != nil {
 				t.Error(err)
 				return
 			}

@@ -7,6 +7,8 @@ import (
 	"revisit/warehouse/whtest"
 	"testing"
 	"time"
+
+	"revisit/api/roles"
 )
 
 // cardHotel is one guest under two profiles (a shared mobile), with two
@@ -70,7 +72,7 @@ func TestRevealContactIsAuditedWithTheRead(t *testing.T) {
 	w := cardHotel(t)
 	ctx := context.Background()
 	at := time.Date(2026, 11, 27, 9, 0, 0, 0, whtest.Shanghai)
-	rc, err := w.RevealContact(ctx, "G1", warehouse.AuditEntry{At: at, Actor: "B01", Role: warehouse.RoleButler, Filter: "reason=callback", ClientIP: "127.0.0.1"})
+	rc, err := w.RevealContact(ctx, "G1", warehouse.AuditEntry{At: at, Actor: "B01", Role: roles.Butler, Filter: "reason=callback", ClientIP: "127.0.0.1"})
 	if err != nil {
 		t.Fatal(err)
 	}

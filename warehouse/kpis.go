@@ -144,11 +144,22 @@ type KPIs struct {
 	RecoveryRate *Figure `json:"recovery_rate"`
 }
 
-// KPIGroup is one group's figures: a day, week, month, outlet, team or butler.
+// KPIGroup is one group's figures: a day, week, month, outlet, team or
+// butler. It carries the facts a label for people is made of (package
+// reports writes the labels); the warehouse names no group.
 type KPIGroup struct {
-	Key   string `json:"key"`
-	Label string `json:"label"`
-	KPIs  KPIs   `json:"kpis"`
+	// Key is the group: "total", a day (2026-01-05), an ISO week
+	// (2026-W02), a month (2026-01), an outlet kind, a team or a staff id as
+	// stored; "" for the facts without one (a stay without a butler).
+	Key string `json:"key"`
+	// FirstDay and LastDay (YYYY-MM-DD) are a day's, week's or month's first
+	// and last day inside the period; "" for the other groupings.
+	FirstDay string `json:"first_day,omitempty"`
+	LastDay  string `json:"last_day,omitempty"`
+	// StaffName is a butler's name on the roster (its latest row), for the
+	// butler grouping; "" for a staff id the roster does not name.
+	StaffName string `json:"staff_name,omitempty"`
+	KPIs      KPIs   `json:"kpis"`
 }
 
 // KPIBacktest is how well a targeting model predicted a holdout, from the
@@ -202,20 +213,26 @@ func (w *Warehouse) KPIs(ctx context.Context, q KPIQuery) (KPIReport, error) {
 			return KPIReport{}, fmt.Errorf("warehouse: kpis: %s: %w", fam.name, err)
 		}
 	}
-	labels, err := kpiLabels(ctx, tx, q.GroupBy, acc)
-	if err != nil {
-		return KPIReport{}, fmt.Errorf("warehouse: kpis: labels: %w", err)
+	var names map[string]string
+	if q.GroupBy == "butler" {
+		if names, err = staffNames(ctx, tx); err != nil {
+			return KPIReport{}, fmt.Errorf("warehouse: kpis: %w", err)
+		}
 	}
 	backtests, err := kpiBacktests(ctx, tx, p.analysedBy)
 	if err != nil {
 		return KPIReport{}, fmt.Errorf("warehouse: kpis: backtests: %w", err)
 	}
 	r := KPIReport{From: p.from, To: p.to, Property: q.Property, GroupBy: q.GroupBy, RevisitCutoff: p.cutoff,
-		Total:    KPIGroup{Key: "total", Label: "合计 total", KPIs: acc.total.kpis(allKPIFamilies)},
+		Total:    KPIGroup{Key: "total", KPIs: acc.total.kpis(allKPIFamilies)},
 		Groups:   []KPIGroup{},
 		Backtest: backtests}
 	for _, key := range acc.keys() {
-		r.Groups = append(r.Groups, KPIGroup{Key: key, Label: labels[key], KPIs: acc.groups[key].kpis(kpiFamiliesOf(q.GroupBy, key))})
+		g := KPIGroup{Key: key, StaffName: names[key], KPIs: acc.groups[key].kpis(kpiFamiliesOf(q.GroupBy, key))}
+		if span, ok := acc.spans[key]; ok {
+			g.FirstDay, g.LastDay = span[0].Format(time.DateOnly), span[1].Format(time.DateOnly)
+		}
+		r.Groups = append(r.Groups, g)
 	}
 	return r, nil
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	"revisit/ingest"
 )
 
 // How KPI counts are gathered per group and turned into figures.
@@ -228,39 +226,6 @@ func (a *kpiAccumulator) keys() []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-const kpiUnknownLabel = "未知 unknown"
-
-// kpiLabels names each group: a calendar group by the days of it inside the
-// period, an outlet in both languages, a butler by the roster's name.
-func kpiLabels(ctx context.Context, tx *sql.Tx, groupBy string, a *kpiAccumulator) (map[string]string, error) {
-	names := map[string]string{}
-	if groupBy == "butler" {
-		var err error
-		if names, err = staffNames(ctx, tx); err != nil {
-			return nil, err
-		}
-	}
-	labels := map[string]string{}
-	for key := range a.groups {
-		label := key
-		switch {
-		case groupBy == "week" || groupBy == "month":
-			s := a.spans[key]
-			label = s[0].Format(time.DateOnly) + " – " + s[1].Format(time.DateOnly)
-		case key == "":
-			label = kpiUnknownLabel
-		case groupBy == "outlet":
-			if zh, en, ok := ingest.OutletKindLabels(key); ok {
-				label = zh + " " + en
-			}
-		case groupBy == "butler" && names[key] != "":
-			label = names[key]
-		}
-		labels[key] = label
-	}
-	return labels, nil
 }
 
 func kpiBacktests(ctx context.Context, tx *sql.Tx, to string) ([]KPIBacktest, error) {

@@ -218,7 +218,7 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 
 	t.Run("total", func(t *testing.T) {
 		r := report(t, kpiPeriod(""))
-		if r.From != "2025-12-01" || r.To != "2026-06-30" || r.RevisitCutoff != "2026-06-30" || r.Groups == nil || len(r.Groups) != 0 {
+		if r.From != "2025-12-01" || r.To != "2026-06-30" || r.RevisitCutoff != "2026-06-30" || r.Groups == nil || len(r.Groups) != 0 || kpiGroupFacts(r.Total) != "total" {
 			t.Errorf("report %s – %s, cut-off %s, groups %v", r.From, r.To, r.RevisitCutoff, r.Groups)
 		}
 		checkFigures(t, "total", r.Total.KPIs, kpiTotalWant)
@@ -227,17 +227,18 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		}
 	})
 
-	// Each grouping: the keys in order with their labels, each group's
-	// figures, and the total unchanged by the grouping.
+	// Each grouping: the keys in order with the facts their labels are made
+	// of (a calendar group's days inside the period, a butler's roster
+	// name), each group's figures, and the total unchanged by the grouping.
 	for _, tc := range []struct {
 		groupBy string
-		labels  []string // key=label, in order
+		groups  []string // in order: the key, then its days or its name
 		want    map[string]kfigs
 	}{{
 		groupBy: "month",
-		labels: []string{"2025-12=2025-12-01 – 2025-12-31", "2026-01=2026-01-01 – 2026-01-31", "2026-02=2026-02-01 – 2026-02-28",
-			"2026-03=2026-03-01 – 2026-03-31", "2026-04=2026-04-01 – 2026-04-30", "2026-05=2026-05-01 – 2026-05-31",
-			"2026-06=2026-06-01 – 2026-06-30"},
+		groups: []string{"2025-12 2025-12-01..2025-12-31", "2026-01 2026-01-01..2026-01-31", "2026-02 2026-02-01..2026-02-28",
+			"2026-03 2026-03-01..2026-03-31", "2026-04 2026-04-01..2026-04-30", "2026-05 2026-05-01..2026-05-31",
+			"2026-06 2026-06-01..2026-06-30"},
 		want: map[string]kfigs{
 			"2025-12": {"stays": warehouse.KCount(2), "guests": warehouse.KCount(2), "repeat_guest_rate": warehouse.KFig(0, 2, 0),
 				"revisit_rate_90d": warehouse.KFig(0, 2, 0), "revisit_rate_180d": warehouse.KFig(1, 2, 0.5), "median_revisit_interval_days": warehouse.KFig(0, 0, 0),
@@ -266,7 +267,7 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		// Visits go by their main outlet (G1's room stay with a dinner is a
 		// room visit); forms by their stay's outlet; FB6 has none.
 		groupBy: "outlet",
-		labels:  []string{"=未知 unknown", "conference=会议 Conferences", "dining=餐饮 Dining", "room=客房 Rooms"},
+		groups:  []string{"", "conference", "dining", "room"},
 		want: map[string]kfigs{
 			"": {"stays": warehouse.KCount(0), "guests": warehouse.KCount(0), "csat": warehouse.KFig(1, 1, 1), "top2_box": warehouse.KFig(0, 1, 0), "nps": warehouse.KFig(0, 0, 0),
 				"complaint_rate": warehouse.KFig(1, 0, 0), "callback_sla": nil, "complaint_resolution_hours": nil, "open_complaints": nil},
@@ -285,7 +286,7 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		// Stays by their butler, forms by their stay's, callbacks and cases
 		// by their owner; visit figures are not per butler.
 		groupBy: "butler",
-		labels:  []string{"=未知 unknown", "C001=客服一", "F001=赵管家", "H001=王管家", "H002=李管家"},
+		groups:  []string{"", "C001 客服一", "F001 赵管家", "H001 王管家", "H002 李管家"},
 		want: map[string]kfigs{
 			"": {"stays": warehouse.KCount(2), "csat": warehouse.KFig(1, 1, 1), "nps": warehouse.KFig(0, 0, 0), "complaint_rate": warehouse.KFig(1, 2, 50),
 				"callback_sla": warehouse.KFig(0, 0, 0), "open_complaints": warehouse.KFig(0, 0, 0), "guests": nil, "repeat_guest_rate": nil},
@@ -302,7 +303,7 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 	}, {
 		// A butler's team from the roster; no butler, no team.
 		groupBy: "team",
-		labels:  []string{"=未知 unknown", "客服管家=客服管家", "房务管家=房务管家", "餐饮管家=餐饮管家"},
+		groups:  []string{"", "客服管家", "房务管家", "餐饮管家"},
 		want: map[string]kfigs{
 			"":     {"stays": warehouse.KCount(2), "csat": warehouse.KFig(1, 1, 1), "complaint_rate": warehouse.KFig(1, 2, 50), "guests": nil},
 			"客服管家": {"stays": warehouse.KCount(0), "callback_sla": warehouse.KFig(1, 1, 1), "reach_rate": warehouse.KFig(0, 1, 0), "attempts_per_task": warehouse.KFig(3, 1, 3)},
@@ -314,7 +315,7 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 	}, {
 		// ISO weeks, the first and last cut to the period.
 		groupBy: "week",
-		labels:  []string{"2025-W49=2025-12-03 – 2025-12-07", "2025-W50=2025-12-08 – 2025-12-09"},
+		groups:  []string{"2025-W49 2025-12-03..2025-12-07", "2025-W50 2025-12-08..2025-12-09"},
 		want:    map[string]kfigs{"2025-W49": {"stays": warehouse.KCount(1), "guests": warehouse.KCount(1)}, "2025-W50": {"stays": warehouse.KCount(0)}},
 	}} {
 		t.Run(tc.groupBy, func(t *testing.T) {
@@ -323,12 +324,12 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 				q.From, q.To = day("2025-12-03"), day("2025-12-09") // S02 on 12-05 only
 			}
 			r := report(t, q)
-			var labels []string
+			var groups []string
 			for _, g := range r.Groups {
-				labels = append(labels, g.Key+"="+g.Label)
+				groups = append(groups, kpiGroupFacts(g))
 			}
-			if !slices.Equal(labels, tc.labels) {
-				t.Errorf("groups\n got %q\nwant %q", labels, tc.labels)
+			if !slices.Equal(groups, tc.groups) {
+				t.Errorf("groups\n got %q\nwant %q", groups, tc.groups)
 			}
 			for _, g := range r.Groups {
 				if want, ok := tc.want[g.Key]; ok {
@@ -345,7 +346,7 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		q := kpiPeriod("day")
 		q.From, q.To = day("2026-03-06"), day("2026-03-07")
 		r := report(t, q)
-		if len(r.Groups) != 2 || r.Groups[0].Key != "2026-03-06" || r.Groups[0].Label != "2026-03-06" {
+		if len(r.Groups) != 2 || kpiGroupFacts(r.Groups[0]) != "2026-03-06 2026-03-06..2026-03-06" {
 			t.Fatalf("groups %+v", r.Groups)
 		}
 		checkFigures(t, "03-06", r.Groups[0].KPIs, kfigs{"stays": warehouse.KCount(1), "csat": warehouse.KFig(9, 2, 4.5), "guests": warehouse.KCount(0)})
@@ -411,13 +412,26 @@ func TestKPIsOfTheHandBuiltHotel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{`"group_by":"butler"`, `"groups":[{"key":"","label":"未知 unknown","kpis":{"stays":{"numerator":2,"denominator":1,"value":2},"guests":null,`, `"csat":{"numerator":0,"denominator":0,"value":null}`,
+		for _, want := range []string{`"group_by":"butler"`, `"groups":[{"key":"","kpis":{"stays":{"numerator":2,"denominator":1,"value":2},"guests":null,`, `"csat":{"numerator":0,"denominator":0,"value":null}`,
 			`"backtest":null`} {
 			if !strings.Contains(string(b), want) {
 				t.Errorf("the JSON has no %s:\n%s", want, b)
 			}
 		}
 	})
+}
+
+// kpiGroupFacts is a group's key with the facts a label is made of: its
+// first and last day inside the period, its roster name.
+func kpiGroupFacts(g warehouse.KPIGroup) string {
+	s := g.Key
+	if g.FirstDay != "" || g.LastDay != "" {
+		s += " " + g.FirstDay + ".." + g.LastDay
+	}
+	if g.StaffName != "" {
+		s += " " + g.StaffName
+	}
+	return s
 }
 
 // checkFigures compares the figures named in want (read back through the

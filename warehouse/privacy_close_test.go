@@ -6,6 +6,8 @@ import (
 	"revisit/warehouse/whtest"
 	"testing"
 	"time"
+
+	"revisit/api/roles"
 )
 
 // Issue 13 row 1: a forgotten guest's task stayed open (with a call button
@@ -25,7 +27,7 @@ func TestForgetClosesOpenTasksAndCasesApartFromTheSLA(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := whtest.HotelTime("2026-11-28 09:00")
-	audit := warehouse.AuditEntry{At: at, Actor: "dpo", Role: warehouse.RoleAdmin}
+	audit := warehouse.AuditEntry{At: at, Actor: "dpo", Role: roles.Admin}
 
 	rep, err := w.ForgetGuest(ctx, "G4", false, whtest.Options().Ingest.Hasher, audit)
 	if err != nil {

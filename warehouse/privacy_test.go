@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"revisit/api/roles"
 )
 
 // privacyFiles are a small hotel's exports: 张伟 is two profiles (G1, G7)
@@ -86,7 +88,7 @@ var traces = []string{"张伟", "13812345678", "+8613812345678", "138****5678", 
 var idTraces = []string{"G1", "G7", "S1", "S2", "F1", "F3"}
 
 func forgetAudit() warehouse.AuditEntry {
-	return warehouse.AuditEntry{At: time.Now(), Actor: "dpo", Role: warehouse.RoleAdmin, ClientIP: "127.0.0.1"}
+	return warehouse.AuditEntry{At: time.Now(), Actor: "dpo", Role: roles.Admin, ClientIP: "127.0.0.1"}
 }
 
 // kpiFacts are the totals the KPIs are made of, which a deletion keeps;

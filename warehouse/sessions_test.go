@@ -9,6 +9,8 @@ import (
 	"revisit/internal/dbtest"
 	"testing"
 	"time"
+
+	"revisit/api/roles"
 )
 
 var testLimits = SessionLimits{Idle: 8 * time.Hour, Absolute: 7 * 24 * time.Hour}
@@ -16,8 +18,8 @@ var testLimits = SessionLimits{Idle: 8 * time.Hour, Absolute: 7 * 24 * time.Hour
 func TestSessionsAreHashedAndEndEveryWay(t *testing.T) {
 	ctx := context.Background()
 	w := openTemp(t)
-	secret, admin := mustCreateToken(t, w, "ops", RoleAdmin, "", nil)
-	_, gm := mustCreateToken(t, w, "gm", RoleManager, "", nil)
+	secret, admin := mustCreateToken(t, w, "ops", roles.Admin, "", nil)
+	_, gm := mustCreateToken(t, w, "gm", roles.Manager, "", nil)
 	id, err := w.CreateSession(ctx, admin.ID, tokenT0, testLimits)
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +105,7 @@ func TestSessionsAreHashedAndEndEveryWay(t *testing.T) {
 		t.Errorf("a revoked token signed in: %v", err)
 	}
 	live := queryInt(t, w, "SELECT count(*) FROM ui_sessions")
-	n, err := w.EndSessions(ctx, nil, AuditEntry{At: tokenT0.Add(3 * time.Hour), Actor: "ops", Role: RoleAdmin})
+	n, err := w.EndSessions(ctx, nil, AuditEntry{At: tokenT0.Add(3 * time.Hour), Actor: "ops", Role: roles.Admin})
 	if err != nil || n != live || n == 0 {
 		t.Fatalf("sign out everywhere ended %d of %d: %v", n, live, err)
 	}
@@ -114,7 +116,7 @@ func TestSessionsAreHashedAndEndEveryWay(t *testing.T) {
 		t.Errorf("audit %v", got)
 	}
 	missing := int64(99)
-	if _, err := w.EndSessions(ctx, &missing, AuditEntry{At: tokenT0, Actor: "ops", Role: RoleAdmin}); !errors.Is(err, ErrNotFound) {
+	if _, err := w.EndSessions(ctx, &missing, AuditEntry{At: tokenT0, Actor: "ops", Role: roles.Admin}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("ending the sessions of no token: %v", err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"revisit/api/roles"
 )
 
 // A staff account's sessions end with the account: disabling it ends them
@@ -18,8 +20,8 @@ func TestStaffSessionsEndWithTheAccount(t *testing.T) {
 	ctx := context.Background()
 	w := openTemp(t)
 	seedRoster(t, w, map[string]string{"B005": "B009"})
-	mustCreateStaff(t, w, "B005", RoleButler, "Garden-view-42")
-	secret, tok := mustCreateToken(t, w, "B005 phone", RoleButler, "B005", nil)
+	mustCreateStaff(t, w, "B005", roles.Butler, "Garden-view-42")
+	secret, tok := mustCreateToken(t, w, "B005 phone", roles.Butler, "B005", nil)
 	at := staffT0.Add(time.Minute)
 
 	phone, err := w.CreateStaffSession(ctx, "B005", at, testLimits)
@@ -31,7 +33,7 @@ func TestStaffSessionsEndWithTheAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, err := w.SessionPrincipal(ctx, phone, at, testLimits)
-	if err != nil || p.StaffID != "B005" || p.Role != RoleButler || p.Name != "员工 B005" || p.TokenID != 0 || !p.Staff() {
+	if err != nil || p.StaffID != "B005" || p.Role != roles.Butler || p.Name != "员工 B005" || p.TokenID != 0 || !p.Staff() {
 		t.Fatalf("the phone's session signs in %+v, %v", p, err)
 	}
 	if got := queryInt(t, w, "SELECT count(*) FROM ui_sessions WHERE staff_id = 'B005' AND token_id IS NULL"); got != 2 {
@@ -95,7 +97,7 @@ func TestSignInLinkSignsInOnceBeforeItsExpiry(t *testing.T) {
 	ctx := context.Background()
 	w := openTemp(t)
 	seedRoster(t, w, map[string]string{"B005": "B009"})
-	mustCreateStaff(t, w, "B005", RoleButler, "Garden-view-42")
+	mustCreateStaff(t, w, "B005", roles.Butler, "Garden-view-42")
 	at := staffT0.Add(time.Hour)
 
 	if _, _, err := w.CreateSignInLink(ctx, "B005", 25*time.Hour, adminAt(at)); err == nil {
@@ -151,7 +153,7 @@ func TestSignInLinkSignsInOnceBeforeItsExpiry(t *testing.T) {
 		}
 	}
 	p, err := w.SessionPrincipal(ctx, won, at.Add(3*time.Minute), testLimits)
-	if err != nil || p.StaffID != "B005" || p.Role != RoleButler {
+	if err != nil || p.StaffID != "B005" || p.Role != roles.Butler {
 		t.Fatalf("the link's session: %+v %v", p, err)
 	}
 	if _, err := w.PeekSignInLink(ctx, secret, at.Add(3*time.Minute)); !errors.Is(err, ErrLinkUnusable) {

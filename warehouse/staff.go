@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"revisit/api/roles"
 	"revisit/internal/freetext"
 )
 
@@ -141,7 +142,7 @@ func (w *Warehouse) CreateStaff(ctx context.Context, staffID, role, name, passwo
 	switch {
 	case staffID == "" || len(staffID) > 32 || strings.ContainsAny(staffID, " \t\r\n/"):
 		err = invalid("a staff id is 1 to 32 characters without spaces or slashes")
-	case !ValidRole(role):
+	case !roles.Valid(role):
 		err = invalid("role %q is not admin, manager, marketing, lead or butler", role)
 	case name == "":
 		err = invalid("a staff account needs a name")
@@ -157,7 +158,7 @@ func (w *Warehouse) CreateStaff(ctx context.Context, staffID, role, name, passwo
 	hash := hashPassword(password) // outside the writer lock: it takes a while
 	var s Staff
 	err = w.Write(ctx, func(conn *sql.Conn) error {
-		if roleNeedsStaff(role) {
+		if roles.NeedsStaff(role) {
 			var onRoster bool
 			if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM butlers WHERE staff_id = ?)", staffID).Scan(&onRoster); err != nil {
 				return fmt.Errorf("look up %s on the roster: %w", staffID, err)

@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"revisit/api/roles"
 )
 
 var staffT0 = time.Date(2026, 12, 6, 9, 0, 0, 0, shanghai)
 
 func adminAt(at time.Time) AuditEntry {
-	return AuditEntry{At: at, Actor: "ops", Role: RoleAdmin, ClientIP: "192.0.2.1"}
+	return AuditEntry{At: at, Actor: "ops", Role: roles.Admin, ClientIP: "192.0.2.1"}
 }
 
 func mustCreateStaff(t *testing.T, w *Warehouse, id, role, password string) (Staff, string) {
@@ -30,7 +32,7 @@ func mustCreateStaff(t *testing.T, w *Warehouse, id, role, password string) (Sta
 func TestStaffPasswordIsArgon2idInPHCForm(t *testing.T) {
 	w := openTemp(t)
 	const pw = "晚安-Garden-77"
-	mustCreateStaff(t, w, "M001", RoleManager, pw)
+	mustCreateStaff(t, w, "M001", roles.Manager, pw)
 	stored := queryStrings(t, w, "SELECT password_hash FROM staff_accounts WHERE staff_id = 'M001'")
 	if len(stored) != 1 {
 		t.Fatalf("stored rows: %v", stored)
@@ -53,11 +55,11 @@ func TestStaffPasswordIsArgon2idInPHCForm(t *testing.T) {
 		t.Error("the stored hash is not argon2id of the password with the stored salt")
 	}
 	s, err := w.AuthenticateStaff(context.Background(), "M001", pw, staffT0.Add(time.Minute))
-	if err != nil || s.StaffID != "M001" || s.Role != RoleManager || s.MustChange || s.LastSignInAt == nil {
+	if err != nil || s.StaffID != "M001" || s.Role != roles.Manager || s.MustChange || s.LastSignInAt == nil {
 		t.Errorf("sign in with the right password: %+v, %v", s, err)
 	}
 	// A second account with the same password gets another salt.
-	mustCreateStaff(t, w, "M002", RoleManager, pw)
+	mustCreateStaff(t, w, "M002", roles.Manager, pw)
 	if got := queryInt(t, w, "SELECT count(DISTINCT password_hash) FROM staff_accounts"); got != 2 {
 		t.Errorf("two accounts with one password share a hash")
 	}
@@ -74,7 +76,7 @@ func TestStaffPasswordIsArgon2idInPHCForm(t *testing.T) {
 func TestStaffSignInRefusals(t *testing.T) {
 	w := openTemp(t)
 	seedRoster(t, w, map[string]string{"B005": "B009"})
-	mustCreateStaff(t, w, "B005", RoleButler, "correct horse 1")
+	mustCreateStaff(t, w, "B005", roles.Butler, "correct horse 1")
 	ctx := context.Background()
 	for _, c := range []struct{ id, pw string }{{"B005", "correct horse 2"}, {"B404", "correct horse 1"}, {"b005", "correct horse 1"}, {"B005", ""}} {
 		if _, err := w.AuthenticateStaff(ctx, c.id, c.pw, staffT0); !errors.Is(err, ErrBadCredentials) {
@@ -82,10 +84,10 @@ func TestStaffSignInRefusals(t *testing.T) {
 		}
 	}
 	// A butler's account needs the roster.
-	if _, _, err := w.CreateStaff(ctx, "B777", RoleButler, "x", "correct horse 1", adminAt(staffT0)); !errors.Is(err, ErrNotFound) {
+	if _, _, err := w.CreateStaff(ctx, "B777", roles.Butler, "x", "correct horse 1", adminAt(staffT0)); !errors.Is(err, ErrNotFound) {
 		t.Errorf("butler not on the roster: %v, want ErrNotFound", err)
 	}
-	if _, _, err := w.CreateStaff(ctx, "B005", RoleButler, "x", "correct horse 1", adminAt(staffT0)); !errors.Is(err, ErrStaffExists) {
+	if _, _, err := w.CreateStaff(ctx, "B005", roles.Butler, "x", "correct horse 1", adminAt(staffT0)); !errors.Is(err, ErrStaffExists) {
 		t.Errorf("second account for B005: %v, want ErrStaffExists", err)
 	}
 	// Disabled: the right password is refused as disabled, a wrong one as wrong.
@@ -120,7 +122,7 @@ func TestPasswordPolicy(t *testing.T) {
 		{"A6", "abcdefghij", true},
 		{"A7", "1234567890x", true},
 	} {
-		_, _, err := w.CreateStaff(context.Background(), c.id, RoleAdmin, "n", c.pw, adminAt(staffT0))
+		_, _, err := w.CreateStaff(context.Background(), c.id, roles.Admin, "n", c.pw, adminAt(staffT0))
 		if c.ok != (err == nil) || (!c.ok && !errors.Is(err, ErrWeakPassword)) {
 			t.Errorf("password %q for %s: %v, want ok=%v", c.pw, c.id, err, c.ok)
 		}
@@ -139,7 +141,7 @@ func TestPasswordPolicy(t *testing.T) {
 func TestStaffBackoffLocksAndUnlocks(t *testing.T) {
 	w := openTemp(t)
 	const pw = "Lobby-piano-42"
-	mustCreateStaff(t, w, "L009", RoleAdmin, pw)
+	mustCreateStaff(t, w, "L009", roles.Admin, pw)
 	ctx := context.Background()
 	now := staffT0
 	// The first four wrong passwords only count.
@@ -184,7 +186,7 @@ func TestStaffBackoffLocksAndUnlocks(t *testing.T) {
 func TestStaffResetForcesChange(t *testing.T) {
 	w := openTemp(t)
 	ctx := context.Background()
-	_, temp := mustCreateStaff(t, w, "K001", RoleMarketing, "")
+	_, temp := mustCreateStaff(t, w, "K001", roles.Marketing, "")
 	if temp == "" {
 		t.Fatal("no temporary password returned")
 	}

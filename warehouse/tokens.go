@@ -12,33 +12,14 @@ import (
 	"strings"
 	"time"
 
+	"revisit/api/roles"
 	"revisit/internal/freetext"
 )
 
 // API tokens: opaque random bearer tokens of which only a hash is kept, so
 // that a copy of the warehouse file lets no one call the API. Each carries a
-// role, and butlers' and leads' tokens the staff id they act as.
-
-// Roles a token may carry.
-const (
-	RoleAdmin     = "admin"
-	RoleManager   = "manager"
-	RoleMarketing = "marketing"
-	RoleButler    = "butler"
-	RoleLead      = "lead"
-)
-
-// ValidRole reports whether r is one of the roles a token may carry.
-func ValidRole(r string) bool {
-	switch r {
-	case RoleAdmin, RoleManager, RoleMarketing, RoleButler, RoleLead:
-		return true
-	}
-	return false
-}
-
-// roleNeedsStaff reports whether a role acts as someone on the roster.
-func roleNeedsStaff(r string) bool { return r == RoleButler || r == RoleLead }
+// role (package roles), and butlers' and leads' tokens the staff id they
+// act as.
 
 // ErrUnauthorized is returned by Authenticate for a token that does not
 // exist, has expired or was revoked.
@@ -119,11 +100,11 @@ func checkNewToken(name, role, staffID string, expires *time.Time, by string, at
 	switch {
 	case strings.TrimSpace(name) == "":
 		return invalid("a token needs a name")
-	case !ValidRole(role):
-		return invalid("role %q is not admin, manager, marketing, butler or lead", role)
-	case roleNeedsStaff(role) && staffID == "":
+	case !roles.Valid(role):
+		return invalid("role %q is not %s", role, roles.List())
+	case roles.NeedsStaff(role) && staffID == "":
 		return invalid("a %s token needs the staff id it acts as", role)
-	case !roleNeedsStaff(role) && staffID != "":
+	case !roles.NeedsStaff(role) && staffID != "":
 		return invalid("a %s token acts as no one on the roster: give no staff id", role)
 	case by == "":
 		return invalid("no creator (by) given")
@@ -148,7 +129,7 @@ func (w *Warehouse) CreateToken(ctx context.Context, name, role, staffID string,
 	secret = newSecret()
 	hash := hashSecret(secret)
 	err = w.Write(ctx, func(conn *sql.Conn) error {
-		if roleNeedsStaff(role) {
+		if roles.NeedsStaff(role) {
 			var onRoster bool
 			if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM butlers WHERE staff_id = ?)", staffID).Scan(&onRoster); err != nil {
 				return fmt.Errorf("look up %s on the roster: %w", staffID, err)
@@ -206,7 +187,7 @@ func tokenAudit(action string, id int64, name, role, staffID string, expires *ti
 			filter += " expires_at=never"
 		}
 	}
-	return AuditEntry{At: at, Actor: by, Role: RoleAdmin, Action: action,
+	return AuditEntry{At: at, Actor: by, Role: roles.Admin, Action: action,
 		Target: fmt.Sprintf("token %d %s", id, name), Filter: filter, Rows: 1}
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"revisit/api/roles"
 )
 
 var tokenT0 = time.Date(2026, 11, 27, 9, 0, 0, 0, shanghai)
@@ -27,7 +29,7 @@ func TestTokensAreStoredOnlyAsHashes(t *testing.T) {
 	in90 := tokenT0.Add(90 * 24 * time.Hour)
 	var secrets []string
 	for _, c := range []struct{ name, role, staff string }{
-		{"ops", RoleAdmin, ""}, {"gm", RoleManager, ""}, {"crm", RoleMarketing, ""}, {"li", RoleButler, "B01"},
+		{"ops", roles.Admin, ""}, {"gm", roles.Manager, ""}, {"crm", roles.Marketing, ""}, {"li", roles.Butler, "B01"},
 	} {
 		secret, tok := mustCreateToken(t, w, c.name, c.role, c.staff, &in90)
 		raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(secret, tokenPrefix))
@@ -63,9 +65,9 @@ func TestAuthenticate(t *testing.T) {
 	w := openTemp(t)
 	ctx := context.Background()
 	expires := tokenT0.Add(24 * time.Hour)
-	live, liveTok := mustCreateToken(t, w, "gm", RoleManager, "", &expires)
-	forever, _ := mustCreateToken(t, w, "ops", RoleAdmin, "", nil)
-	revoked, revokedTok := mustCreateToken(t, w, "old", RoleMarketing, "", nil)
+	live, liveTok := mustCreateToken(t, w, "gm", roles.Manager, "", &expires)
+	forever, _ := mustCreateToken(t, w, "ops", roles.Admin, "", nil)
+	revoked, revokedTok := mustCreateToken(t, w, "old", roles.Marketing, "", nil)
 	if err := w.RevokeToken(ctx, revokedTok.ID, "admin-test", tokenT0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +106,7 @@ func TestAuthenticate(t *testing.T) {
 		})
 	}
 	tok, err := w.Authenticate(ctx, live, tokenT0.Add(time.Hour))
-	if err != nil || tok.ID != liveTok.ID || tok.Role != RoleManager || tok.Name != "gm" {
+	if err != nil || tok.ID != liveTok.ID || tok.Role != roles.Manager || tok.Name != "gm" {
 		t.Errorf("authenticated as %+v, %v; want token %d", tok, err, liveTok.ID)
 	}
 }
@@ -112,7 +114,7 @@ func TestAuthenticate(t *testing.T) {
 func TestAuthenticateRecordsLastUseAtMostOnceAMinute(t *testing.T) {
 	w := openTemp(t)
 	ctx := context.Background()
-	secret, tok := mustCreateToken(t, w, "gm", RoleManager, "", nil)
+	secret, tok := mustCreateToken(t, w, "gm", roles.Manager, "", nil)
 	lastUsed := func() string {
 		return queryStrings(t, w, "SELECT last_used_at FROM api_tokens WHERE token_id = ?", tok.ID)[0]
 	}
@@ -174,17 +176,17 @@ func TestTokenRoleAndStaffRules(t *testing.T) {
 		ok                bool
 		notFound          bool
 	}{
-		{"butler on the roster", RoleButler, "B01", nil, true, false},
-		{"lead on the roster", RoleLead, "L01", nil, true, false},
-		{"butler off the roster", RoleButler, "B99", nil, false, true},
-		{"lead off the roster", RoleLead, "X", nil, false, true},
-		{"butler without staff id", RoleButler, "", nil, false, false},
-		{"manager with a staff id", RoleManager, "B01", nil, false, false},
-		{"admin with a staff id", RoleAdmin, "B01", nil, false, false},
+		{"butler on the roster", roles.Butler, "B01", nil, true, false},
+		{"lead on the roster", roles.Lead, "L01", nil, true, false},
+		{"butler off the roster", roles.Butler, "B99", nil, false, true},
+		{"lead off the roster", roles.Lead, "X", nil, false, true},
+		{"butler without staff id", roles.Butler, "", nil, false, false},
+		{"manager with a staff id", roles.Manager, "B01", nil, false, false},
+		{"admin with a staff id", roles.Admin, "B01", nil, false, false},
 		{"unknown role", "root", "", nil, false, false},
 		{"role in capitals", "Admin", "", nil, false, false},
-		{"", RoleAdmin, "", nil, false, false}, // no name
-		{"already expired", RoleAdmin, "", &past, false, false},
+		{"", roles.Admin, "", nil, false, false}, // no name
+		{"already expired", roles.Admin, "", &past, false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name+"/"+c.role, func(t *testing.T) {
@@ -219,19 +221,19 @@ func TestTokenRoleAndStaffRules(t *testing.T) {
 func TestTokenNamesAreUniqueAmongLiveTokens(t *testing.T) {
 	w := openTemp(t)
 	ctx := context.Background()
-	_, first := mustCreateToken(t, w, "gm", RoleManager, "", nil)
-	if _, _, err := w.CreateToken(ctx, " gm ", RoleAdmin, "", nil, "admin-test", tokenT0); !errors.Is(err, ErrTokenNameTaken) {
+	_, first := mustCreateToken(t, w, "gm", roles.Manager, "", nil)
+	if _, _, err := w.CreateToken(ctx, " gm ", roles.Admin, "", nil, "admin-test", tokenT0); !errors.Is(err, ErrTokenNameTaken) {
 		t.Fatalf("a second live token named gm: %v", err)
 	}
 	if err := w.RevokeToken(ctx, first.ID, "admin-test", tokenT0); err != nil {
 		t.Fatal(err)
 	}
-	if _, tok, err := w.CreateToken(ctx, "gm", RoleManager, "", nil, "admin-test", tokenT0); err != nil || tok.ID == first.ID {
+	if _, tok, err := w.CreateToken(ctx, "gm", roles.Manager, "", nil, "admin-test", tokenT0); err != nil || tok.ID == first.ID {
 		t.Fatalf("a new gm after revoking the old: %+v, %v", tok, err)
 	}
 	short := tokenT0.Add(time.Hour)
-	mustCreateToken(t, w, "temp", RoleManager, "", &short)
-	if _, _, err := w.CreateToken(ctx, "temp", RoleManager, "", nil, "admin-test", short); err != nil {
+	mustCreateToken(t, w, "temp", roles.Manager, "", &short)
+	if _, _, err := w.CreateToken(ctx, "temp", roles.Manager, "", nil, "admin-test", short); err != nil {
 		t.Fatalf("a new temp once the old one expired: %v", err)
 	}
 }
@@ -240,8 +242,8 @@ func TestRevokeToken(t *testing.T) {
 	w := openTemp(t)
 	ctx := context.Background()
 	seedRoster(t, w, map[string]string{"B01": ""})
-	secret, tok := mustCreateToken(t, w, "li", RoleButler, "B01", nil)
-	other, _ := mustCreateToken(t, w, "gm", RoleManager, "", nil)
+	secret, tok := mustCreateToken(t, w, "li", roles.Butler, "B01", nil)
+	other, _ := mustCreateToken(t, w, "gm", roles.Manager, "", nil)
 	revokeAt := tokenT0.Add(3 * time.Hour)
 
 	if err := w.RevokeToken(ctx, 999, "admin-test", revokeAt); !errors.Is(err, ErrNotFound) {
@@ -275,7 +277,7 @@ func TestRevokeToken(t *testing.T) {
 	if len(log) != 3 {
 		t.Fatalf("audit log %+v: want two creations and one revocation", log)
 	}
-	want := AuditEntry{At: revokeAt, Actor: "ops", Role: RoleAdmin, Action: AuditTokenRevoke,
+	want := AuditEntry{At: revokeAt, Actor: "ops", Role: roles.Admin, Action: AuditTokenRevoke,
 		Target: "token 1 li", Filter: "role=butler staff_id=B01", Rows: 1}
 	if got := log[0]; !got.At.Equal(want.At) || got.Actor != want.Actor || got.Role != want.Role || got.Action != want.Action ||
 		got.Target != want.Target || got.Filter != want.Filter || got.Rows != want.Rows {
@@ -292,7 +294,7 @@ func TestRevokeToken(t *testing.T) {
 func TestTokenChangesAreAuditedInTheSameTransaction(t *testing.T) {
 	w := openTemp(t)
 	ctx := context.Background()
-	secret, tok := mustCreateToken(t, w, "gm", RoleManager, "", nil)
+	secret, tok := mustCreateToken(t, w, "gm", roles.Manager, "", nil)
 	exec := func(q string) {
 		t.Helper()
 		if _, err := w.DB().ExecContext(ctx, q); err != nil {
@@ -300,7 +302,7 @@ func TestTokenChangesAreAuditedInTheSameTransaction(t *testing.T) {
 		}
 	}
 	exec("ALTER TABLE audit_log RENAME TO audit_log_away")
-	if _, _, err := w.CreateToken(ctx, "crm", RoleMarketing, "", nil, "admin-test", tokenT0); err == nil {
+	if _, _, err := w.CreateToken(ctx, "crm", roles.Marketing, "", nil, "admin-test", tokenT0); err == nil {
 		t.Error("a token was created with no audit log to record it")
 	}
 	if err := w.RevokeToken(ctx, tok.ID, "admin-test", tokenT0); err == nil {

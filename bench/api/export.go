@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"revisit/api/roles"
 	"revisit/bench/internal/machine"
 	"revisit/reports"
 	"revisit/warehouse"
@@ -51,7 +52,7 @@ func exportHTTPChild(ctx context.Context, o options) error {
 		return err
 	}
 	defer w.Close()
-	manager, err := token(ctx, w, "bench-manager", warehouse.RoleManager, "")
+	manager, err := token(ctx, w, "bench-manager", roles.Manager, "")
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"revisit/api/roles"
 	"revisit/reports"
 	"revisit/warehouse"
 )
@@ -167,11 +168,11 @@ func loadChild(ctx context.Context, o options, analysis bool) error {
 	if err := describeData(ctx, w, o, &out); err != nil {
 		return err
 	}
-	butler, err := token(ctx, w, "bench-butler", warehouse.RoleButler, out.Butler)
+	butler, err := token(ctx, w, "bench-butler", roles.Butler, out.Butler)
 	if err != nil {
 		return err
 	}
-	manager, err := token(ctx, w, "bench-manager", warehouse.RoleManager, "")
+	manager, err := token(ctx, w, "bench-manager", roles.Manager, "")
 	if err != nil {
 		return err
 	}

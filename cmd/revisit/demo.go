@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"revisit/api"
+	"revisit/api/roles"
 	"revisit/nightly"
 	"revisit/synth"
 	"revisit/warehouse"
@@ -124,12 +125,12 @@ func demoTokens(ctx context.Context, e *env, w *warehouse.Warehouse) ([][2]strin
 		}
 	}
 	lead, _ := w.LeadOf(ctx, butler)
-	specs := [][3]string{{warehouse.RoleAdmin, "演示管理员 demo admin", ""}, {warehouse.RoleManager, "演示经理 demo manager", ""},
-		{warehouse.RoleMarketing, "演示市场部 demo marketing", ""}, {warehouse.RoleLead, "演示主管 demo lead", lead},
-		{warehouse.RoleButler, "演示管家 demo butler", butler}}
+	specs := [][3]string{{roles.Admin, "演示管理员 demo admin", ""}, {roles.Manager, "演示经理 demo manager", ""},
+		{roles.Marketing, "演示市场部 demo marketing", ""}, {roles.Lead, "演示主管 demo lead", lead},
+		{roles.Butler, "演示管家 demo butler", butler}}
 	var out [][2]string
 	for _, sp := range specs {
-		if sp[2] == "" && (sp[0] == warehouse.RoleLead || sp[0] == warehouse.RoleButler) {
+		if sp[2] == "" && roles.NeedsStaff(sp[0]) {
 			continue // no callbacks this morning, so no butler to be
 		}
 		secret, _, err := w.CreateToken(ctx, sp[1], sp[0], sp[2], nil, cliActor(e), time.Now())
@@ -162,7 +163,7 @@ func demoAccounts(ctx context.Context, e *env, w *warehouse.Warehouse) ([]demoAc
 			return nil, err
 		}
 		pw := warehouse.NewTemporaryPassword()
-		as := warehouse.AuditEntry{At: time.Now(), Actor: cliActor(e), Role: warehouse.RoleAdmin}
+		as := warehouse.AuditEntry{At: time.Now(), Actor: cliActor(e), Role: roles.Admin}
 		if _, _, err := w.CreateStaff(ctx, t.StaffID, t.Role, name, pw, as); err != nil {
 			return nil, fmt.Errorf("demo staff account %s: %w", t.StaffID, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"revisit/api/roles"
 	"revisit/warehouse"
 )
 
@@ -49,7 +50,7 @@ type staffAnswer struct {
 
 // cliAudit is who the audit log says acted from the command line.
 func cliAudit(e *env) warehouse.AuditEntry {
-	return warehouse.AuditEntry{At: time.Now(), Actor: cliActor(e), Role: warehouse.RoleAdmin}
+	return warehouse.AuditEntry{At: time.Now(), Actor: cliActor(e), Role: roles.Admin}
 }
 
 // printPassword puts a password the person must change on stdout, alone.
@@ -87,7 +88,7 @@ the roster. The creation is written to the audit log.
 		return exitError{code: exitUsage, msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	case strings.TrimSpace(id) == "" || strings.TrimSpace(name) == "":
 		return exitError{code: exitUsage, msg: "--id and --name are required"}
-	case !warehouse.ValidRole(role):
+	case !roles.Valid(role):
 		return exitError{code: exitUsage, msg: fmt.Sprintf("--role %q: want admin, manager, marketing, lead or butler", role)}
 	}
 	password := e.getenv("REVISIT_STAFF_PASSWORD")

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"revisit/api/roles"
 	"revisit/warehouse"
 )
 
@@ -83,7 +84,7 @@ none. The creation is written to the audit log.
 `+serverAbout)
 	warehouseFlags(fs, e, &c)
 	serverFlags(fs, e, &server, &token)
-	fs.StringVar(&role, "role", "", "admin, manager, marketing, butler or lead")
+	fs.StringVar(&role, "role", "", roles.List())
 	fs.StringVar(&name, "name", "", "who holds the token; the audit log names them by it")
 	fs.StringVar(&staff, "staff", "", "the roster staff id a butler's or lead's token acts as")
 	fs.StringVar(&expires, "expires", "90d", "lifetime: days (90d), a duration (720h), or never")
@@ -97,11 +98,11 @@ none. The creation is written to the audit log.
 	switch {
 	case name == "":
 		return exitError{code: exitUsage, msg: "--name is required: say who holds the token"}
-	case !warehouse.ValidRole(role):
-		return exitError{code: exitUsage, msg: fmt.Sprintf("--role %q: want admin, manager, marketing, butler or lead", role)}
-	case (role == warehouse.RoleButler || role == warehouse.RoleLead) && staff == "":
+	case !roles.Valid(role):
+		return exitError{code: exitUsage, msg: fmt.Sprintf("--role %q: want %s", role, roles.List())}
+	case roles.NeedsStaff(role) && staff == "":
 		return exitError{code: exitUsage, msg: fmt.Sprintf("a %s token needs --staff: the staff id it acts as", role)}
-	case role != warehouse.RoleButler && role != warehouse.RoleLead && staff != "":
+	case !roles.NeedsStaff(role) && staff != "":
 		return exitError{code: exitUsage, msg: fmt.Sprintf("a %s token acts as no one on the roster: drop --staff", role)}
 	}
 	now := time.Now()

@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"revisit/api/roles"
 	"revisit/reports/callback"
 	"revisit/warehouse"
 	"revisit/warehouse/identity"
@@ -194,7 +195,7 @@ func TestForgettingAGuestForgetsTheirOverridesConflictsAndReviews(t *testing.T) 
 	if n := whtest.QueryInt(t, w, "SELECT (SELECT count(*) FROM identity_overrides) + (SELECT count(*) FROM identity_conflicts WHERE profile_id = 'H1')"); n < 2 {
 		t.Fatalf("the fixture holds %d override and conflict rows of H1/H2: the scan would prove nothing", n)
 	}
-	if _, err := w.ForgetGuest(ctx, "H2", false, whtest.Options().Ingest.Hasher, warehouse.AuditEntry{At: time.Now(), Actor: "dpo", Role: warehouse.RoleAdmin}); err != nil {
+	if _, err := w.ForgetGuest(ctx, "H2", false, whtest.Options().Ingest.Hasher, warehouse.AuditEntry{At: time.Now(), Actor: "dpo", Role: roles.Admin}); err != nil {
 		t.Fatal(err)
 	}
 	if found := whtest.ScanText(t, w, []string{"H2"}, map[string]bool{"audit_log": true}); len(found) != 0 {

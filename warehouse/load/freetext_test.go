@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"revisit/api/roles"
 )
 
 // hostile holds what issue 13 row 9 stored and showed: a NUL, a
@@ -44,7 +46,7 @@ func TestEveryStoredFreeTextIsCleanOfControlAndBidiCharacters(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 22, 15, 0, 0, 0, whtest.Shanghai)
-	as := warehouse.AuditEntry{At: at, Actor: "admin" + hostile, Role: warehouse.RoleAdmin, ClientIP: "127.0.0.1"}
+	as := warehouse.AuditEntry{At: at, Actor: "admin" + hostile, Role: roles.Admin, ClientIP: "127.0.0.1"}
 	steps := []struct {
 		name string
 		do   func() error
@@ -60,16 +62,16 @@ func TestEveryStoredFreeTextIsCleanOfControlAndBidiCharacters(t *testing.T) {
 			return err
 		}},
 		{"assign", func() error {
-			_, err := w.Assign(ctx, id, 2, "B02", "B09", "B01 休假"+hostile, at, &warehouse.AuditEntry{At: at, Actor: "B09", Role: warehouse.RoleLead,
+			_, err := w.Assign(ctx, id, 2, "B02", "B09", "B01 休假"+hostile, at, &warehouse.AuditEntry{At: at, Actor: "B09", Role: roles.Lead,
 				Action: warehouse.AuditAssign, Target: "task 1" + hostile, Filter: "to B02" + hostile, Rows: 1, ClientIP: "127.0.0.1"})
 			return err
 		}},
 		{"staff", func() error {
-			_, _, err := w.CreateStaff(ctx, "M01", warehouse.RoleManager, "王"+hostile+"芳\n", "", as)
+			_, _, err := w.CreateStaff(ctx, "M01", roles.Manager, "王"+hostile+"芳\n", "", as)
 			return err
 		}},
 		{"token", func() error {
-			_, _, err := w.CreateToken(ctx, "bi"+hostile+"\tnightly", warehouse.RoleAdmin, "", nil, "cli"+hostile, at)
+			_, _, err := w.CreateToken(ctx, "bi"+hostile+"\tnightly", roles.Admin, "", nil, "cli"+hostile, at)
 			return err
 		}},
 		{"contact", func() error { return w.RecordContact(ctx, "G1", at, "微信"+hostile, "春节"+hostile) }},

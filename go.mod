@@ -1,4 +1,4 @@
-module revisit
+module github.com/revisit-hotel/revisit
 
 go 1.26.8
 

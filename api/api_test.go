@@ -14,11 +14,11 @@ import (
 	"testing"
 	"time"
 
-	"revisit/api/roles"
-	"revisit/ingest"
-	"revisit/reports/callback"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")

@@ -7,8 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/reports/callback"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // assignRequest is the body of POST /callbacks/{id}/assign.

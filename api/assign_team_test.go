@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/ingest"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 // withSecurityTeam adds the security team (S01, lead S09) to the hotel's

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/reports/callback"
 )
 
 // attemptRequest is the body of POST /callbacks/{id}/attempts.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 func TestAuditRolesAndLimit(t *testing.T) {

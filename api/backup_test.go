@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 func TestBackupThroughTheAPIWritesAFileThatRestores(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 func TestCampaignOverHTTPIsDrawnListedDownloadedAndAudited(t *testing.T) {

@@ -13,11 +13,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/api/roles"
-	"revisit/ingest"
-	"revisit/reports"
-	"revisit/reports/export"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/reports"
+	"github.com/revisit-hotel/revisit/reports/export"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // exportRoles says who may download each export. Marketing gets the lists

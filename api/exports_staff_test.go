@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // staffCell is how the workbooks write a staff id of the test roster,

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/nightly"
+	"github.com/revisit-hotel/revisit/nightly"
 )
 
 // forgetGuest is POST /api/v1/guests/{id}/forget with {"dry_run": bool}:

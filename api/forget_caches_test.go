@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // Issue 13 row 1: after forget the butler's page still showed the guest's

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/api/roles"
-	"revisit/ingest"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 // load imports one more file into the hotel.

@@ -2,8 +2,9 @@ package api
 
 import (
 	"net/http"
-	"revisit/warehouse/identity"
 	"strings"
+
+	"github.com/revisit-hotel/revisit/warehouse/identity"
 
 	"github.com/gin-gonic/gin"
 )

@@ -6,8 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/warehouse"
-	"revisit/warehouse/identity"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/identity"
 )
 
 // reviewListLimit caps the review list: an admin works from the top.

@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"testing"
 
-	"revisit/reports/callback"
-	"revisit/warehouse/identity"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse/identity"
 )
 
 func TestMergeAcrossIDNumbersIsAConflictWithTheReason(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/ingest"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 func TestImportsAndRejects(t *testing.T) {

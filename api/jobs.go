@@ -9,8 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/nightly"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/nightly"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // jobView is one run of the job history.

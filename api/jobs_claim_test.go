@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/nightly"
+	"github.com/revisit-hotel/revisit/nightly"
 )
 
 // Two admins pressing "run" at the same moment: exactly one hears 202 and

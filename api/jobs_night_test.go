@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/nightly"
+	"github.com/revisit-hotel/revisit/nightly"
 )
 
 // TestNightlyRunRefusesANightAfterTodayOrBeforeTheData: issue 13 row 3.

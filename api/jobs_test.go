@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/nightly"
+	"github.com/revisit-hotel/revisit/nightly"
 )
 
 func TestNightlyRunThroughTheAPIIsRecorded(t *testing.T) {

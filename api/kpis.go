@@ -11,8 +11,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/reports"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/reports"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // getKPIs is GET /api/v1/kpis?from=&to=&property=&group_by=: the KPIs of

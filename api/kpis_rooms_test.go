@@ -11,7 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"revisit/money"
+	"github.com/revisit-hotel/revisit/money"
 )
 
 // withRoomStays adds priced stays to the test hotel, around its three

@@ -4,11 +4,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"revisit/warehouse"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // callers are every kind of caller, in the order the matrix writes them.

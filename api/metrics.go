@@ -13,9 +13,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"revisit/ingest"
-	"revisit/nightly"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/nightly"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 // metrics is the server's Prometheus registry (one per Server, not the

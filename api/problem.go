@@ -6,9 +6,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/reports/callback"
-	"revisit/warehouse"
-	"revisit/warehouse/identity"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/identity"
 )
 
 // problemBase prefixes the stable problem type URIs of RFC 9457.

@@ -7,9 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/api/roles"
-	"revisit/reports/callback"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // caseView is a service-recovery case as the API shows it.

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"revisit/reports/callback"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // caseOf opens, once, a recovery case on B01's task the way a butler does:

@@ -16,11 +16,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/api/roles"
-	"revisit/money"
-	"revisit/nightly"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/money"
+	"github.com/revisit-hotel/revisit/nightly"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 // Config is how the server listens and what it allows.

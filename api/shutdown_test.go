@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // bigAnalysis saves an analysis of n guests, enough for a download that

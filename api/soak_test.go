@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/nightly"
+	"github.com/revisit-hotel/revisit/nightly"
 )
 
 // The soak test: uploads, page views, callback attempts and nightly runs

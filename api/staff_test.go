@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 var tokenShape = regexp.MustCompile(`^rvk_[A-Za-z0-9_-]{43}$`)

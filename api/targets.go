@@ -10,8 +10,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/mask"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/mask"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // targetView is one guest of the revisit list as the API shows it. The

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // analyse saves a small analysis of 2026-11-22 by hand: every guest of

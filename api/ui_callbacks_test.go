@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // pageClient is a browser without JavaScript: a cookie jar, redirects

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // dlBrowser is a browser signed in to the pages: a client with a cookie

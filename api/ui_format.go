@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"revisit/money"
+	"github.com/revisit-hotel/revisit/money"
 )
 
 // formatFloat writes f with digits decimals.

@@ -7,9 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/mask"
-	"revisit/warehouse"
-	"revisit/warehouse/identity"
+	"github.com/revisit-hotel/revisit/mask"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/identity"
 )
 
 // The admin's identity page: one guest's profiles with why they are one

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // impFiles are an upload with a guest whose mobile is not one (a warning,

@@ -12,9 +12,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/money"
-	"revisit/reports"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/money"
+	"github.com/revisit-hotel/revisit/reports"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // kpisPage is /ui/kpis, the managers' page: every KPI of a period with its

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // The model-health section of /ui/kpis: which model tonight's targets rest

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // saveHealth stores an analysis of 2026-11-20 whose fits carry the health

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"revisit/money"
-	"revisit/reports"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/money"
+	"github.com/revisit-hotel/revisit/reports"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // kpiBrowser signs in as who through the sign-in form and returns a client

@@ -3,8 +3,8 @@ package api
 import (
 	"html/template"
 
-	"revisit/reports"
-	"revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/reports"
+	"github.com/revisit-hotel/revisit/reports/callback"
 )
 
 // uiLabelFuncs show codes as words in the page's language. The words come

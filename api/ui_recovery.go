@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/reports/callback"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // The service-recovery section of the butler's page and the lead's board:

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/reports/callback"
 )
 
 var caseVersion = regexp.MustCompile(`(?s)id="case-(\d+)".*?name="version" value="(\d+)"`)

@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // handBrowser is a hand-driven browser: it keeps cookies itself, sends the

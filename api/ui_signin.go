@@ -13,8 +13,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/api/roles"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // Signing in to the pages. A person signs in with their staff id and

@@ -10,8 +10,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/api/roles"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // The admin's page for staff accounts and API tokens: everything `revisit

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 var shownSecret = regexp.MustCompile(`<code class="secret">([^<]+)</code>`)

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"revisit/api/roles"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // teamBrowser signs in to the pages as who and returns a client that keeps

@@ -14,9 +14,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"revisit/reports/callback"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 // uploadSummary is the answer to POST /imports: what `revisit ingest

@@ -12,10 +12,10 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"revisit/api/roles"
-	"revisit/ingest"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 // uploadBody is a multipart body with one "file" part per name → content.

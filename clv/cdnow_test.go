@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/internal/refdata"
+	"github.com/revisit-hotel/revisit/internal/refdata"
 )
 
 // The CDNOW sample (Fader & Hardie 2001), read raw from the shared reference

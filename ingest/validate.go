@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"revisit/money"
+	"github.com/revisit-hotel/revisit/money"
 )
 
 // Options are the hotel's settings that validation needs.

@@ -10,9 +10,9 @@ import (
 
 	"golang.org/x/text/width"
 
-	"revisit/internal/freetext"
-	"revisit/mask"
-	"revisit/money"
+	"github.com/revisit-hotel/revisit/internal/freetext"
+	"github.com/revisit-hotel/revisit/mask"
+	"github.com/revisit-hotel/revisit/money"
 )
 
 // FoldText is applied to every cell before anything reads it: it folds

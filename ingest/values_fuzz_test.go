@@ -17,7 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"revisit/money"
+	"github.com/revisit-hotel/revisit/money"
 )
 
 // fuzzValueError fails t unless err is a *ValueError with one of codes, and

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"revisit/money"
+	"github.com/revisit-hotel/revisit/money"
 )
 
 // wantValueError fails t unless err is a *ValueError with code.

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"unicode"
 
-	"revisit/ingest"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // AuditForgetFiles is the audit action of the kept files a forget deleted.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // FuzzGuestMatcher: a kept file is outside input (a PMS export, a refused

@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"revisit/api/roles"
-	"revisit/ingest"
-	"revisit/synth"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/synth"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 // fileText is a kept file's text as bytes, for a search that does not go

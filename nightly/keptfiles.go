@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // The files a hotel's Revisit keeps on disk: every export the inbox took

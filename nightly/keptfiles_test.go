@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // Issue 13 row 11: kept export files expire. The night's last step deletes

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // ErrNightOutOfRange is matched (errors.Is) by the refusal of a night that

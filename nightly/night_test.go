@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"revisit/ingest"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 // TestANightAfterTodayOrBeforeTheFirstDataIsNotRun: issue 13 row 3. A run

@@ -28,12 +28,12 @@ import (
 	"sync"
 	"time"
 
-	"revisit/money"
-	"revisit/reports"
-	"revisit/reports/callback"
-	"revisit/reports/export"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/money"
+	"github.com/revisit-hotel/revisit/reports"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/reports/export"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 // Job is the nightly pipeline's name in the job history and the metrics.

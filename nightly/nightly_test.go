@@ -12,11 +12,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"revisit/ingest"
-	"revisit/money"
-	"revisit/synth"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/money"
+	"github.com/revisit-hotel/revisit/synth"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")

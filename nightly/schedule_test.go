@@ -10,7 +10,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // TestScheduleFiresAtTwoInTheHotelsZoneOnAUTCMachine: the machine's clock

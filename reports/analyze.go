@@ -7,10 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"revisit/clv"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/clv"
+
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // Options are the rules of an analysis; zero values take the defaults.

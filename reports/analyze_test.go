@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"revisit/ingest"
-	"revisit/synth"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/synth"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // DefaultCampaignWindowDays is how long a campaign's outcome is measured,

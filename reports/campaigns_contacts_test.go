@@ -5,9 +5,9 @@ import (
 	"slices"
 	"testing"
 
-	"revisit/api/roles"
-	"revisit/ingest"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 func TestLoadedContactsReplaceThePlannedOnes(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // hotelShapes are the two kinds of hotel a campaign's targets come from:

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // campaignHotel loads n regular guests who are all due on 2026-11-26 (G00…,

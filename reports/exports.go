@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"revisit/money"
-	"revisit/reports/export"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/money"
+	"github.com/revisit-hotel/revisit/reports/export"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // Exports a caller can ask for by name.

@@ -4,9 +4,9 @@ import (
 	"reflect"
 	"strings"
 
-	"revisit/money"
-	"revisit/reports/export"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/money"
+	"github.com/revisit-hotel/revisit/reports/export"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // kpiColumns are the KPI export's columns: one row per group and figure,

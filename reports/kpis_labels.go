@@ -1,6 +1,6 @@
 package reports
 
-import "revisit/warehouse"
+import "github.com/revisit-hotel/revisit/warehouse"
 
 // KPIGroup is one group of a KPI report as people read it: its key, its
 // label and its figures.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // Each kind of group label, from the facts the warehouse gives; the words

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"revisit/money"
-	"revisit/reports/export"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/money"
+	"github.com/revisit-hotel/revisit/reports/export"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // The KPI workbook for people: one row per group (the total first), one

@@ -1,8 +1,8 @@
 package reports
 
 import (
-	"revisit/ingest"
-	"revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/reports/callback"
 )
 
 // segment is an RFM segment with its labels for people.

@@ -3,7 +3,7 @@ package reports
 import (
 	"testing"
 
-	"revisit/ingest"
+	"github.com/revisit-hotel/revisit/ingest"
 )
 
 // TestEveryRejectReasonHasWordsAndAdvice: every reason an import gives a

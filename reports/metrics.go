@@ -6,8 +6,8 @@ import (
 	"math"
 	"time"
 
-	"revisit/clv"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/clv"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // guestMetric computes one guest's row of guest_metrics. model is nil when

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/clv"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/clv"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // repeatFitOf wraps a fitted model as analyze does after fitRepeat.

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"revisit/clv"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/clv"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // Model names, as analyze --json and the model_fits table give them.

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"revisit/clv"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/clv"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // Which model tonight's targets rest on. A marketing team works from the

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/clv"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/clv"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // TestSelectModelNeverUsesAFitTheDataDoNotIdentify walks the order of the

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"revisit/synth"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/synth"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // TestGuestNumbersHoldOnBothShapes analyses a generated hotel of each shape

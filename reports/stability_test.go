@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"revisit/synth"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/synth"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 // sparseHotel writes the exports of a hotel like most real ones: of n

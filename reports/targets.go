@@ -4,7 +4,7 @@ import (
 	"math"
 	"sort"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // The two kinds of target.

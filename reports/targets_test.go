@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"revisit/reports/callback"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // regularStays writes five monthly stays for guest id, the last ending

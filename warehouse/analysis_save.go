@@ -4,8 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"revisit/warehouse/csvstage"
 	"time"
+
+	"github.com/revisit-hotel/revisit/warehouse/csvstage"
 )
 
 // GuestMetric is one row of guest_metrics: a guest as of a date.

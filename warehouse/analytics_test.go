@@ -2,11 +2,12 @@ package warehouse_test
 
 import (
 	"context"
-	"revisit/warehouse"
-	"revisit/warehouse/whtest"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 func day(s string) time.Time {

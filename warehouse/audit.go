@@ -8,7 +8,7 @@ import (
 	"regexp"
 	"time"
 
-	"revisit/internal/freetext"
+	"github.com/revisit-hotel/revisit/internal/freetext"
 )
 
 // The audit log records who exported, revealed, assigned, imported, changed

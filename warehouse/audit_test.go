@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/api/roles"
+	"github.com/revisit-hotel/revisit/api/roles"
 )
 
 func TestAuditLogIsNewestFirst(t *testing.T) {

@@ -14,11 +14,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"revisit/warehouse/csvstage"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/revisit-hotel/revisit/warehouse/csvstage"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )

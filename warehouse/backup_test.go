@@ -7,15 +7,16 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"revisit/warehouse"
-	"revisit/warehouse/whtest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"revisit/api/roles"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
+
+	"github.com/revisit-hotel/revisit/api/roles"
 )
 
 // backupT0 is when the backups of these tests are asked for.

@@ -6,14 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"revisit/reports/callback"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
-	"revisit/warehouse/whtest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // cbAsOf is when the tests' generation runs: noon the day after most of the

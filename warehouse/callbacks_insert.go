@@ -4,9 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"revisit/warehouse/csvstage"
 	"strings"
 	"time"
+
+	"github.com/revisit-hotel/revisit/warehouse/csvstage"
 )
 
 // callbackActorSystem is the actor of events nobody in particular caused.

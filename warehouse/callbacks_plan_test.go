@@ -3,13 +3,14 @@ package warehouse_test
 import (
 	"context"
 	"fmt"
-	"revisit/reports/callback"
-	"revisit/warehouse"
-	"revisit/warehouse/whtest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // The warehouse's side of generation: what it hands the rules, and that it

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"revisit/internal/freetext"
+	"github.com/revisit-hotel/revisit/internal/freetext"
 )
 
 // Service recovery: the cases a call that raised an issue opens, and which

@@ -10,7 +10,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
-	"revisit/internal/freetext"
+	"github.com/revisit-hotel/revisit/internal/freetext"
 )
 
 // Working a callback task: reading tasks, recording attempts, reassigning,

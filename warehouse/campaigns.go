@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"revisit/internal/freetext"
+	"github.com/revisit-hotel/revisit/internal/freetext"
 )
 
 // Campaign groups: the draw puts every target of a campaign in one of them.

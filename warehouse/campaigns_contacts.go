@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"revisit/ingest"
+	"github.com/revisit-hotel/revisit/ingest"
 )
 
 // AuditCampaignContacts is the audit action of loading a campaign's real

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"revisit/internal/freetext"
+	"github.com/revisit-hotel/revisit/internal/freetext"
 )
 
 // ErrNoAnalysis is returned when no analysis exists for the date asked.

@@ -3,12 +3,13 @@ package warehouse_test
 import (
 	"context"
 	"errors"
-	"revisit/warehouse"
-	"revisit/warehouse/whtest"
 	"testing"
 	"time"
 
-	"revisit/api/roles"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
+
+	"github.com/revisit-hotel/revisit/api/roles"
 )
 
 // cardHotel is one guest under two profiles (a shared mobile), with two

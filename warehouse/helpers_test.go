@@ -3,8 +3,9 @@ package warehouse
 import (
 	"context"
 	"path/filepath"
-	"revisit/internal/dbtest"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/internal/dbtest"
 )
 
 var shanghai = dbtest.Shanghai

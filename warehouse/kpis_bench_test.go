@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"revisit/synth"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
-	"revisit/warehouse/whtest"
+	"github.com/revisit-hotel/revisit/synth"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // BenchmarkKPIFamilies times each family's query of a year's KPI report by

@@ -2,10 +2,11 @@ package warehouse_test
 
 import (
 	"context"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
-	"revisit/warehouse/whtest"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 func TestManifestAndRejectsCanBeListed(t *testing.T) {

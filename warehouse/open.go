@@ -10,13 +10,14 @@ import (
 	"net/url"
 	"os"
 	"regexp"
-	"revisit/warehouse/csvstage"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/revisit-hotel/revisit/warehouse/csvstage"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )

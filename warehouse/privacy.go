@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"revisit/ingest"
+	"github.com/revisit-hotel/revisit/ingest"
 )
 
 // Privacy (PIPL): forgetting one guest on request, and anonymising the

@@ -2,12 +2,13 @@ package warehouse_test
 
 import (
 	"context"
-	"revisit/warehouse"
-	"revisit/warehouse/whtest"
 	"testing"
 	"time"
 
-	"revisit/api/roles"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
+
+	"github.com/revisit-hotel/revisit/api/roles"
 )
 
 // Issue 13 row 1: a forgotten guest's task stayed open (with a call button

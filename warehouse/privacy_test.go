@@ -3,15 +3,16 @@ package warehouse_test
 import (
 	"context"
 	"errors"
-	"revisit/internal/dbtest"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
-	"revisit/warehouse/whtest"
 	"strings"
 	"testing"
 	"time"
 
-	"revisit/api/roles"
+	"github.com/revisit-hotel/revisit/internal/dbtest"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
+
+	"github.com/revisit-hotel/revisit/api/roles"
 )
 
 // privacyFiles are a small hotel's exports: 张伟 is two profiles (G1, G7)

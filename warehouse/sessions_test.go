@@ -6,11 +6,12 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"revisit/internal/dbtest"
 	"testing"
 	"time"
 
-	"revisit/api/roles"
+	"github.com/revisit-hotel/revisit/internal/dbtest"
+
+	"github.com/revisit-hotel/revisit/api/roles"
 )
 
 var testLimits = SessionLimits{Idle: 8 * time.Hour, Absolute: 7 * 24 * time.Hour}

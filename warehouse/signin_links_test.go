@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/api/roles"
+	"github.com/revisit-hotel/revisit/api/roles"
 )
 
 // A staff account's sessions end with the account: disabling it ends them

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"revisit/api/roles"
-	"revisit/internal/freetext"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/internal/freetext"
 )
 
 // Staff accounts let a person sign in with their staff id and a password

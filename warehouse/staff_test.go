@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/crypto/argon2"
 
-	"revisit/api/roles"
+	"github.com/revisit-hotel/revisit/api/roles"
 )
 
 var staffT0 = time.Date(2026, 12, 6, 9, 0, 0, 0, shanghai)

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"revisit/api/roles"
-	"revisit/internal/freetext"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/internal/freetext"
 )
 
 // API tokens: opaque random bearer tokens of which only a hash is kept, so

@@ -4,12 +4,13 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"revisit/internal/dbtest"
 	"strings"
 	"testing"
 	"time"
 
-	"revisit/api/roles"
+	"github.com/revisit-hotel/revisit/internal/dbtest"
+
+	"github.com/revisit-hotel/revisit/api/roles"
 )
 
 var tokenT0 = time.Date(2026, 11, 27, 9, 0, 0, 0, shanghai)

@@ -29,7 +29,7 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
-	"revisit/bench/internal/machine"
+	"github.com/revisit-hotel/revisit/bench/internal/machine"
 )
 
 // baselineQuery is the per-guest aggregate every analysis starts from.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"revisit/bench/internal/machine"
+	"github.com/revisit-hotel/revisit/bench/internal/machine"
 )
 
 // render is the report in Markdown: both sides' medians, and every figure

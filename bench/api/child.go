@@ -19,8 +19,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"revisit/api"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/api"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // openCopy opens a child's copy of the warehouse as Revisit does.

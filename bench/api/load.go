@@ -15,9 +15,9 @@ import (
 	"syscall"
 	"time"
 
-	"revisit/api/roles"
-	"revisit/reports"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/reports"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // loadOutcome is what a load child reports.

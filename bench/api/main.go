@@ -52,7 +52,7 @@ import (
 	"strings"
 	"time"
 
-	"revisit/bench/internal/machine"
+	"github.com/revisit-hotel/revisit/bench/internal/machine"
 )
 
 // The DuckDB settings every child runs with: Revisit's defaults.

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"revisit/bench/internal/machine"
+	"github.com/revisit-hotel/revisit/bench/internal/machine"
 )
 
 // Targets of the issue.

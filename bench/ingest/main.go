@@ -55,7 +55,7 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
-	"revisit/bench/internal/machine"
+	"github.com/revisit-hotel/revisit/bench/internal/machine"
 )
 
 // The DuckDB settings both sides run with: Revisit's defaults.

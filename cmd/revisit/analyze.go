@@ -7,8 +7,8 @@ import (
 	"io"
 	"time"
 
-	"revisit/reports"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/reports"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // analyzeFlags are the rules of an analysis, shared by analyze and export.

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 func runBackup(ctx context.Context, e *env, args []string) error {

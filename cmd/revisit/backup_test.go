@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // smallWarehouse ingests a few guests and stays into a new warehouse and

@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"revisit/reports/callback"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // callbackCommands are the subcommands of `revisit callbacks`.

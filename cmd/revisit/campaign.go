@@ -15,12 +15,12 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"revisit/ingest"
-	"revisit/money"
-	"revisit/nightly"
-	"revisit/reports"
-	"revisit/reports/export"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/money"
+	"github.com/revisit-hotel/revisit/nightly"
+	"github.com/revisit-hotel/revisit/reports"
+	"github.com/revisit-hotel/revisit/reports/export"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // campaignCommands are the subcommands of `revisit campaign`.

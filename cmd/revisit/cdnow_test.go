@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/internal/refdata"
+	"github.com/revisit-hotel/revisit/internal/refdata"
 )
 
 // The CDNOW sample (Fader & Hardie 2001) through the product as a hotel

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"revisit/ingest"
-	"revisit/money"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/money"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // config is everything a command may need, from flags with REVISIT_*

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // A day-use room (钟点房) and a stay ending on a clock-change day, through

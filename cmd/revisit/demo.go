@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"time"
 
-	"revisit/api"
-	"revisit/api/roles"
-	"revisit/nightly"
-	"revisit/synth"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/api"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/nightly"
+	"github.com/revisit-hotel/revisit/synth"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 func runDemo(ctx context.Context, e *env, args []string) error {

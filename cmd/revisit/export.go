@@ -7,10 +7,10 @@ import (
 	"os"
 	"time"
 
-	"revisit/nightly"
-	"revisit/reports"
-	"revisit/reports/export"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/nightly"
+	"github.com/revisit-hotel/revisit/reports"
+	"github.com/revisit-hotel/revisit/reports/export"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 func runExport(ctx context.Context, e *env, args []string) error {

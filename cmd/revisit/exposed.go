@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // warnExposed says at start, one line per file, which of the warehouse's

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // Issue 13 row 6: a warehouse file other users can read is said at start,

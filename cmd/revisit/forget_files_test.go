@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/nightly"
+	"github.com/revisit-hotel/revisit/nightly"
 )
 
 // Issue 13 row 11, from the command line: `revisit forget --inbox DIR`

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"revisit/synth"
+	"github.com/revisit-hotel/revisit/synth"
 )
 
 // synthFlags are the flags that shape a generated hotel.

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"revisit/api"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/api"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 func TestHealthFollowsARealServerUpAndDown(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"revisit/warehouse"
-	"revisit/warehouse/identity"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/identity"
 )
 
 // identityCommands are the subcommands of `revisit identity`.

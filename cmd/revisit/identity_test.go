@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/warehouse"
-	"revisit/warehouse/identity"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/identity"
 )
 
 // identityWarehouse holds a couple on one mobile (one guest by the data)

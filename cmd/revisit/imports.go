@@ -9,8 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"revisit/ingest"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 func runImports(ctx context.Context, e *env, args []string) error {

@@ -7,9 +7,9 @@ import (
 	"io"
 	"time"
 
-	"revisit/reports/callback"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 // ingestSummary is the JSON contract of `revisit ingest --json`.

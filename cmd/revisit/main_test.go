@@ -18,8 +18,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"revisit/synth"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/synth"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // runCLI runs the command line in-process with a clean environment and

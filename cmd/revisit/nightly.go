@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"revisit/nightly"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/nightly"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 func runNightly(ctx context.Context, e *env, args []string) error {

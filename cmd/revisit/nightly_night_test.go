@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // TestNightlyRefusesANightAfterTodayOrBeforeTheData: issue 13 row 3, on the

@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"revisit/nightly"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/nightly"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // runForget is `revisit forget`: one guest's deletion on request (PIPL).

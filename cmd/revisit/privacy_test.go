@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // privacyWarehouse returns a warehouse file with two guests: G1 active,

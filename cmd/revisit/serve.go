@@ -13,9 +13,9 @@ import (
 	"sync"
 	"time"
 
-	"revisit/api"
-	"revisit/nightly"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/api"
+	"github.com/revisit-hotel/revisit/nightly"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {

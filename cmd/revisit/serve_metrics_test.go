@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"revisit/synth"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/synth"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // nightlyStamp scrapes /metrics and returns the nightly last-success stamp

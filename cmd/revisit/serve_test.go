@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"revisit/synth"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/synth"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // TestMainProcess is `revisit` itself, for tests that need a real process

@@ -11,7 +11,7 @@ import (
 	"net/http"
 	"strings"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // serverFlags adds --server and --token, for the commands that go through

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"revisit/money"
-	"revisit/nightly"
+	"github.com/revisit-hotel/revisit/money"
+	"github.com/revisit-hotel/revisit/nightly"
 )
 
 // setting is one REVISIT_* variable whose value has a form. Each is checked

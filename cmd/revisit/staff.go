@@ -10,8 +10,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"revisit/api/roles"
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // staffCommands are the subcommands of `revisit staff`.

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // startServer runs `revisit serve` on db in a child process until the test

@@ -7,7 +7,7 @@ import (
 	"io"
 	"sort"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 func runStats(ctx context.Context, e *env, args []string) error {

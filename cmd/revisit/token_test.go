@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // tokenWarehouse returns a warehouse file with a small roster loaded.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // The defaults of generation, each taken when its GenerateOptions field is

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/ingest"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 func importCSV(t *testing.T, w *warehouse.Warehouse, name string, lines ...string) {

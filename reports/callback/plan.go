@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // Departure is one guest's departure day as the warehouse reads it for

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // hotelShape is the make-up of one night's departures.

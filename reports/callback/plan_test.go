@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // dep is a departure on 11-21 at hhmm (hotel time), of a returning guest

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // DefaultIdle is how long an owner may hold a task without an attempt before

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // CaseStore is what working a recovery case needs of the warehouse.

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // Refusal is a callback rule saying no: which rule (one of the Rule

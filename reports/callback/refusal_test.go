@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // TestEachRuleRefusesWithItsOwnTypedRefusal: every refusal the rules give

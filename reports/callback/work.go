@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // Store is what recording an attempt needs of the warehouse.

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 func openWarehouse(t *testing.T) *warehouse.Warehouse {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"revisit/mask"
+	"github.com/revisit-hotel/revisit/mask"
 )
 
 // each feeds rows to write, one normalised row at a time, checking ctx every

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"revisit/money"
+	"github.com/revisit-hotel/revisit/money"
 )
 
 // ColumnKind is the kind of a column's values; it decides the XLSX cell type

@@ -8,7 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"revisit/money"
+	"github.com/revisit-hotel/revisit/money"
 )
 
 const (

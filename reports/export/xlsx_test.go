@@ -15,7 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"revisit/money"
+	"github.com/revisit-hotel/revisit/money"
 )
 
 const targets = "回访名单 Targets"

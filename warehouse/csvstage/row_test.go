@@ -1,9 +1,10 @@
 package csvstage
 
 import (
-	"revisit/internal/dbtest"
 	"testing"
 	"time"
+
+	"github.com/revisit-hotel/revisit/internal/dbtest"
 )
 
 var shanghai = dbtest.Shanghai

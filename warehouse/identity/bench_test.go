@@ -3,9 +3,10 @@ package identity_test
 import (
 	"context"
 	"fmt"
-	"revisit/warehouse/identity"
-	"revisit/warehouse/whtest"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/warehouse/identity"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // BenchmarkResolveIdentities resolves a million profiles of about 850k

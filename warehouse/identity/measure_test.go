@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"revisit/synth"
-	"revisit/warehouse"
-	"revisit/warehouse/whtest"
+	"github.com/revisit-hotel/revisit/synth"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // pairScore is pairwise precision and recall of a clustering against the

@@ -5,8 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"revisit/warehouse"
 	"strings"
+
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // Merge and split by hand. An admin's decision is stored per pair of

@@ -3,14 +3,15 @@ package identity_test
 import (
 	"context"
 	"errors"
-	"revisit/api/roles"
-	"revisit/reports/callback"
-	"revisit/warehouse"
-	"revisit/warehouse/identity"
-	"revisit/warehouse/whtest"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/revisit-hotel/revisit/api/roles"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/identity"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // coupleHotel: a husband and wife on one mobile with no ID numbers (one

@@ -2,9 +2,10 @@ package identity_test
 
 import (
 	"math/rand/v2"
-	"revisit/warehouse/whtest"
 	"slices"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 var (

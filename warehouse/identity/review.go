@@ -5,9 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"revisit/warehouse"
 	"slices"
 	"strings"
+
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // The review list: what resolution most likely got wrong, for an admin to

@@ -3,11 +3,12 @@ package identity_test
 import (
 	"context"
 	"errors"
-	"revisit/warehouse"
-	"revisit/warehouse/identity"
-	"revisit/warehouse/whtest"
 	"slices"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/identity"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 func TestReviewListRanksLikelyMistakesAndRemembersAnswers(t *testing.T) {

@@ -4,10 +4,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
-	"revisit/warehouse/whtest"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // BenchmarkImportStays loads 200,000 stays that name 1,000 known guests; the

@@ -3,12 +3,13 @@ package load_test
 import (
 	"bytes"
 	"path/filepath"
-	"revisit/internal/dbtest"
-	"revisit/warehouse/load"
-	"revisit/warehouse/whtest"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/internal/dbtest"
+	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"revisit/ingest"
-	"revisit/warehouse"
-	"revisit/warehouse/identity"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/identity"
 )
 
 // keyOf names the columns that identify a row of each data table: a second

@@ -2,15 +2,16 @@ package load_test
 
 import (
 	"context"
-	"revisit/reports/callback"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
-	"revisit/warehouse/whtest"
 	"strings"
 	"testing"
 	"time"
 
-	"revisit/api/roles"
+	"github.com/revisit-hotel/revisit/reports/callback"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
+
+	"github.com/revisit-hotel/revisit/api/roles"
 )
 
 // hostile holds what issue 13 row 9 stored and showed: a NUL, a

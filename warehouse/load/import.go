@@ -16,10 +16,10 @@ import (
 	"sync"
 	"time"
 
-	"revisit/ingest"
-	"revisit/internal/freetext"
-	"revisit/warehouse"
-	"revisit/warehouse/identity"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/internal/freetext"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/identity"
 )
 
 // Options are the rules of one import run.

@@ -13,10 +13,10 @@ import (
 	"strings"
 	"testing"
 
-	"revisit/ingest"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
-	"revisit/warehouse/whtest"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )

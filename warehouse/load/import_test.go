@@ -4,11 +4,12 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"revisit/warehouse/load"
-	"revisit/warehouse/whtest"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 func TestImportKeepsEveryRejectedRowWithItsReason(t *testing.T) {

@@ -4,10 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
-	"revisit/warehouse/load"
-	"revisit/warehouse/whtest"
 	"strings"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // withSheetXML returns the workbook with its first sheet replaced by rows of

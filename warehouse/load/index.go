@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
-	"revisit/ingest"
+	"github.com/revisit-hotel/revisit/ingest"
 )
 
 // guestIndex answers "which profile is this?" for rows that name a guest by

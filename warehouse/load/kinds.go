@@ -1,8 +1,8 @@
 package load
 
 import (
-	"revisit/ingest"
-	"revisit/warehouse/csvstage"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse/csvstage"
 )
 
 // stayRec is a validated stay with the profile and butler it resolved to.

@@ -8,13 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"revisit/warehouse"
-	"revisit/warehouse/csvstage"
-	"revisit/warehouse/load"
-	"revisit/warehouse/whtest"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/csvstage"
+	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // The helper process: re-run of this test binary, told by the environment

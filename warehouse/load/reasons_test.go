@@ -1,9 +1,10 @@
 package load_test
 
 import (
-	"revisit/warehouse/whtest"
 	"slices"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // The reason codes not exercised by the hotel fixture, one row each.

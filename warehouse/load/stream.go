@@ -15,8 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"revisit/ingest"
-	"revisit/warehouse/csvstage"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse/csvstage"
 )
 
 // How a file's rows reach DuckDB.

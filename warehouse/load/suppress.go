@@ -4,8 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"revisit/ingest"
-	"revisit/warehouse"
+
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/warehouse"
 )
 
 // queryer is a database or a connection.

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"revisit/ingest"
-	"revisit/internal/dbtest"
-	"revisit/warehouse"
-	"revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/internal/dbtest"
+	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
 // Shanghai is the test hotels' zone.

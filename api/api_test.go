@@ -16,12 +16,13 @@ import (
 
 	"github.com/revisit-hotel/revisit/api/roles"
 	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/internal/dbtest"
 	"github.com/revisit-hotel/revisit/reports/callback"
 	"github.com/revisit-hotel/revisit/warehouse"
 	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
-var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+var shanghai = dbtest.Shanghai
 
 // hotel is a warehouse with a roster, two guests and their callback tasks,
 // and a token per role.

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/revisit-hotel/revisit/internal/dbtest"
 )
 
 // FuzzValidateRow feeds arbitrary cells to every kind's validator: it must
@@ -14,7 +16,7 @@ func FuzzValidateRow(f *testing.F) {
 	f.Add("\x1f\x1f\x1f2026年13月1日\x1f45658.5\x1f¥abc\x1f7\x1f11")
 	f.Add("F1\x1fS1\x1f+86 138 1234 5678\x1f2026/11/20\x1f20261122\x1f-5\x1f0\x1f-1")
 	f.Add("=HYPERLINK(\"x\")\x1f\u3000G1\x1f１３８１２３４５６７８\x1f60\x1f0\x1f1e309\x1f5分\x1f是")
-	loc, _ := time.LoadLocation("Asia/Shanghai")
+	loc := dbtest.Shanghai
 	opt := Options{Loc: loc, Hasher: NewIDHasher([]byte("fuzz-key-0123456789"))}
 	headers := map[Kind][]string{
 		KindRoster:   {"员工号", "姓名", "组别", "主管", "岗位", "电话", "x", "y"},

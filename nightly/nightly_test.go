@@ -13,13 +13,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/revisit-hotel/revisit/ingest"
+	"github.com/revisit-hotel/revisit/internal/dbtest"
 	"github.com/revisit-hotel/revisit/money"
 	"github.com/revisit-hotel/revisit/synth"
 	"github.com/revisit-hotel/revisit/warehouse"
 	"github.com/revisit-hotel/revisit/warehouse/load"
 )
 
-var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+var shanghai = dbtest.Shanghai
 
 func civil(s string) time.Time {
 	t, err := time.Parse(time.DateOnly, s)

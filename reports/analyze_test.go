@@ -14,19 +14,10 @@ import (
 	"github.com/revisit-hotel/revisit/synth"
 	"github.com/revisit-hotel/revisit/warehouse"
 	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
-var shanghai, _ = time.LoadLocation("Asia/Shanghai")
-
-func openTemp(t *testing.T) *warehouse.Warehouse {
-	t.Helper()
-	w, err := warehouse.Open(context.Background(), warehouse.Config{Path: filepath.Join(t.TempDir(), "w.duckdb"), Threads: 2, MemoryLimit: "1GB"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	return w
-}
+var shanghai = whtest.Shanghai
 
 func importOptions() load.Options {
 	return load.Options{RejectThreshold: 1, Ingest: ingest.Options{Loc: shanghai, Hasher: ingest.NewIDHasher([]byte("test-key-0123456789"))}}
@@ -74,7 +65,7 @@ func analyzeGeneratedHotel(t *testing.T, shape synth.Shape) {
 		End: time.Date(2026, 11, 26, 0, 0, 0, 0, shanghai), Loc: shanghai, Shape: shape}); err != nil {
 		t.Fatal(err)
 	}
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	if _, err := load.Files(context.Background(), w, []string{dir}, importOptions()); err != nil {
 		t.Fatal(err)
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 func TestLaterDataChangesNothingOfAPastNight(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
 	guests := writeCSV(t, dir, "guests.csv", "客户编号,姓名,手机,营销许可", "A,张伟,13800000001,是", "B,李娜,13800000002,是")
 	past := []string{"单号,客户编号,消费场所,到店时间,离店时间,消费金额"}
@@ -33,7 +35,7 @@ func TestLaterDataChangesNothingOfAPastNight(t *testing.T) {
 }
 
 func TestNoModelFitFallsBackToRhythm(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
 	// Three one-time guests: no repeat visit to fit a model of repeat visits on.
 	loadFiles(t, w,

@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // campaignHotel loads n regular guests who are all due on 2026-11-26 (G00…,
 // consented) and three who may not be marketed to, and analyses that day.
 func campaignHotel(t *testing.T, n int) *warehouse.Warehouse {
 	t.Helper()
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
 	guests := []string{"客户编号,姓名,手机,营销许可,拒绝来电"}
 	stays := []string{"单号,客户编号,消费场所,到店时间,离店时间,消费金额"}

@@ -12,6 +12,7 @@ import (
 	"github.com/revisit-hotel/revisit/api/roles"
 	"github.com/revisit-hotel/revisit/reports/export"
 	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // The day conventions of the field (BTYD dc.ElogToCbsCbt, lifetimes
@@ -19,7 +20,7 @@ import (
 // between hotel-local arrival dates, T ending at the as-of date itself. The
 // expected numbers were counted on a calendar, not by the code under test.
 func TestAgeAndRecencyAreWholeDaysBetweenHotelLocalDates(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
 	loadFiles(t, w,
 		writeCSV(t, dir, "guests.csv", "客户编号,姓名,手机,营销许可",

@@ -12,10 +12,11 @@ import (
 	"github.com/revisit-hotel/revisit/api/roles"
 	"github.com/revisit-hotel/revisit/reports/export"
 	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 func TestTargetsXLSXIsSafeMaskedAndTyped(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
 	stays := []string{"单号,客户编号,消费场所,到店时间,离店时间,消费金额"}
 	stays = append(stays, regularStays("G1")...)

@@ -5,13 +5,15 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // A named model that cannot be fitted is an error that names the model and
 // why, never a silent fallback; an unknown name is refused before any work.
 // (The CDNOW test in cmd/revisit asks for bgnbd and checks it is used.)
 func TestANamedModelThatCannotBeFittedIsRefusedWithItsReason(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
 	loadFiles(t, w,
 		writeCSV(t, dir, "guests.csv", "客户编号,姓名,手机,营销许可", "A,张伟,13800000001,是", "B,李娜,13800000002,是"),

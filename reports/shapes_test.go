@@ -9,6 +9,7 @@ import (
 
 	"github.com/revisit-hotel/revisit/synth"
 	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // TestGuestNumbersHoldOnBothShapes analyses a generated hotel of each shape
@@ -44,7 +45,7 @@ func TestGuestNumbersHoldOnBothShapes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w := openTemp(t)
+			w := whtest.OpenTemp(t)
 			loadFiles(t, w, dir)
 
 			for _, night := range []string{"2026-11-26", "2026-05-30", "2025-03-31"} {

@@ -12,6 +12,7 @@ import (
 	"github.com/revisit-hotel/revisit/synth"
 	"github.com/revisit-hotel/revisit/warehouse"
 	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // sparseHotel writes the exports of a hotel like most real ones: of n
@@ -192,7 +193,7 @@ func TestSparseHotelTargetsAreStable(t *testing.T) {
 		t.Skip("analyses a 4,000-guest hotel fourteen times")
 	}
 	const maxNightlyMove = 0.02
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	loadFiles(t, w, sparseHotel(t, t.TempDir(), 4000, 11)...)
 	var prev *night
 	for _, day := range []string{"2025-12-31", "2026-03-31", "2026-06-30", "2026-09-30"} {
@@ -254,7 +255,7 @@ func TestDenseHotelFitsAreIdentified(t *testing.T) {
 		End: time.Date(2026, 11, 26, 0, 0, 0, 0, shanghai), Loc: shanghai}); err != nil {
 		t.Fatal(err)
 	}
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	if _, err := load.Files(context.Background(), w, []string{dir}, importOptions()); err != nil {
 		t.Fatal(err)
 	}

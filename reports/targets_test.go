@@ -9,6 +9,7 @@ import (
 
 	"github.com/revisit-hotel/revisit/reports/callback"
 	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // regularStays writes five monthly stays for guest id, the last ending
@@ -29,7 +30,7 @@ func regularStaysEnding(id string, last time.Time) []string {
 }
 
 func TestTargetsLeaveOutWhoMustNotBeContacted(t *testing.T) {
-	w := openTemp(t)
+	w := whtest.OpenTemp(t)
 	dir := t.TempDir()
 	guests := writeCSV(t, dir, "guests.csv", "客户编号,姓名,手机,营销许可,拒绝来电",
 		"OK,张伟,13800000001,是,否",

@@ -10,6 +10,7 @@ import (
 	"github.com/revisit-hotel/revisit/ingest"
 	"github.com/revisit-hotel/revisit/warehouse"
 	"github.com/revisit-hotel/revisit/warehouse/load"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 func importCSV(t *testing.T, w *warehouse.Warehouse, name string, lines ...string) {
@@ -28,7 +29,7 @@ func importCSV(t *testing.T, w *warehouse.Warehouse, name string, lines ...strin
 // A guest who asks on the phone not to be called again gets no task after
 // their next stay, and the reason is recorded.
 func TestDoNotCallOnACallStopsFutureTasks(t *testing.T) {
-	w := openWarehouse(t)
+	w := whtest.OpenTemp(t)
 	ctx := context.Background()
 	importCSV(t, w, "roster.csv", "员工号,姓名,组别,主管", "B01,李伟香,客服管家,B09", "B09,范志伟,客服管家,B09")
 	importCSV(t, w, "guests.csv", "客户编号,姓名,手机", "G1,张伟,13812345678")

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 func TestOnlyTheLeadReassignsAnIdleTask(t *testing.T) {
-	w := openWarehouse(t)
+	w := whtest.OpenTemp(t)
 	ctx := context.Background()
 	importCSV(t, w, "roster.csv", "员工号,姓名,组别,主管", "B01,李伟香,客服管家,B09", "B02,郭笑颜,客服管家,B09", "B09,范志伟,客服管家,B09")
 	departed := at("2026-11-26 08:00")
@@ -56,7 +58,7 @@ func TestOnlyTheLeadReassignsAnIdleTask(t *testing.T) {
 // it within their own team; a butler who moved teams is judged by the
 // latest roster.
 func TestALeadGivesATaskOnlyToTheirOwnTeam(t *testing.T) {
-	w := openWarehouse(t)
+	w := whtest.OpenTemp(t)
 	ctx := context.Background()
 	importCSV(t, w, "roster.csv", "员工号,姓名,组别,主管",
 		"B01,李伟香,客服管家,B09", "B02,郭笑颜,客服管家,B09", "B03,王芳,客服管家,B09", "B09,范志伟,客服管家,B09",

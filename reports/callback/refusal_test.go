@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // TestEachRuleRefusesWithItsOwnTypedRefusal: every refusal the rules give
 // says which rule, in English and Chinese, and names no guest.
 func TestEachRuleRefusesWithItsOwnTypedRefusal(t *testing.T) {
-	w := openWarehouse(t)
+	w := whtest.OpenTemp(t)
 	ctx := context.Background()
 	importCSV(t, w, "roster.csv", "员工号,姓名,组别,主管", "B01,李伟香,客服管家,B09", "B02,郭笑颜,客服管家,B09", "B09,范志伟,客服管家,B09")
 	departed := at("2026-11-26 08:00")
@@ -96,7 +97,7 @@ func TestEachRuleRefusesWithItsOwnTypedRefusal(t *testing.T) {
 }
 
 func TestWhoMayWorkARecoveryCase(t *testing.T) {
-	w := openWarehouse(t)
+	w := whtest.OpenTemp(t)
 	ctx := context.Background()
 	importCSV(t, w, "roster.csv", "员工号,姓名,组别,主管", "B01,李伟香,客服管家,B09", "B02,郭笑颜,客服管家,B09", "C01,宋雅婷,餐饮管家,C09")
 	id := newTask(t, w, "G1", at("2026-11-26 08:00"))

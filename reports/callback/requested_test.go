@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
 
 // TestCallBackLaterTakesOnlyASaneTime: issue 13 row 9. call_back_later was
@@ -12,7 +14,7 @@ import (
 // is taken, a minute beyond them it is refused with RuleRequestedAtRange
 // and the task is unchanged.
 func TestCallBackLaterTakesOnlyASaneTime(t *testing.T) {
-	w := openWarehouse(t)
+	w := whtest.OpenTemp(t)
 	ctx := context.Background()
 	importCSV(t, w, "roster.csv", "员工号,姓名,组别,主管", "B01,李伟香,客服管家,B09", "B09,范志伟,客服管家,B09")
 	call := at("2026-11-26 10:00")

@@ -3,9 +3,11 @@ package callback
 import (
 	"testing"
 	"time"
+
+	"github.com/revisit-hotel/revisit/internal/dbtest"
 )
 
-var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+var shanghai = dbtest.Shanghai
 
 func at(s string) time.Time {
 	t, err := time.ParseInLocation("2006-01-02 15:04", s, shanghai)

@@ -3,27 +3,13 @@ package callback
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/revisit-hotel/revisit/warehouse"
+	"github.com/revisit-hotel/revisit/warehouse/whtest"
 )
-
-func openWarehouse(t *testing.T) *warehouse.Warehouse {
-	t.Helper()
-	w, err := warehouse.Open(context.Background(), warehouse.Config{Path: filepath.Join(t.TempDir(), "w.duckdb"), Threads: 2, MemoryLimit: "1GB"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := w.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return w
-}
 
 // newTask inserts an open task owned by B01, as generation leaves it. The
 // warehouse offers no way to write a bare task, so the test writes the row.
@@ -101,7 +87,7 @@ func TestRecordSchedulesByTheRules(t *testing.T) {
 			{"2026-11-26 09:30", Declined, "", "", "declined", 1},
 		}},
 	}
-	w := openWarehouse(t)
+	w := whtest.OpenTemp(t)
 	r := DefaultRules(shanghai)
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,7 +120,7 @@ func TestRecordSchedulesByTheRules(t *testing.T) {
 }
 
 func TestRecordAttemptLimitIsConfigurable(t *testing.T) {
-	w := openWarehouse(t)
+	w := whtest.OpenTemp(t)
 	r := DefaultRules(shanghai)
 	r.MaxAttempts = 2
 	r.RetryGap = 30 * time.Minute
@@ -154,7 +140,7 @@ func TestRecordAttemptLimitIsConfigurable(t *testing.T) {
 }
 
 func TestRecordReachedIssueOpensARecoveryCase(t *testing.T) {
-	w := openWarehouse(t)
+	w := whtest.OpenTemp(t)
 	ctx := context.Background()
 	id := newTask(t, w, "G1", at("2026-11-26 08:00"))
 	call := Attempt{TaskID: id, By: "B01", At: at("2026-11-26 10:00"), Disposition: ReachedIssue, Note: "早餐冷了", Score: score(2)}
@@ -200,7 +186,7 @@ func TestRecordReachedIssueOpensARecoveryCase(t *testing.T) {
 }
 
 func TestRecordRefuses(t *testing.T) {
-	w := openWarehouse(t)
+	w := whtest.OpenTemp(t)
 	ctx := context.Background()
 	id := newTask(t, w, "G1", at("2026-11-26 08:00"))
 	r := DefaultRules(shanghai)

@@ -122,7 +122,7 @@ func (w *Warehouse) saveAnalysis(ctx context.Context, conn *sql.Conn, run *Analy
 		}
 	}
 	day := func(c *csvstage.Row, t time.Time) { c.Date(&t) }
-	err := w.stageAndInsert(ctx, conn, "guest_metrics", len(run.Metrics), func(c *csvstage.Row, i int) {
+	err := w.stageAndInsert(ctx, conn, "guest_metrics", nil, len(run.Metrics), func(c *csvstage.Row, i int) {
 		m := &run.Metrics[i]
 		day(c, run.AsOf)
 		c.Str(m.GuestID)
@@ -158,7 +158,7 @@ func (w *Warehouse) saveAnalysis(ctx context.Context, conn *sql.Conn, run *Analy
 	if err != nil {
 		return err
 	}
-	return w.stageAndInsert(ctx, conn, "targets", len(run.Targets), func(c *csvstage.Row, i int) {
+	return w.stageAndInsert(ctx, conn, "targets", nil, len(run.Targets), func(c *csvstage.Row, i int) {
 		t := &run.Targets[i]
 		day(c, run.AsOf)
 		c.Str(t.GuestID)
@@ -175,22 +175,4 @@ func (w *Warehouse) saveAnalysis(ctx context.Context, conn *sql.Conn, run *Analy
 		c.Str(t.ReasonZH)
 		c.Str(t.ReasonEN)
 	})
-}
-
-// stageAndInsert writes n rows through write into a staging file and has
-// DuckDB insert them into all of table's columns on conn.
-func (w *Warehouse) stageAndInsert(ctx context.Context, conn *sql.Conn, table string, n int, write func(c *csvstage.Row, i int)) error {
-	if n == 0 {
-		return nil
-	}
-	part, cleanup, err := csvstage.WriteAll(w.path, table, n, write)
-	defer cleanup()
-	if err != nil {
-		return err
-	}
-	cols, err := csvstage.Columns(ctx, conn, table)
-	if err != nil {
-		return err
-	}
-	return csvstage.Insert(ctx, conn, table, "", cols, part)
 }

@@ -23,7 +23,7 @@ func (w *Warehouse) insertCallbacks(ctx context.Context, conn *sql.Conn, plan Ca
 			(SELECT coalesce(max(event_id), 0) + 1 FROM callback_events)`).Scan(&firstTask, &firstEvent); err != nil {
 			return fmt.Errorf("next ids: %w", err)
 		}
-		if err := w.stageRows(ctx, conn, "callback_tasks", newTaskColumns, len(tasks), func(c *csvstage.Row, i int) {
+		if err := w.stageAndInsert(ctx, conn, "callback_tasks", newTaskColumns, len(tasks), func(c *csvstage.Row, i int) {
 			t := &tasks[i]
 			c.Int(firstTask + int64(i))
 			c.Str(t.GuestID)
@@ -45,7 +45,7 @@ func (w *Warehouse) insertCallbacks(ctx context.Context, conn *sql.Conn, plan Ca
 		}); err != nil {
 			return fmt.Errorf("insert tasks: %w", err)
 		}
-		if err := w.stageRows(ctx, conn, "callback_events", createdEventColumns, len(tasks), func(c *csvstage.Row, i int) {
+		if err := w.stageAndInsert(ctx, conn, "callback_events", createdEventColumns, len(tasks), func(c *csvstage.Row, i int) {
 			t := &tasks[i]
 			c.Int(firstEvent + int64(i))
 			c.Int(firstTask + int64(i))
@@ -59,7 +59,7 @@ func (w *Warehouse) insertCallbacks(ctx context.Context, conn *sql.Conn, plan Ca
 		}
 	}
 	skips := plan.Skips
-	if err := w.stageRows(ctx, conn, "callback_skips", skipColumns, len(skips), func(c *csvstage.Row, i int) {
+	if err := w.stageAndInsert(ctx, conn, "callback_skips", skipColumns, len(skips), func(c *csvstage.Row, i int) {
 		s := &skips[i]
 		c.Str(s.GuestID)
 		c.Date(&s.DepartureDay)
@@ -71,9 +71,6 @@ func (w *Warehouse) insertCallbacks(ctx context.Context, conn *sql.Conn, plan Ca
 	}
 	return nil
 }
-
-// stagedColumn is a column written by stageRows, with its DuckDB type.
-type stagedColumn struct{ name, typ string }
 
 var newTaskColumns = []stagedColumn{
 	{"task_id", "BIGINT"}, {"guest_id", "VARCHAR"}, {"departure_day", "DATE"}, {"departure_at", "TIMESTAMPTZ"},
@@ -91,25 +88,4 @@ var createdEventColumns = []stagedColumn{
 var skipColumns = []stagedColumn{
 	{"guest_id", "VARCHAR"}, {"departure_day", "DATE"}, {"departure_at", "TIMESTAMPTZ"},
 	{"reason", "VARCHAR"}, {"created_at", "TIMESTAMPTZ"},
-}
-
-// stageRows is stageAndInsert with the columns named: the rows fill only
-// those, and the rest take their defaults (NULL), so a column added to the
-// table later does not break the insert.
-func (w *Warehouse) stageRows(ctx context.Context, conn *sql.Conn, table string, cols []stagedColumn, n int, write func(c *csvstage.Row, i int)) error {
-	if n == 0 {
-		return nil
-	}
-	part, cleanup, err := csvstage.WriteAll(w.path, table, n, write)
-	defer cleanup()
-	if err != nil {
-		return err
-	}
-	names := make([]string, len(cols))
-	types := make([]string, len(cols))
-	for i, col := range cols {
-		names[i] = col.name
-		types[i] = csvstage.Quote(col.name) + ": " + csvstage.Quote(col.typ)
-	}
-	return csvstage.Insert(ctx, conn, table, strings.Join(names, ", "), "{"+strings.Join(types, ", ")+"}", part)
 }

@@ -1,11 +1,16 @@
 package warehouse
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"github.com/revisit-hotel/revisit/warehouse/csvstage"
 )
 
 // The staging area is a folder beside the warehouse file, its owner's
@@ -55,4 +60,37 @@ func (w *Warehouse) StagingArea() (string, error) {
 		return "", fmt.Errorf("staging area: %w", err)
 	}
 	return dir, nil
+}
+
+// stagedColumn is a column stageAndInsert fills, with its DuckDB type.
+type stagedColumn struct{ name, typ string }
+
+// stageAndInsert writes n rows through write into a staging file beside the
+// warehouse and has DuckDB insert them into table on conn. With cols, the
+// rows fill those columns, typed as given, and the table's others take their
+// defaults (NULL), so a column added to the table later does not break the
+// insert; without, they fill all of the table's columns, typed as it has them.
+func (w *Warehouse) stageAndInsert(ctx context.Context, conn *sql.Conn, table string, cols []stagedColumn, n int, write func(c *csvstage.Row, i int)) error {
+	if n == 0 {
+		return nil
+	}
+	part, cleanup, err := csvstage.WriteAll(w.path, table, n, write)
+	defer cleanup()
+	if err != nil {
+		return err
+	}
+	if cols == nil {
+		types, err := csvstage.Columns(ctx, conn, table)
+		if err != nil {
+			return err
+		}
+		return csvstage.Insert(ctx, conn, table, "", types, part)
+	}
+	names := make([]string, len(cols))
+	types := make([]string, len(cols))
+	for i, col := range cols {
+		names[i] = col.name
+		types[i] = csvstage.Quote(col.name) + ": " + csvstage.Quote(col.typ)
+	}
+	return csvstage.Insert(ctx, conn, table, strings.Join(names, ", "), "{"+strings.Join(types, ", ")+"}", part)
 }
